@@ -1,0 +1,248 @@
+/**
+ * Moments Tr(A^k), k = 1 … kmax, of a symmetric operator with standard errors, by deflated Hutchinson
+ * estimation: Hutch++ (Meyer, Musco, Musco & Woodruff, "Hutch++: Optimal Stochastic Trace Estimation",
+ * SOSA 2021) generalized to powers. For any orthonormal Q (r columns) and P⊥ = Id − QQᵀ,
+ *
+ *     Tr(A^k) = Tr(QᵀA^kQ) + Tr(P⊥A^kP⊥),
+ *
+ * the first term exactly (from A^jQ, j ≤ ⌈k/2⌉, or from a Lanczos projection: see sketch.ts), the
+ * second by probes g (E ggᵀ = Id): with x = P⊥g, xᵀA^kx = (A^a x)·(A^b x), a = ⌈k/2⌉, b = ⌊k/2⌋, so
+ * ⌈kmax/2⌉ applications per probe give every k. The estimate is unbiased for any Q chosen
+ * independently of the probes; its standard error is the sample standard deviation over √m. When a
+ * few eigenvalues dominate and Q holds their eigenvectors, the variance drops from ≈ 2‖A^k‖_F²
+ * (relative error ≈ √(2/m) for plain Hutchinson) to that of the deflated bulk.
+ *
+ * The same probes can feed other traces: a `ProbeFunctional` receives the powers [x, A x, …] of each
+ * sketch vector and each deflated probe and returns xᵀMx for its own M; this function sums the sketch
+ * values and averages the probe values exactly as for the moments, so Tr(M) is estimated with the same
+ * deflation and the same standard error machinery (e.g. ‖I S‖_F² = Tr(S I² S) with A = S and
+ * evaluate = ‖I (S x)‖², one application of I per vector; see frobenius.ts).
+ *
+ * Memory: the r sketch vectors (and images, if given) plus blockSize · (⌈kmax/2⌉ + 1) work vectors.
+ */
+import { Rng } from '../rng';
+import { fillProbe, orthonormalityDefect, unitRoundoff, type ProbeDistribution } from './basis';
+import { allocVector, axpy, countingOperator, dot, type LinearOperator, type Vector } from './operator';
+import { krylovSketch, type Sketch } from './sketch';
+import { mean, standardError, type Estimate } from './stats';
+
+export type { Sketch } from './sketch';
+
+export interface ProbeFunctional {
+  readonly name: string;
+  /** Highest power of A that `evaluate` reads (powers[0 … degree]). */
+  readonly degree: number;
+  /** xᵀMx for this functional's M, given powers[j] = A^j x. */
+  evaluate(powers: readonly Vector[]): number;
+}
+
+export interface MomentsOptions {
+  kmax: number;
+  /** Probes (the minimum, when a stopping target is set); default 16, at least 2. */
+  probes?: number;
+  /** Stop once every moment's standard error is ≤ this × |estimate| (adds probes block by block). */
+  targetRelativeStderr?: number;
+  /** Any other stopping rule, checked after each block of probes once `probes` have been used. */
+  stopWhen?: (progress: MomentsResult) => boolean;
+  /** Upper limit when a stopping rule is set (default 10000). */
+  maxProbes?: number;
+  distribution?: ProbeDistribution;
+  /** Random numbers for the probes (default new Rng(0, 'moments')). */
+  rng?: Rng;
+  /** The deflation Q; omitted (and no sketchDimension): plain Hutchinson. */
+  sketch?: Sketch;
+  /** Build a Krylov sketch of this dimension (krylovSketch) when `sketch` is not given. */
+  sketchDimension?: number;
+  functionals?: readonly ProbeFunctional[];
+  /** Vectors per operator call (default 4). */
+  blockSize?: number;
+}
+
+export interface TraceEstimate extends Estimate {
+  /** Exact part Tr(QᵀMQ). */
+  sketchPart: number;
+  /** Mean of the probe values: the estimate of Tr(P⊥MP⊥). */
+  stochasticPart: number;
+  /** stderr / |estimate|. */
+  relativeStderr: number;
+}
+
+export interface MomentsResult {
+  kmax: number;
+  /** moments[k − 1] estimates Tr(A^k). */
+  moments: TraceEstimate[];
+  /** In the order of options.functionals. */
+  functionals: Array<TraceEstimate & { name: string }>;
+  /** samples[k − 1][i] = probe i's value of xᵀA^kx (for covariances, e.g. the delta method). */
+  samples: Float64Array[];
+  functionalSamples: Float64Array[];
+  probes: number;
+  /** probes − 1: the Student-t degrees of freedom of every stochastic estimate. */
+  degreesOfFreedom: number;
+  sketchRank: number;
+  /** Applications of A in this call: sketch + probes. */
+  applications: number;
+  sketchApplications: number;
+  probeApplications: number;
+}
+
+export function traceMoments(op: LinearOperator, options: MomentsOptions): MomentsResult {
+  const { kmax } = options;
+  if (!Number.isInteger(kmax) || kmax < 1) throw new RangeError(`traceMoments: kmax must be an integer ≥ 1, got ${kmax}`);
+  const functionals = options.functionals ?? [];
+  for (const f of functionals) {
+    if (!Number.isInteger(f.degree) || f.degree < 0) throw new RangeError(`traceMoments: functional '${f.name}' has degree ${f.degree}; expected an integer ≥ 0`);
+  }
+  const adaptive = options.targetRelativeStderr !== undefined || options.stopWhen !== undefined;
+  const minProbes = options.probes ?? (adaptive ? 8 : 16);
+  const maxProbes = adaptive ? Math.max(minProbes, options.maxProbes ?? 10000) : minProbes;
+  if (!Number.isInteger(minProbes) || minProbes < 2) throw new RangeError(`traceMoments: probes must be an integer ≥ 2 (a standard error needs two), got ${minProbes}`);
+  const blockSize = options.blockSize ?? 4;
+  const distribution = options.distribution ?? 'rademacher';
+  const rng = options.rng ?? new Rng(0, 'moments');
+  const A = countingOperator(op);
+  const hFunctionals = Math.max(0, ...functionals.map((f) => f.degree));
+  const h = Math.max(Math.ceil(kmax / 2), hFunctionals);
+
+  let sketch = options.sketch;
+  let sketchApplications = 0;
+  if (!sketch && options.sketchDimension !== undefined && options.sketchDimension > 0) {
+    const built = krylovSketch(op, {
+      dimension: Math.min(options.sketchDimension, op.size),
+      kmax,
+      // Its own stream, drawn from the caller's: Q must not depend on the probes.
+      rng: new Rng(rng.nextUint32(), 'moments-sketch'),
+      withImages: hFunctionals > 0,
+    });
+    sketch = built;
+    sketchApplications = built.applications;
+  }
+  const Q = sketch?.vectors ?? [];
+  if (sketch) validateSketch(op, sketch);
+  const exact = exactPart(A, sketch, kmax, functionals, blockSize);
+  sketchApplications += A.applications;
+  A.reset();
+
+  const samples: number[][] = Array.from({ length: kmax }, () => []);
+  const fSamples: number[][] = functionals.map(() => []);
+  const summarize = (): MomentsResult => {
+    const est = (sketchPart: number, values: number[]): TraceEstimate => {
+      const stochasticPart = values.length > 0 ? mean(values) : 0;
+      const stderr = values.length > 1 ? standardError(values) : NaN;
+      const estimate = sketchPart + stochasticPart;
+      return { estimate, stderr, sketchPart, stochasticPart, relativeStderr: stderr / Math.abs(estimate) };
+    };
+    const probes = samples[0].length;
+    return {
+      kmax,
+      moments: samples.map((values, k) => est(exact.moments[k], values)),
+      functionals: functionals.map((f, i) => ({ name: f.name, ...est(exact.functionals[i], fSamples[i]) })),
+      samples: samples.map((s) => Float64Array.from(s)),
+      functionalSamples: fSamples.map((s) => Float64Array.from(s)),
+      probes,
+      degreesOfFreedom: probes - 1,
+      sketchRank: Q.length,
+      applications: sketchApplications + A.applications,
+      sketchApplications,
+      probeApplications: A.applications,
+    };
+  };
+
+  let used = 0;
+  while (used < maxProbes) {
+    const size = Math.min(blockSize, maxProbes - used);
+    const X = Array.from({ length: size }, () => project(fillProbe(rng, allocVector(op), distribution), Q));
+    const powers = krylovPowers(A, X, h);
+    for (let p = 0; p < size; p++) {
+      const column = powers.map((P) => P[p]);
+      for (let k = 1; k <= kmax; k++) samples[k - 1].push(dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]));
+      functionals.forEach((f, i) => fSamples[i].push(f.evaluate(column)));
+    }
+    used += size;
+    if (!adaptive || used < minProbes) continue;
+    const progress = summarize();
+    const target = options.targetRelativeStderr;
+    const reached = target === undefined || progress.moments.every((m) => m.stderr <= target * Math.abs(m.estimate));
+    if (reached && (!options.stopWhen || options.stopWhen(progress))) break;
+  }
+  return summarize();
+}
+
+/** x ← (Id − QQᵀ)x (one classical Gram–Schmidt pass: Q is orthonormal, the map is what matters). */
+function project(x: Vector, Q: readonly Vector[]): Vector {
+  const c = Q.map((q) => dot(q, x));
+  Q.forEach((q, i) => axpy(-c[i], q, x));
+  return x;
+}
+
+/** [X, A X, …, A^h X] with one block application per power. */
+function krylovPowers(A: LinearOperator, X: Vector[], h: number): Vector[][] {
+  const powers = [X];
+  for (let j = 1; j <= h; j++) powers.push(A.matmat(powers[j - 1]));
+  return powers;
+}
+
+/** Tr(QᵀA^kQ) for k ≤ kmax and Σ_i f(q_i) per functional, spending as few applications as allowed. */
+function exactPart(
+  A: LinearOperator,
+  sketch: Sketch | undefined,
+  kmax: number,
+  functionals: readonly ProbeFunctional[],
+  blockSize: number,
+): { moments: Float64Array; functionals: Float64Array } {
+  const moments = new Float64Array(kmax);
+  const fValues = new Float64Array(functionals.length);
+  if (!sketch || sketch.vectors.length === 0) return { moments, functionals: fValues };
+  const Q = sketch.vectors;
+  const hF = Math.max(0, ...functionals.map((f) => f.degree));
+  const known = sketch.exactMoments && sketch.exactMoments.length >= kmax;
+  if (known) for (let k = 0; k < kmax; k++) moments[k] = sketch.exactMoments![k];
+  const lambdas = sketch.eigenvalues;
+  if (lambdas) {
+    if (!known) for (let k = 1; k <= kmax; k++) for (let i = 0; i < Q.length; i++) moments[k - 1] += lambdas[i] ** k;
+    Q.forEach((q, i) => {
+      const column = Array.from({ length: hF + 1 }, (_, j) => scaledCopy(q, lambdas[i] ** j));
+      functionals.forEach((f, fi) => (fValues[fi] += f.evaluate(column)));
+    });
+    return { moments, functionals: fValues };
+  }
+  const hs = Math.max(known ? 0 : Math.ceil(kmax / 2), hF);
+  if (hs === 0) {
+    Q.forEach((q) => functionals.forEach((f, fi) => (fValues[fi] += f.evaluate([q]))));
+    return { moments, functionals: fValues };
+  }
+  for (let start = 0; start < Q.length; start += blockSize) {
+    const block = Q.slice(start, start + blockSize);
+    const powers: Vector[][] = [block];
+    powers.push(sketch.images ? sketch.images.slice(start, start + blockSize) : A.matmat(block));
+    for (let j = 2; j <= hs; j++) powers.push(A.matmat(powers[j - 1]));
+    for (let p = 0; p < block.length; p++) {
+      const column = powers.map((P) => P[p]);
+      if (!known) for (let k = 1; k <= kmax; k++) moments[k - 1] += dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]);
+      functionals.forEach((f, fi) => (fValues[fi] += f.evaluate(column)));
+    }
+  }
+  return { moments, functionals: fValues };
+}
+
+function scaledCopy(v: Vector, alpha: number): Vector {
+  const y = v.slice() as Vector;
+  for (let i = 0; i < y.length; i++) y[i] *= alpha;
+  return y;
+}
+
+function validateSketch(op: LinearOperator, sketch: Sketch): void {
+  const r = sketch.vectors.length;
+  if (r > op.size) throw new RangeError(`sketch: ${r} vectors cannot be orthonormal in dimension ${op.size}`);
+  for (const v of sketch.vectors) {
+    if (v.length !== op.size) throw new RangeError(`sketch: a vector of length ${v.length} for an operator of size ${op.size}`);
+  }
+  if (sketch.images && sketch.images.length !== r) throw new RangeError(`sketch: ${sketch.images.length} images for ${r} vectors`);
+  if (sketch.eigenvalues && sketch.eigenvalues.length !== r) throw new RangeError(`sketch: ${sketch.eigenvalues.length} eigenvalues for ${r} vectors`);
+  // The split Tr(A^k) = Tr(QᵀA^kQ) + Tr(P⊥A^kP⊥) needs QᵀQ = Id; an error δ there biases by ≈ δ.
+  const tolerance = op.precision === 'float64' ? 1e-8 : 1e3 * unitRoundoff('float32');
+  const defect = orthonormalityDefect(sketch.vectors, new Rng(0, 'sketch-check'));
+  if (defect > tolerance) {
+    throw new RangeError(`sketch: the vectors are not orthonormal (defect ${defect.toExponential(2)} > ${tolerance.toExponential(1)}); orthonormalize them first (e.g. Ritz vectors from lanczosEigs, or krylovSketch)`);
+  }
+}
