@@ -45,7 +45,7 @@ const tanhActivation: Activation = {
   name: 'tanh',
   formula: 'tanh(x)',
   smooth: true,
-  quadratureDegree: 80,
+  quadratureDegree: 120,
   scalar: [
     Math.tanh,
     (x) => 1 - Math.tanh(x) ** 2,
@@ -153,7 +153,7 @@ let normalizedSmoothRelu: Activation | undefined;
 
 /**
  * (softplus(x) − μ)/s with μ = E softplus(Z), s = sd softplus(Z), so that E σ(Z) = 0 and E σ(Z)² = 1:
- * the "normalized nonlinearity" of Jacot et al. (2019). μ ≈ 0.806059, s ≈ 0.596788 (degree-200
+ * the "normalized nonlinearity" of Jacot et al. (2019). μ ≈ 0.806059, s ≈ 0.521071 (degree-200
  * Gauss–Hermite; computed once, on first use).
  */
 function normalizedSmoothReluActivation(): Activation {

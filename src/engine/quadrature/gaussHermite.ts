@@ -2,9 +2,9 @@
  * Gauss–Hermite quadrature for the standard normal weight: E[f(Z)] ≈ Σ_i w_i f(x_i), Z ~ N(0, 1),
  * exact for polynomials of degree ≤ 2n − 1.
  *
- * Nodes are the roots of the physicists' Hermite polynomial H_n, found by Newton's method from the
- * asymptotic initial guesses of Numerical Recipes (`gauher`), with the orthonormal three-term recurrence
- * so that nothing overflows for n in the hundreds; then rescaled x → √2 x, w → w/√π. Results are
+ * Nodes are the roots of the physicists' Hermite polynomial H_n: eigenvalues of the Jacobi matrix
+ * (Golub & Welsch 1969) by Sturm bisection, polished by Newton's method on the orthonormal three-term
+ * recurrence, whose derivative also gives the weights; then rescaled x → √2 x, w → w/√π. Results are
  * memoized per degree because the kernels ask for the same degree thousands of times.
  */
 export interface QuadratureRule {
@@ -31,30 +31,38 @@ function computeRule(n: number): QuadratureRule {
   const x = new Float64Array(n);
   const w = new Float64Array(n);
   const m = Math.floor((n + 1) / 2);
-  let z = 0;
   for (let i = 0; i < m; i++) {
-    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -0.16667);
-    else if (i === 1) z -= (1.14 * Math.pow(n, 0.426)) / z;
-    else if (i === 2) z = 1.86 * z - 0.86 * x[0];
-    else if (i === 3) z = 1.91 * z - 0.91 * x[1];
-    else z = 2 * z - x[i - 2];
-    let pp = 0;
-    for (let iter = 0; iter < 100; iter++) {
+    // Start from the i-th largest eigenvalue of the Jacobi matrix (Golub–Welsch) found by Sturm
+    // bisection — robust where the asymptotic guesses of `gauher` converge to duplicate roots
+    // (n ≥ 200) — then polish by Newton on the recurrence.
+    let z = jacobiEigenvalue(n, n - 1 - i);
+    let logPp = 0;
+    for (let iter = 0; iter < 20; iter++) {
+      // Orthonormal recurrence, rescaled whenever it grows past 1e100: near the outer nodes of a
+      // high-degree rule h_n(z) grows like e^{z²/2} and would overflow. The Newton step uses the ratio
+      // p_n/p_n', which the scale does not change; the weight is formed in log space.
       let p1 = PIM4;
       let p2 = 0;
+      let logScale = 0;
       for (let j = 0; j < n; j++) {
         const p3 = p2;
         p2 = p1;
         p1 = z * Math.sqrt(2 / (j + 1)) * p2 - Math.sqrt(j / (j + 1)) * p3;
+        if (Math.abs(p1) > 1e100) {
+          p1 *= 1e-100;
+          p2 *= 1e-100;
+          logScale += 100 * Math.LN10;
+        }
       }
-      pp = Math.sqrt(2 * n) * p2;
+      const pp = Math.sqrt(2 * n) * p2;
+      logPp = Math.log(Math.abs(pp)) + logScale;
       const z1 = z;
       z = z1 - p1 / pp;
       if (Math.abs(z - z1) <= 1e-15 * Math.max(1, Math.abs(z))) break;
     }
     x[i] = z;
     x[n - 1 - i] = -z;
-    w[i] = 2 / (pp * pp);
+    w[i] = Math.exp(Math.LN2 - 2 * logPp);
     w[n - 1 - i] = w[i];
   }
   // Physicists' weight e^{−x²} → standard normal density.
@@ -65,6 +73,33 @@ function computeRule(n: number): QuadratureRule {
     weights[i] = w[n - 1 - i] / Math.sqrt(Math.PI);
   }
   return { nodes, weights };
+}
+
+/**
+ * The k-th smallest eigenvalue (k = 0 … n−1) of the physicists' Hermite Jacobi matrix (zero diagonal,
+ * off-diagonal sqrt(j/2)), by bisection on the Sturm count.
+ */
+function jacobiEigenvalue(n: number, k: number): number {
+  const bound = Math.sqrt(2 * n + 1) + 1;
+  let lo = -bound;
+  let hi = bound;
+  const countBelow = (t: number): number => {
+    let count = 0;
+    let q = -t;
+    if (q < 0) count++;
+    for (let j = 1; j < n; j++) {
+      const off2 = j / 2;
+      q = -t - off2 / (q === 0 ? 1e-300 : q);
+      if (q < 0) count++;
+    }
+    return count;
+  };
+  for (let iter = 0; iter < 200 && hi - lo > 1e-14 * Math.max(1, Math.abs(lo)); iter++) {
+    const mid = 0.5 * (lo + hi);
+    if (countBelow(mid) > k) hi = mid;
+    else lo = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 /** E[f(Z)], Z ~ N(0, 1), by `n`-point Gauss–Hermite quadrature. */

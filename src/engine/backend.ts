@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+/**
+ * TensorFlow.js backend selection, best available first (DESIGN.md "Process model"):
+ *   tensorflow  `@tensorflow/tfjs-node`, an optional dependency (its install downloads libtensorflow,
+ *               which fails offline; the product installs and works without it),
+ *   wasm        `@tensorflow/tfjs-backend-wasm` with SIMD, its .wasm files read from the installed
+ *               package or, once bundled, from beside the bundle — never from the network,
+ *   cpu         plain JavaScript, always there, slow.
+ * `NTKEXP_BACKEND=tensorflow|wasm|cpu` (or the caller) forces one; a forced backend that cannot load is
+ * an error that says how to install it. The chosen backend is reported with every result.
+ */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** TensorFlow.js version. */
+  readonly version: string;
+  /** Where the wasm binaries came from, for the wasm backend. */
+  readonly wasmDir?: string;
+  /** Why better backends were passed over (empty when the first choice loaded). */
+  readonly skipped: readonly string[];
+}
+
+const INSTALL_HINT: Record<BackendName, string> = {
+  tensorflow:
+    'install it with `npm install @tensorflow/tfjs-node` (it downloads libtensorflow, so it needs network access and a supported platform), or choose NTKEXP_BACKEND=wasm',
+  wasm: 'reinstall the project (`npm install`): @tensorflow/tfjs-backend-wasm is a regular dependency',
+  cpu: 'reinstall the project (`npm install`): @tensorflow/tfjs-backend-cpu is a regular dependency',
+};
+
+let active: BackendInfo | undefined;
+
+/** Parse a backend name from a flag or the environment; throws on anything else. */
+export function parseBackendName(value: string, origin: string): BackendName {
+  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
+  throw new Error(`${origin}: unknown backend '${value}', expected one of ${BACKENDS.join(', ')}`);
+}
+
+/**
+ * Initialize TensorFlow.js once per process. `forced` (or NTKEXP_BACKEND) pins a backend; otherwise
+ * the best one that loads wins.
+ */
+export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
+  const requested = forced ?? (process.env.NTKEXP_BACKEND ? parseBackendName(process.env.NTKEXP_BACKEND, 'NTKEXP_BACKEND') : undefined);
+  if (active) {
+    if (requested && requested !== active.name) {
+      throw new Error(`backend '${active.name}' is already active in this process; cannot switch to '${requested}'`);
+    }
+    return active;
+  }
+  const order = requested ? [requested] : BACKENDS;
+  const skipped: string[] = [];
+  for (const name of order) {
+    try {
+      const wasmDir = await load(name);
+      active = { name, version: tf.version_core, wasmDir, skipped };
+      return active;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      if (requested) throw new Error(`backend '${name}' is not available (${reason}): ${INSTALL_HINT[name]}`);
+      skipped.push(`${name}: ${reason}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be loaded: ${skipped.join('; ')}`);
+}
+
+/** The active backend, or undefined before `initBackend`. */
+export function activeBackend(): BackendInfo | undefined {
+  return active;
+}
+
+async function load(name: BackendName): Promise<string | undefined> {
+  switch (name) {
+    case 'tensorflow': {
+      // A computed specifier keeps bundlers from trying to inline the optional native package.
+      const moduleName = '@tensorflow/tfjs-node';
+      require(moduleName);
+      await setBackend('tensorflow');
+      return undefined;
+    }
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const dir = wasmBinaryDir();
+      wasm.setWasmPaths(dir + path.sep);
+      await setBackend('wasm');
+      return dir;
+    }
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      await setBackend('cpu');
+      return undefined;
+  }
+}
+
+async function setBackend(name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+/**
+ * The folder holding `tfjs-backend-wasm-simd.wasm`: beside the running bundle when the build copied
+ * them there (the VSIX has no node_modules), else the installed package's dist/.
+ */
+export function wasmBinaryDir(): string {
+  const file = 'tfjs-backend-wasm-simd.wasm';
+  const candidates: string[] = [];
+  if (typeof __dirname === 'string') candidates.push(__dirname, path.join(__dirname, 'wasm'));
+  try {
+    candidates.push(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/' + file)));
+  } catch {
+    // not installed as a package: only the bundle's copy can serve
+  }
+  for (const dir of candidates) {
+    if (fs.existsSync(path.join(dir, file))) return dir;
+  }
+  throw new Error(`cannot find ${file} (looked in ${candidates.join(', ')})`);
+}
