@@ -1,0 +1,135 @@
+import type { MeasureConfig } from '../config';
+import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
+import type { LossEvaluation } from '../loss/loss';
+import { Dense64Network } from '../network/dense64';
+import type { NetworkSpec } from '../network/spec';
+import type { MatrixFreeResult } from './matrixFree';
+
+/**
+ * The exact path for small networks: the dense P × P matrices H, I and S in float64 (S assembled
+ * directly as Σ ∂_ik C · Hess f_k(x_i), not as H − I) and their full eigendecompositions. Moments are
+ * eigenvalue power sums, spectra are complete, standard errors are zero.
+ *
+ * Cost: 3 P R-operator sweeps over the data (O(N P²)) and three O(P³) eigendecompositions; at
+ * P = 600 about 5 s, which is why `exact = auto` stops there (EXACT_AUTO_LIMIT).
+ */
+export const EXACT_AUTO_LIMIT = 600;
+export const EXACT_MAX = 5000;
+
+export function useExactPath(P: number, exact: MeasureConfig['exact']): boolean {
+  if (exact === true) {
+    if (P > EXACT_MAX) {
+      throw new RangeError(`exact = true needs P ≤ ${EXACT_MAX} parameters (this network has ${P}): set exact = auto or false, or make the network smaller`);
+    }
+    return true;
+  }
+  return exact === 'auto' && P <= EXACT_AUTO_LIMIT;
+}
+
+export interface DenseCurvature {
+  readonly P: number;
+  readonly H: Float64Array;
+  readonly I: Float64Array;
+  readonly S: Float64Array;
+}
+
+export function denseCurvature(spec: NetworkSpec, params: Float64Array, inputs: Float64Array, loss: LossEvaluation): DenseCurvature {
+  const net = new Dense64Network(spec, params, inputs);
+  return {
+    P: net.P,
+    H: net.denseFromProducts((v) => net.hvp(v, loss)),
+    I: net.denseFromProducts((v) => net.ivp(v, loss)),
+    S: net.denseFromProducts((v) => net.svp(v, loss)),
+  };
+}
+
+export function measureExact(dense: DenseCurvature, settings: MeasureConfig): MatrixFreeResult {
+  const { P } = dense;
+  const kmax = settings.moments;
+  const eH = denseEigen(dense.H, P, 'descending');
+  const eI = denseEigen(dense.I, P, 'descending');
+  const eS = denseEigen(dense.S, P, 'descending');
+  const powerSums = (e: SymmetricEigen): number[] =>
+    Array.from({ length: kmax }, (_, k) => e.values.reduce((s, x) => s + x ** (k + 1), 0));
+  const top = Math.min(Math.max(settings.top, 1), P);
+  const bottom = Math.min(settings.bottom, P);
+  const lowest = (e: SymmetricEigen): number[] => Array.from(e.values.slice(P - bottom)).reverse();
+  const zeros = new Array(kmax).fill(0);
+  let orthogonality: MatrixFreeResult['orthogonality'];
+  if (settings.orthogonality) {
+    const IS = multiply(dense.I, dense.S, P);
+    const ratio = frobenius(IS) / (frobenius(dense.I) * frobenius(dense.S));
+    orthogonality = {
+      IS: ratio,
+      IS_stderr: 0,
+      rayleigh: {
+        I: Array.from({ length: top }, (_, j) => [eI.values[j], quadratic(dense.S, column(eI, j), P)] as [number, number]),
+        S: Array.from({ length: top }, (_, j) => [quadratic(dense.I, column(eS, j), P), eS.values[j]] as [number, number]),
+      },
+    };
+  }
+  let density: MatrixFreeResult['density'];
+  if (settings.density > 0) density = { H: smoothedHistogram(eH.values, settings.density) };
+  return {
+    moments: { H: powerSums(eH), I: powerSums(eI), S: powerSums(eS) },
+    stderr: { H: zeros, I: zeros, S: zeros },
+    top: { H: Array.from(eH.values.slice(0, top)), I: Array.from(eI.values.slice(0, top)), S: Array.from(eS.values.slice(0, top)) },
+    bottom: bottom > 0 ? { H: lowest(eH), S: lowest(eS) } : {},
+    density,
+    orthogonality,
+    applications: { H: P, I: P, S: P },
+  };
+}
+
+function column(e: SymmetricEigen, j: number): Float64Array {
+  const v = new Float64Array(e.n);
+  for (let i = 0; i < e.n; i++) v[i] = e.vectors[i * e.n + j];
+  return v;
+}
+
+function quadratic(A: Float64Array, v: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let j = 0; j < n; j++) r += A[i * n + j] * v[j];
+    s += v[i] * r;
+  }
+  return s;
+}
+
+function multiply(A: Float64Array, B: Float64Array, n: number): Float64Array {
+  const C = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const a = A[i * n + k];
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) C[i * n + j] += a * B[k * n + j];
+    }
+  }
+  return C;
+}
+
+function frobenius(A: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < A.length; i++) s += A[i] * A[i];
+  return Math.sqrt(s);
+}
+
+/** The exact eigenvalues as a density: Gaussians one grid step wide on `bins` points, integrating to P. */
+export function smoothedHistogram(values: ArrayLike<number>, bins: number): { x: number[]; y: number[] } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  const width = (hi - lo) / Math.max(bins - 1, 1) || 1;
+  const x = Array.from({ length: bins }, (_, i) => lo - width + ((hi - lo + 2 * width) * i) / Math.max(bins - 1, 1));
+  const norm = 1 / (width * Math.sqrt(2 * Math.PI));
+  const y = x.map((t) => {
+    let s = 0;
+    for (let i = 0; i < values.length; i++) s += Math.exp(-0.5 * ((t - values[i]) / width) ** 2);
+    return s * norm;
+  });
+  return { x, y };
+}

@@ -1,0 +1,78 @@
+import type { MeasureConfig } from '../config';
+import { evaluateLoss, type LossEvaluation, type SampleLoss } from '../loss/loss';
+import { Curvature } from '../network/curvature';
+import { hessianTraces } from '../network/hessianTrace';
+import { ntkGram } from '../network/ntkGram';
+import type { TfNetwork } from '../network/tfNetwork';
+import type { MeasurementRecord } from '../records';
+import type { Rng } from '../rng';
+import { denseCurvature, measureExact, useExactPath } from './exact';
+import { measureMatrixFree } from './matrixFree';
+import { ntkSpectrum, type NtkSpectrum } from './ntkSpectrum';
+
+/** What one measurement yields besides its record: the state the theory and the surface start from. */
+export interface Measurement {
+  readonly record: MeasurementRecord;
+  readonly outputs: Float64Array;
+  readonly loss: LossEvaluation;
+  /** G_ik = Tr Hess f_k(x_i). */
+  readonly hessianTraces: Float64Array;
+  readonly spectrum: NtkSpectrum;
+}
+
+export interface MeasureArgs {
+  readonly net: TfNetwork;
+  readonly targets: Float64Array;
+  readonly loss: SampleLoss;
+  readonly settings: MeasureConfig;
+  readonly trial: number;
+  readonly step: number;
+  readonly t: number;
+  readonly rng: Rng;
+}
+
+/** Measure H = I + S at the network's current parameters (matrix-free, or dense for small P). */
+export function takeMeasurement(args: MeasureArgs): Measurement {
+  const started = performance.now();
+  const { net, settings } = args;
+  const N = net.N;
+  const nL = net.layout.outputDim;
+  const outputs = net.outputs();
+  const loss = evaluateLoss(args.loss, outputs, args.targets, N, nL);
+  const spectrum = ntkSpectrum(ntkGram(net), loss, settings.moments, settings.top);
+  const G = hessianTraces(net);
+  let traceS = 0;
+  for (let i = 0; i < G.length; i++) traceS += G[i] * loss.gradient[i];
+
+  const exact = useExactPath(net.P, settings.exact);
+  let result;
+  if (exact) {
+    const params = Float64Array.from(net.parameterVector());
+    result = measureExact(denseCurvature(net.spec, params, net.inputs, loss), settings);
+  } else {
+    const curv = new Curvature(net, loss);
+    try {
+      result = measureMatrixFree(curv, spectrum, traceS, settings, args.rng);
+    } finally {
+      curv.dispose();
+    }
+  }
+  const record: MeasurementRecord = {
+    type: 'measurement',
+    trial: args.trial,
+    step: args.step,
+    t: args.t,
+    loss: loss.value,
+    moments: result.moments,
+    moments_stderr: result.stderr,
+    top: result.top,
+    bottom: Object.keys(result.bottom).length > 0 ? result.bottom : undefined,
+    density: result.density,
+    orthogonality: result.orthogonality,
+    ntk: { eigenvalues: Array.from(spectrum.ntkEigenvalues) },
+    exact,
+    applications: result.applications,
+    elapsed_ms: performance.now() - started,
+  };
+  return { record, outputs, loss, hessianTraces: G, spectrum };
+}
