@@ -1,0 +1,203 @@
+import type { Value } from '../ast';
+import type { Acceptor } from '../diagnostics';
+import { builtinLoss, isBuiltinLoss } from '../../engine/loss/builtins';
+import { builtinActivation, isBuiltinActivation } from '../../engine/nonlinearity/builtins';
+import { DIRECTION_PATTERN, type Json, keySpec } from '../schema';
+import type { Definitions } from './definitions';
+import type { CheckedBlock, CheckedExperiment } from './experiment';
+
+/**
+ * Checks across settings, each a small function: widths against depth, nonsmooth activations with the
+ * theory on, the loss against the number of outputs, surface directions against `top`, `every`
+ * against `points`/`spacing`, and the shapes of inline points. Where a setting is swept, every value of
+ * the sweep is checked.
+ */
+export function crossCheck(exp: CheckedExperiment, defs: Definitions, accept: Acceptor): void {
+  widthsMatchDepth(exp, accept);
+  smoothForTheory(exp, defs, accept);
+  lossMatchesOutputs(exp, accept);
+  directionsWithinTop(exp, accept);
+  everyExcludesPoints(exp, accept);
+  pointsShapes(exp, accept);
+  csvColumns(exp, accept);
+}
+
+interface Candidate {
+  readonly value: Json;
+  /** Where the value is written; absent for a default. */
+  readonly node?: Value;
+  readonly swept: boolean;
+}
+
+type BlockKey = 'experiment' | 'data' | 'network' | 'train' | 'measure' | 'surface';
+
+function blockOf(exp: CheckedExperiment, block: BlockKey): CheckedBlock | undefined {
+  if (block === 'experiment') return { settings: exp.settings };
+  return exp[block];
+}
+
+/** The values a setting takes: the sweep's, else the block's, else the default. Wrong values (already reported) are left out. */
+function candidates(exp: CheckedExperiment, block: BlockKey, key: string): Candidate[] {
+  const swept = exp.sweep.find((e) => e.key === key && e.spec.block === block);
+  if (swept) {
+    const out: Candidate[] = [];
+    swept.values.forEach((value, i) => {
+      if (value !== undefined) out.push({ value, node: swept.nodes[i], swept: true });
+    });
+    return out;
+  }
+  const written = blockOf(exp, block)?.settings.get(key);
+  if (written) return written.value === undefined ? [] : [{ value: written.value, node: written.setting.value, swept: false }];
+  const spec = keySpec(block, key, exp.data?.source);
+  return spec && spec.default !== undefined && spec.default !== null ? [{ value: spec.default, swept: false }] : [];
+}
+
+function origin(c: Candidate, key: string, block: string): string {
+  return c.swept ? `${key} = ${JSON.stringify(c.value)} (swept)` : c.node ? `${block}.${key} = ${JSON.stringify(c.value)}` : `${key} = ${JSON.stringify(c.value)} (the default)`;
+}
+
+function widthsMatchDepth(exp: CheckedExperiment, accept: Acceptor): void {
+  const depths = candidates(exp, 'network', 'depth');
+  for (const w of candidates(exp, 'network', 'width')) {
+    if (!Array.isArray(w.value) || !w.node) continue;
+    const n = w.value.length;
+    const bad = depths.find((d) => typeof d.value === 'number' && d.value - 1 !== n);
+    if (bad) {
+      const L = bad.value as number;
+      accept(
+        'error',
+        'shape',
+        `\`width\` lists ${n} width${n === 1 ? '' : 's'} but ${origin(bad, 'depth', 'network')} needs ${L - 1} (one per hidden layer, L − 1)${L === 1 ? ': a depth-1 network has no hidden layer' : ''}`,
+        w.node.range,
+      );
+    }
+  }
+}
+
+function smoothForTheory(exp: CheckedExperiment, defs: Definitions, accept: Acceptor): void {
+  if (!candidates(exp, 'measure', 'theory').some((t) => t.value === true)) return;
+  for (const a of candidates(exp, 'network', 'activation')) {
+    if (typeof a.value !== 'string' || !a.node) continue;
+    const name = a.value;
+    const smooth = isBuiltinActivation(name) ? builtinActivation(name).smooth : defs.smooth.get(name);
+    if (smooth !== false) continue;
+    const why = isBuiltinActivation(name) ? `\`${name}\` has no second derivative (σ″ is a Dirac mass at 0)` : `\`${name}\` uses abs, min or max, so σ″ has Dirac masses at its kinks`;
+    accept(
+      'warning',
+      'relu-theory',
+      `activation ${why}, but measure.theory = true: the S-part of the theory needs σ″ and will be missing; use a smooth activation (\`smooth_relu\`) or set \`theory = false\``,
+      a.node.range,
+    );
+  }
+}
+
+/** Outputs per sample of the data, when known. */
+function outputs(exp: CheckedExperiment): { count: number; why: string } | undefined {
+  const data = exp.data;
+  if (!data?.source) return undefined;
+  switch (data.source) {
+    case 'mnist': {
+      const t = candidates(exp, 'data', 'target');
+      if (t.length !== 1) return undefined;
+      return t[0].value === 'onehot' ? { count: 10, why: 'data mnist with target = onehot has ten outputs' } : { count: 1, why: 'data mnist with target = parity has one output' };
+    }
+    case 'points': {
+      const t = data.settings.get('targets')?.value;
+      if (!Array.isArray(t) || t.length === 0) return undefined;
+      const n = Array.isArray(t[0]) ? t[0].length : 1;
+      return { count: n, why: `the targets of data points have ${n} output${n === 1 ? '' : 's'}` };
+    }
+    case 'csv': {
+      const t = data.settings.get('target')?.value;
+      if (t === undefined) return undefined;
+      const n = Array.isArray(t) ? t.length : 1;
+      return { count: n, why: `data csv has ${n} target column${n === 1 ? '' : 's'}` };
+    }
+    default:
+      return { count: 1, why: `data ${data.source} has one output` };
+  }
+}
+
+function lossMatchesOutputs(exp: CheckedExperiment, accept: Acceptor): void {
+  const out = outputs(exp);
+  if (!out) return;
+  for (const l of candidates(exp, 'experiment', 'loss')) {
+    if (typeof l.value !== 'string' || !l.node || !isBuiltinLoss(l.value)) continue;
+    const need = builtinLoss(l.value).outputs;
+    if (need === 'one' && out.count !== 1) {
+      accept('error', 'shape', `loss \`${l.value}\` needs one output, but ${out.why}: use \`softmax_ce\` or \`mse\``, l.node.range);
+    } else if (need === 'several' && out.count < 2) {
+      accept('error', 'shape', `loss \`${l.value}\` needs several outputs, but ${out.why}: use \`bce\` or \`mse\``, l.node.range);
+    }
+  }
+}
+
+function directionsWithinTop(exp: CheckedExperiment, accept: Acceptor): void {
+  if (!exp.surface) return;
+  const tops = candidates(exp, 'measure', 'top').filter((t) => typeof t.value === 'number');
+  if (tops.length === 0) return;
+  const smallest = tops.reduce((a, b) => ((a.value as number) <= (b.value as number) ? a : b));
+  const top = smallest.value as number;
+  for (const d of candidates(exp, 'surface', 'directions')) {
+    if (!Array.isArray(d.value) || !d.node || d.node.kind !== 'list') continue;
+    const items = d.node.items;
+    d.value.forEach((dir, i) => {
+      const m = typeof dir === 'string' ? DIRECTION_PATTERN.exec(dir) : null;
+      if (m && Number(m[2]) > top) {
+        accept('error', 'range', `direction \`${dir}\` is eigenvector ${m[2]} of ${m[1]}, but ${origin(smallest, 'top', 'measure')} computes only ${top}: raise measure.top to ${m[2]} or pick an index ≤ ${top}`, items[i].range);
+      }
+    });
+    if (d.value.length === 2 && d.value[0] === d.value[1] && d.value[0] !== 'random') {
+      accept('error', 'duplicate', `the two surface directions are both \`${String(d.value[0])}\`: a plane needs two different directions`, items[1].range);
+    }
+  }
+}
+
+function everyExcludesPoints(exp: CheckedExperiment, accept: Acceptor): void {
+  const settings = exp.measure.settings;
+  const every = settings.get('every');
+  if (!every) return;
+  for (const other of ['points', 'spacing']) {
+    const s = settings.get(other);
+    if (s) accept('warning', 'conflict', `measure sets both \`every\` and \`${other}\`: \`every\` replaces \`points\` and \`spacing\`, so \`${other}\` is ignored; remove one`, s.setting.key.range);
+  }
+}
+
+function pointsShapes(exp: CheckedExperiment, accept: Acceptor): void {
+  if (exp.data?.source !== 'points') return;
+  const inputs = exp.data.settings.get('inputs');
+  const targets = exp.data.settings.get('targets');
+  let count: number | undefined;
+  if (inputs && Array.isArray(inputs.value) && inputs.setting.value.kind === 'list') {
+    const rows = inputs.value as Json[][];
+    count = rows.length;
+    const n0 = rows[0]?.length;
+    const nodes = inputs.setting.value.items;
+    const bad = rows.findIndex((r) => r.length !== n0);
+    if (bad >= 0) accept('error', 'shape', `data points: input ${bad + 1} has ${rows[bad].length} numbers but input 1 has ${n0}: every input must have the same length`, nodes[bad].range);
+  }
+  if (targets && Array.isArray(targets.value) && targets.setting.value.kind === 'list') {
+    const rows = targets.value;
+    const nodes = targets.setting.value.items;
+    if (count !== undefined && rows.length !== count) {
+      accept('error', 'shape', `data points has ${count} input${count === 1 ? '' : 's'} but ${rows.length} target${rows.length === 1 ? '' : 's'}: give one target per input`, targets.setting.value.range);
+    }
+    if (Array.isArray(rows[0])) {
+      const m = (rows[0] as Json[]).length;
+      const bad = rows.findIndex((r) => (r as Json[]).length !== m);
+      if (bad >= 0) accept('error', 'shape', `data points: target ${bad + 1} has ${(rows[bad] as Json[]).length} outputs but target 1 has ${m}`, nodes[bad].range);
+    }
+  }
+}
+
+function csvColumns(exp: CheckedExperiment, accept: Acceptor): void {
+  if (exp.data?.source !== 'csv') return;
+  const target = exp.data.settings.get('target')?.value;
+  const features = exp.data.settings.get('features');
+  if (target === undefined || !features || !Array.isArray(features.value) || features.setting.value.kind !== 'list') return;
+  const targets = new Set(Array.isArray(target) ? target : [target]);
+  const nodes = features.setting.value.items;
+  features.value.forEach((f, i) => {
+    if (targets.has(f)) accept('error', 'duplicate', `column \`${String(f)}\` is both a target and a feature: remove it from \`features\``, nodes[i].range);
+  });
+}

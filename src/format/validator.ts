@@ -1,0 +1,56 @@
+import type { Experiment, NtkFile } from './ast';
+import type { Acceptor } from './diagnostics';
+import { crossCheck } from './validate/crossChecks';
+import { type Definitions, checkDefinitions } from './validate/definitions';
+import { type CheckedExperiment, checkExperiment } from './validate/experiment';
+
+/**
+ * Validation of a parsed file against NTKEXP.md's table (schema.ts): each check reports through the
+ * acceptor with a stable code (diagnostics.ts). The checks live in validate/, one concern per file;
+ * this driver runs them in order and returns what they established, which resolution reuses.
+ */
+export interface CheckOptions {
+  /** The file's path: csv paths are resolved against its folder. */
+  readonly path?: string;
+  /** Canonical path of an existing file or folder (undefined if it does not exist): catches csv paths that leave through symbolic links. */
+  readonly realpath?: (path: string) => string | undefined;
+}
+
+export interface CheckedFile {
+  readonly file: NtkFile;
+  readonly definitions: Definitions;
+  readonly experiments: readonly CheckedExperiment[];
+}
+
+export function validate(file: NtkFile, accept: Acceptor, options: CheckOptions = {}): CheckedFile {
+  const definitions = checkDefinitions(file, accept);
+  const used = { activation: new Set<string>(), loss: new Set<string>() };
+  const use = (kind: 'activation' | 'loss', name: string): void => {
+    used[kind].add(name);
+  };
+  const experiments: CheckedExperiment[] = [];
+  const names = new Map<string, Experiment>();
+  for (const item of file.items) {
+    if (item.kind !== 'experiment') continue;
+    const name = item.name.name;
+    const first = names.get(name);
+    if (first && name !== '') {
+      accept('error', 'duplicate', `experiment \`${name}\` is defined twice (first at line ${first.name.range.start.line + 1}): give each experiment its own name`, item.name.range);
+    } else names.set(name, item);
+    const checked = checkExperiment(item, definitions, accept, { path: options.path, realpath: options.realpath, use });
+    crossCheck(checked, definitions, accept);
+    experiments.push(checked);
+  }
+  for (const [kind, table] of [
+    ['activation', definitions.activations],
+    ['loss', definitions.losses],
+  ] as const) {
+    for (const [name, def] of table) {
+      if (!used[kind].has(name)) {
+        const where = kind === 'activation' ? '`activation = …` in a network block or a sweep' : '`loss = …` in an experiment or a sweep';
+        accept('warning', 'unused-definition', `${kind} \`${name}\` is defined but no experiment uses it (refer to it with ${where})`, def.name.range);
+      }
+    }
+  }
+  return { file, definitions, experiments };
+}

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { check, compileExperiment, expandSweeps, parse, resolve } from '../../src/format/index';
+import { docExamples, exampleFiles } from './helpers';
+
+test('NTKEXP.md has at least one ntkexp example', () => {
+  assert.ok(docExamples().length >= 1);
+});
+
+for (const ex of docExamples()) {
+  test(`${ex.name}: parses without syntax errors and checks without errors`, () => {
+    assert.deepEqual(parse(ex.text).diagnostics, []);
+    const diagnostics = check(ex.text);
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    // The complete example defines `swish` and `logcosh` to show the syntax without using them: the
+    // only diagnostics allowed are those two unused-definition warnings.
+    for (const d of diagnostics) assert.equal(d.code, 'unused-definition', d.message);
+  });
+}
+
+for (const ex of exampleFiles()) {
+  test(`${ex.name}: checks with no diagnostic at all`, () => {
+    assert.deepEqual(check(ex.text, { path: ex.path }), []);
+  });
+
+  test(`${ex.name}: resolves, expands and compiles to engine configs`, () => {
+    const { experiments, diagnostics } = resolve(ex.text, { path: ex.path });
+    assert.deepEqual(diagnostics, []);
+    assert.ok(experiments.length >= 1);
+    for (const exp of experiments) {
+      // JSON-serializable: a round trip through JSON changes nothing.
+      assert.deepEqual(JSON.parse(JSON.stringify(exp)), exp);
+      for (const point of expandSweeps(exp)) {
+        const config = compileExperiment(point, { readText: (p) => readFileSync(p, 'utf8') });
+        assert.equal(config.name, point.name);
+        assert.equal(config.network.widths.length, config.network.depth - 1);
+        assert.equal(config.network.activation.scalar.length, 4);
+      }
+    }
+  });
+}
+
+test('the complete example of NTKEXP.md expands into its six sweep points, named by their settings', () => {
+  const [ex] = docExamples();
+  const [fig1] = resolve(ex.text).experiments;
+  const names = expandSweeps(fig1).map((p) => p.name);
+  assert.deepEqual(names, [
+    'fig1[width=250,activation=smooth_relu]',
+    'fig1[width=250,activation=normalized_smooth_relu]',
+    'fig1[width=500,activation=smooth_relu]',
+    'fig1[width=500,activation=normalized_smooth_relu]',
+    'fig1[width=1000,activation=smooth_relu]',
+    'fig1[width=1000,activation=normalized_smooth_relu]',
+  ]);
+});
