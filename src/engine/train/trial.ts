@@ -1,0 +1,183 @@
+import type { ExperimentConfig } from '../config';
+import type { Dataset } from '../data/dataset';
+import { denseEigen } from '../linalg/denseEigen';
+import { evaluateLoss } from '../loss/loss';
+import { takeMeasurement } from '../measure/measure';
+import { lossSurface } from '../measure/surface';
+import { meanFieldWidth, networkSpec, initialParameters } from '../network/spec';
+import { TfNetwork } from '../network/tfNetwork';
+import { ntkGram } from '../network/ntkGram';
+import type { MeasurementRecord, Moments, SurfaceRecord } from '../records';
+import { Rng } from '../rng';
+import { theoryLines, type InfiniteWidthKernels, type TheoryLines } from '../theory';
+import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './divergence';
+import { measurementSteps } from './schedule';
+
+/**
+ * One trial of an experiment: initialize from the trial's seed, train by full-batch gradient descent,
+ * measure at the scheduled steps, attach the theory's lines, and scan the loss surface at the end.
+ * Pure engine code: the caller (the engine process, a test) receives records through hooks and decides
+ * what to write where. `checkpoint` is awaited between steps so a process can hear a cancel.
+ */
+export interface TrialHooks {
+  onProgress?(p: TrialProgress): void;
+  onMeasurement?(record: MeasurementRecord): void;
+  onSurface?(record: SurfaceRecord): void;
+  onTheory?(lines: TheoryLines): void;
+  onLog?(message: string): void;
+  /** Return true to stop (the trial ends as cancelled with what it measured). */
+  checkpoint?(): boolean | Promise<boolean>;
+}
+
+export interface TrialProgress {
+  readonly trial: number;
+  readonly step: number;
+  readonly steps: number;
+  readonly loss: number;
+  readonly measurements: number;
+  readonly measurementsTotal: number;
+  readonly elapsedMs: number;
+}
+
+export interface TrialOptions {
+  /** Infinite-width kernels of the data (shared by all trials); theory lines need them. */
+  readonly kernels?: InfiniteWidthKernels;
+  /** Report progress at most this often (default 250 ms). */
+  readonly progressIntervalMs?: number;
+  readonly backend?: string;
+  /** Keep the initial and final parameters in the result (`--save-params`). */
+  readonly keepParameters?: boolean;
+}
+
+export interface TrialResult {
+  readonly trial: number;
+  readonly status: 'finished' | 'cancelled';
+  readonly stepsDone: number;
+  readonly finalLoss: number;
+  readonly initialParameters?: Float32Array;
+  readonly finalParameters?: Float32Array;
+  readonly theory?: TheoryLines;
+}
+
+/** η as applied: under mean-field the file's learning rate is multiplied by the width (THEORY.md §1). */
+export function effectiveLearningRate(config: ExperimentConfig, inputDim: number, outputDim: number): number {
+  const spec = networkSpec(config.network, inputDim, outputDim);
+  return config.network.parametrization === 'mean_field' ? config.train.learningRate * meanFieldWidth(spec) : config.train.learningRate;
+}
+
+export async function runTrial(config: ExperimentConfig, data: Dataset, trial: number, hooks: TrialHooks = {}, options: TrialOptions = {}): Promise<TrialResult> {
+  const spec = networkSpec(config.network, data.inputDim, data.outputDim);
+  const params = initialParameters(spec, new Rng(config.seed, 'init', trial));
+  const eta = effectiveLearningRate(config, data.inputDim, data.outputDim);
+  const schedule = measurementSteps(config.train.steps, config.measure);
+  const measureAt = new Set(schedule);
+  const net = new TfNetwork(spec, params, data.inputs);
+  const started = performance.now();
+  const interval = options.progressIntervalMs ?? 250;
+  let lastProgress = -Infinity;
+  let measured = 0;
+  let lines: TheoryLines | undefined;
+  let limitEigenvalues: number[] | undefined;
+  const startParameters = options.keepParameters ? net.parameterVector() : undefined;
+  const N = data.N;
+  const nL = data.outputDim;
+  let initialLoss = NaN;
+  let loss = NaN;
+  try {
+    for (let step = 0; ; step++) {
+      if (measureAt.has(step)) {
+        const m = takeMeasurement({
+          net,
+          targets: data.targets,
+          loss: config.loss,
+          settings: config.measure,
+          trial,
+          step,
+          t: eta * step,
+          rng: new Rng(config.seed, 'measure', trial, step),
+        });
+        if (step === 0 && config.measure.theory && options.kernels) {
+          lines = theoryLines({
+            kernels: options.kernels,
+            loss: config.loss,
+            target: data.targets,
+            nL,
+            eta,
+            steps: schedule,
+            kmax: config.measure.moments,
+            trial: { Y0: m.outputs, G0: m.hessianTraces },
+            expected: config.loss.name === 'mse' ? true : { samples: 200, seed: config.seed },
+          });
+          limitEigenvalues = limitSpectrum(options.kernels, nL);
+          hooks.onTheory?.(lines);
+          for (const w of lines.warnings) hooks.onLog?.(`theory: ${w}`);
+        }
+        const record = withTheory(m.record, lines, schedule.indexOf(step), limitEigenvalues, options.backend);
+        measured++;
+        hooks.onMeasurement?.(record);
+      }
+      const Y = net.outputs();
+      loss = evaluateLoss(config.loss, Y, data.targets, N, nL).value;
+      if (step === 0) initialLoss = loss;
+      const reason = divergenceReason(loss, initialLoss, Y.every(Number.isFinite));
+      if (reason) throw divergence(step, reason, config, data, params);
+      const now = performance.now();
+      if (now - lastProgress >= interval || step === config.train.steps) {
+        lastProgress = now;
+        hooks.onProgress?.({ trial, step, steps: config.train.steps, loss, measurements: measured, measurementsTotal: schedule.length, elapsedMs: now - started });
+      }
+      if (step === config.train.steps) break;
+      if (hooks.checkpoint && (await hooks.checkpoint())) {
+        return { trial, status: 'cancelled', stepsDone: step, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
+      }
+      net.step(eta, evaluateLoss(config.loss, Y, data.targets, N, nL).gradient);
+    }
+    if (config.surface) {
+      hooks.onSurface?.(
+        lossSurface({ net, targets: data.targets, loss: config.loss, surface: config.surface, trial, step: config.train.steps, rng: new Rng(config.seed, 'surface', trial) }),
+      );
+    }
+    return { trial, status: 'finished', stepsDone: config.train.steps, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
+  } finally {
+    net.dispose();
+  }
+}
+
+/** Attach the theory's moments at this measurement (index `s` of the schedule). */
+function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s: number, limit: number[] | undefined, backend: string | undefined): MeasurementRecord {
+  const at = (l: { traceH: number[][]; traceI: number[][]; traceS: number[][] }): Moments => ({
+    H: l.traceH.map((row) => row[s]),
+    I: l.traceI.map((row) => row[s]),
+    S: l.traceS.map((row) => row[s]),
+  });
+  return {
+    ...record,
+    ...(lines?.pathwise ? { theory: at(lines.pathwise) } : {}),
+    ...(lines?.expected ? { expected: at(lines.expected) } : {}),
+    ...(record.ntk && limit ? { ntk: { ...record.ntk, limit_eigenvalues: limit } } : {}),
+    ...(backend ? { backend } : {}),
+  };
+}
+
+/** Eigenvalues of the limiting Gram Θ ⊗ Id_nL, descending. */
+function limitSpectrum(kernels: InfiniteWidthKernels, nL: number): number[] {
+  const values = denseEigen(kernels.theta, kernels.N, 'descending').values;
+  return Array.from(values).flatMap((v) => new Array<number>(nL).fill(v));
+}
+
+function divergence(step: number, reason: string, config: ExperimentConfig, data: Dataset, params: Float64Array): DivergenceError {
+  let suggestion = 'Lower learning_rate (try half), or check the data scale.';
+  if (config.loss.name === 'mse') {
+    const spec = networkSpec(config.network, data.inputDim, data.outputDim);
+    const net = new TfNetwork(spec, params, data.inputs);
+    try {
+      const theta = ntkGram(net);
+      const lambdaMax = denseEigen(theta, data.N * data.outputDim, 'descending').values[0];
+      const mf = config.network.parametrization === 'mean_field' ? meanFieldWidth(spec) : undefined;
+      suggestion = mseLearningRateAdvice(config.train.learningRate, data.N, lambdaMax, mf);
+    } finally {
+      net.dispose();
+    }
+  }
+  return new DivergenceError(step, reason, suggestion);
+}

@@ -1,0 +1,90 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { runTrial } from '../../../src/engine/train/trial';
+import { buildDataset } from '../../../src/engine/data/dataset';
+import { builtinActivation } from '../../../src/engine/nonlinearity/builtins';
+import { builtinLoss } from '../../../src/engine/loss/builtins';
+import { DivergenceError } from '../../../src/engine/train/divergence';
+import { infiniteWidthKernels } from '../../../src/engine/theory';
+import type { ExperimentConfig } from '../../../src/engine/config';
+import type { MeasurementRecord } from '../../../src/engine/records';
+import { setupBackend } from '../../helpers/backend';
+
+before(async () => {
+  await setupBackend();
+});
+
+function config(over: Partial<ExperimentConfig> = {}): ExperimentConfig {
+  return {
+    name: 'small',
+    title: 'small',
+    seed: 3,
+    trials: 1,
+    data: { source: 'circle', samples: 8, target: { text: 'sin(3 * gamma)', evaluate: (v) => Math.sin(3 * v.gamma) }, normalize: true, noise: 0 },
+    network: { depth: 3, widths: [32, 32], activation: builtinActivation('smooth_relu'), beta: 0.1, parametrization: 'ntk' },
+    loss: builtinLoss('mse'),
+    train: { learningRate: 1, steps: 20 },
+    measure: { points: 4, spacing: 'log', moments: 4, probes: 10, top: 5, bottom: 2, density: 16, orthogonality: true, theory: true, exact: false },
+    surface: { directions: [{ kind: 'I', index: 1 }, { kind: 'I', index: 2 }], radius: 0.5, grid: 5 },
+    ...over,
+  };
+}
+
+test('a trial measures at the scheduled steps with theory lines, scans the surface, and leaks no tensors', async () => {
+  const c = config();
+  const data = buildDataset(c.data, c.seed);
+  const kernels = infiniteWidthKernels(data.inputs, data.inputDim, { depth: 3, beta: 0.1, activation: c.network.activation });
+  const records: MeasurementRecord[] = [];
+  let surfaces = 0;
+  const before = tf.memory().numTensors;
+  const result = await runTrial(c, data, 0, { onMeasurement: (r) => records.push(r), onSurface: () => surfaces++ }, { kernels, backend: 'wasm' });
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(result.status, 'finished');
+  assert.deepEqual(records.map((r) => r.step), [0, 3, 7, 20]);
+  assert.equal(surfaces, 1);
+  for (const r of records) {
+    assert.equal(r.moments.H.length, 4);
+    assert.ok(r.theory && r.expected, 'theory and expected attached');
+    assert.equal(r.theory!.I.length, 4);
+    assert.equal(r.ntk!.limit_eigenvalues!.length, 8);
+    assert.equal(r.density!.H.x.length, 16);
+    assert.equal(r.backend, 'wasm');
+    assert.equal(r.t, r.step);
+  }
+  // The loss goes down and the measured Tr(I) is the same order as the theory's.
+  assert.ok(records[3].loss < records[0].loss);
+  const ratio = records[0].moments.I[0] / records[0].theory!.I[0];
+  assert.ok(ratio > 0.5 && ratio < 2, `Tr(I) measured/theory = ${ratio}`);
+});
+
+test('a checkpoint that says stop cancels the trial after the measurements it made', async () => {
+  const c = config({ surface: undefined });
+  const data = buildDataset(c.data, c.seed);
+  let calls = 0;
+  const records: MeasurementRecord[] = [];
+  const result = await runTrial(c, data, 0, { onMeasurement: (r) => records.push(r), checkpoint: () => ++calls > 5 });
+  assert.equal(result.status, 'cancelled');
+  assert.equal(result.stepsDone, 5);
+  assert.deepEqual(records.map((r) => r.step), [0, 3]);
+});
+
+test('a diverging run stops with the step and the MSE learning-rate bound 2N/λmax(Θ̂)', async () => {
+  // A linear network cannot saturate, so too large a rate makes the loss grow geometrically.
+  const c = config({
+    network: { ...config().network, activation: builtinActivation('linear') },
+    train: { learningRate: 20, steps: 200 },
+    surface: undefined,
+    measure: { ...config().measure, points: 2 },
+  });
+  const data = buildDataset(c.data, c.seed);
+  await assert.rejects(
+    () => runTrial(c, data, 0),
+    (e: unknown) => {
+      assert.ok(e instanceof DivergenceError);
+      assert.ok(e.step > 0 && e.step < 200, `step ${e.step}`);
+      assert.match(e.message, /learning_rate < 2N\/λmax\(Θ̂\) = [0-9.]+ \(N = 8/);
+      return true;
+    },
+  );
+});
