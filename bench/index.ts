@@ -1,0 +1,68 @@
+/**
+ * `npm run bench [-- --json] [-- --only NAME,…] [-- --repeat N]`: the product's speed, measured (never
+ * asserted by timed tests). Each benchmark prints records `{name, backend, ms, …}`; with --json one JSON
+ * object per line (NDJSON), otherwise an aligned table. Medians over repeats, all in one run, so ratios
+ * between records are meaningful on a shared, noisy machine.
+ */
+import { initBackend } from '../src/engine/backend';
+import { BENCHMARKS, type BenchRecord } from './suite';
+
+interface Args {
+  json: boolean;
+  only?: Set<string>;
+  repeat: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { json: false, repeat: 5 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--only') args.only = new Set((argv[++i] ?? '').split(','));
+    else if (a === '--repeat') args.repeat = Number(argv[++i]);
+    else if (a === '--help') {
+      console.log(`npm run bench -- [--json] [--only ${BENCHMARKS.map((b) => b.name).join(',')}] [--repeat N]`);
+      process.exit(0);
+    } else {
+      console.error(`bench: unknown argument '${a}' (try --help)`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(args.repeat) || args.repeat < 1) {
+    console.error('bench: --repeat must be an integer ≥ 1');
+    process.exit(2);
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const backend = await initBackend();
+  const print = (r: BenchRecord): void => {
+    const record = { ...r, backend: backend.name };
+    if (args.json) console.log(JSON.stringify(record));
+    else console.log(formatRecord(record));
+  };
+  for (const b of BENCHMARKS) {
+    if (args.only && !args.only.has(b.name) && !b.produces?.some((p) => args.only!.has(p))) continue;
+    for (const r of await b.run({ repeat: args.repeat, log: (m) => !args.json && console.error(m) })) print(r);
+  }
+}
+
+function formatRecord(r: Record<string, unknown>): string {
+  const { name, backend, ...rest } = r;
+  const fields = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : JSON.stringify(v)}`)
+    .join('  ');
+  return `${String(name).padEnd(22)} ${String(backend).padEnd(6)} ${fields}`;
+}
+
+function fmt(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

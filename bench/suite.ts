@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { buildDataset } from '../src/engine/data/dataset';
+import { builtinActivation } from '../src/engine/nonlinearity/builtins';
+import { evaluateLoss } from '../src/engine/loss/loss';
+import { mse } from '../src/engine/loss/builtins';
+import { initialParameters, type NetworkSpec } from '../src/engine/network/spec';
+import { TfNetwork } from '../src/engine/network/tfNetwork';
+import { Curvature } from '../src/engine/network/curvature';
+import { ntkGram } from '../src/engine/network/ntkGram';
+import { lanczosEigs } from '../src/engine/linalg/lanczos';
+import { countingOperator } from '../src/engine/linalg/operator';
+import { takeMeasurement } from '../src/engine/measure/measure';
+import { loadMnistDigits } from '../src/run/mnistLoader';
+import { Rng } from '../src/engine/rng';
+import type { MeasureConfig } from '../src/engine/config';
+
+export type BenchRecord = { name: string; ms: number } & Record<string, unknown>;
+
+export interface Benchmark {
+  readonly name: string;
+  /** Other record names it emits (for --only). */
+  readonly produces?: readonly string[];
+  run(ctx: { repeat: number; log: (m: string) => void }): Promise<BenchRecord[]>;
+}
+
+/** Median wall time of `fn` over `repeat` runs after one warm-up. */
+export function timeMedian(repeat: number, fn: () => void): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** The paper's Figure-1 network: N = 256 MNIST digits at 14×14, 196-1000-1000-1, softplus, MSE. */
+export interface Figure1 {
+  readonly spec: NetworkSpec;
+  readonly net: TfNetwork;
+  readonly targets: Float64Array;
+  readonly N: number;
+  /** Σ_ℓ n_ℓ n_{ℓ+1} over all layers, and over layers ℓ ≥ 1 (those that backpropagate to a hidden layer). */
+  readonly macs: number;
+  readonly hiddenMacs: number;
+}
+
+export function figure1(width = 1000): Figure1 {
+  const data = buildDataset({ source: 'mnist', samples: 256, size: 14, digits: [], target: 'parity', normalize: true, noise: 0 }, 0, loadMnistDigits());
+  const spec: NetworkSpec = { widths: [196, width, width, 1], activation: builtinActivation('smooth_relu'), beta: 0.1, parametrization: 'ntk' };
+  const net = new TfNetwork(spec, initialParameters(spec, new Rng(0, 'init', 0)), data.inputs);
+  const w = spec.widths;
+  let macs = 0;
+  let hiddenMacs = 0;
+  for (let l = 0; l + 1 < w.length; l++) {
+    macs += w[l] * w[l + 1];
+    if (l >= 1) hiddenMacs += w[l] * w[l + 1];
+  }
+  return { spec, net, targets: data.targets, N: data.N, macs, hiddenMacs };
+}
+
+const gflops = (flops: number, ms: number): number => flops / ms / 1e6;
+
+const matmul: Benchmark = {
+  name: 'matmul',
+  async run({ repeat }) {
+    const a = tf.randomNormal([1024, 1024]);
+    const b = tf.randomNormal([1024, 1024]);
+    const ms = timeMedian(repeat, () => tf.matMul(a, b).dispose());
+    tf.dispose([a, b]);
+    return [{ name: 'matmul', ms, gflops: gflops(2 * 1024 ** 3, ms), n: 1024 }];
+  },
+};
+
+/**
+ * Gradient (forward + backward + update: one training step), H v, I v and the NTK Gram on the
+ * Figure-1 network. FLOPs are those of the algorithm (2 per multiply-add of each matrix product):
+ *   forward 2N·Σ n_ℓ n_{ℓ+1}; backward the same for weight gradients plus 2N·Σ_{ℓ≥1} for signals;
+ *   H v: forward-mode 2N(Σ + Σ_{ℓ≥1}), its reverse pass 2N(Σ + 3Σ_{ℓ≥1}) (the base passes are cached);
+ *   I v: forward-mode, then an ordinary backward pass;
+ *   Θ̂: one signal pass per output, then per layer two N×N Gram products.
+ */
+const passes: Benchmark = {
+  name: 'passes',
+  produces: ['gradient', 'hvp', 'ivp', 'ntk_gram'],
+  async run({ repeat }) {
+    const f = figure1();
+    const { net, N, macs, hiddenMacs } = f;
+    const lossAt = () => evaluateLoss(mse, net.outputs(), f.targets, N, 1);
+    const params = net.parameterVector();
+    const out: BenchRecord[] = [];
+    const stepMs = timeMedian(repeat, () => {
+      net.step(1e-3, lossAt().gradient);
+      net.outputs();
+    });
+    out.push({ name: 'gradient', ms: stepMs, gflops: gflops(2 * N * (2 * macs + hiddenMacs), stepMs), what: 'forward + backward + update' });
+    net.setParameters(params);
+    const curv = new Curvature(net, lossAt());
+    const v = new Rng(1).fillNormal(new Float32Array(net.P));
+    const hvpMs = timeMedian(repeat, () => curv.hvp(v));
+    out.push({ name: 'hvp', ms: hvpMs, gflops: gflops(2 * N * (2 * macs + 4 * hiddenMacs), hvpMs), gradients: hvpMs / stepMs });
+    const ivpMs = timeMedian(repeat, () => curv.ivp(v));
+    out.push({ name: 'ivp', ms: ivpMs, gflops: gflops(2 * N * (2 * macs + 2 * hiddenMacs), ivpMs), gradients: ivpMs / stepMs });
+    curv.dispose();
+    const ntkMs = timeMedian(Math.max(1, Math.min(repeat, 3)), () => ntkGram(net));
+    const widths = f.spec.widths;
+    const gramFlops = widths.slice(0, -1).reduce((s, n, l) => s + 2 * N * N * (n + widths[l + 1]), 0) + 2 * N * hiddenMacs;
+    out.push({ name: 'ntk_gram', ms: ntkMs, gflops: gflops(gramFlops, ntkMs), N });
+    net.dispose();
+    return out;
+  },
+};
+
+/** A full measurement's moment estimates at initialization: applications and relative standard errors. */
+const moments: Benchmark = {
+  name: 'moments',
+  async run() {
+    const f = figure1();
+    const settings: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 30, top: 20, bottom: 0, density: 0, orthogonality: false, theory: false, exact: false };
+    const t0 = performance.now();
+    const m = takeMeasurement({ net: f.net, targets: f.targets, loss: mse, settings, trial: 0, step: 0, t: 0, rng: new Rng(2) });
+    const ms = performance.now() - t0;
+    const r = m.record;
+    const rel = (A: 'H' | 'I' | 'S') => r.moments[A].map((x, k) => (r.moments_stderr[A][k] === 0 ? 0 : r.moments_stderr[A][k] / Math.abs(x)));
+    f.net.dispose();
+    return [{ name: 'moments', ms, applications: r.applications, rel_stderr: { H: rel('H'), I: rel('I'), S: rel('S') }, probes: 30, top: 20 }];
+  },
+};
+
+/** Top-20 eigenvalues of H to 1e-4 relative residual; the residuals are verified by applying H. */
+const lanczosTop20: Benchmark = {
+  name: 'lanczos_top20',
+  async run() {
+    const f = figure1();
+    const curv = new Curvature(f.net, evaluateLoss(mse, f.net.outputs(), f.targets, f.N, 1));
+    const H = countingOperator(curv.operators().H);
+    const t0 = performance.now();
+    const eig = lanczosEigs(H, { k: 20, tol: 1e-4, verify: true, rng: new Rng(3) });
+    const ms = performance.now() - t0;
+    const rel = Array.from(eig.trueResiduals ?? eig.residuals).map((res, j) => res / Math.abs(eig.eigenvalues[j]));
+    curv.dispose();
+    f.net.dispose();
+    return [{ name: 'lanczos_top20', ms, applications: eig.applications, max_rel_residual: Math.max(...rel), converged: eig.allConverged, top: eig.eigenvalues[0] }];
+  },
+};
+
+export const BENCHMARKS: readonly Benchmark[] = [matmul, passes, moments, lanczosTop20];
