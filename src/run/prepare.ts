@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import type { ExperimentConfig } from '../engine/config';
+import { buildDataset, type Dataset } from '../engine/data/dataset';
+import { infiniteWidthKernels, type InfiniteWidthKernels } from '../engine/theory';
+import { compileExperiment, type ResolvedExperiment } from '../format/index';
+import { loadMnistDigits } from './mnistLoader';
+
+/**
+ * From a resolved experiment to what the engine runs: the compiled config (csv files read here, the
+ * engine does no I/O), the data set (MNIST digits loaded here), and the infinite-width kernels of the
+ * data that every trial's theory lines share. Used by the CLI verbs, the engine process and tests.
+ */
+export function compileResolved(resolved: ResolvedExperiment): ExperimentConfig {
+  return compileExperiment(resolved, { readText: (path) => fs.readFileSync(path, 'utf8') });
+}
+
+export function datasetFor(config: ExperimentConfig): Dataset {
+  return buildDataset(config.data, config.seed, config.data.source === 'mnist' ? loadMnistDigits() : undefined);
+}
+
+/**
+ * Kernels for the network's depth, β and activation on the data as the network sees it. The
+ * mean-field parametrization only rescales the output, and the theory's mean-field predictions are
+ * stated in terms of the same kernels.
+ */
+export function kernelsFor(config: ExperimentConfig, data: Dataset): InfiniteWidthKernels {
+  return infiniteWidthKernels(data.inputs, data.inputDim, {
+    depth: config.network.depth,
+    beta: config.network.beta,
+    activation: config.network.activation,
+  });
+}
