@@ -11,12 +11,13 @@ import type { MeasurementRecord } from '../src/engine/records';
 import { resolve, expandSweeps } from '../src/format/index';
 import { compileResolved, datasetFor, kernelsFor } from '../src/run/prepare';
 import { momentsTable } from '../src/cli/momentsTable';
+import { toLine } from '../src/cli/report';
 
 async function main(): Promise<void> {
   const file = process.argv[2] ?? path.join(__dirname, '..', 'examples', 'quickstart.ntkexp');
   const result = resolve(fs.readFileSync(file, 'utf8'), { path: file });
   if (result.experiments.length === 0) {
-    for (const d of result.diagnostics) console.error(`${file}:${d.range.start.line + 1}:${d.range.start.column + 1}: ${d.severity}: ${d.message}`);
+    for (const d of result.diagnostics) console.error(toLine(file, d));
     process.exit(1);
   }
   const resolved = expandSweeps(result.experiments[0])[0];
