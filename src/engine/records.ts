@@ -28,8 +28,12 @@ export interface MeasurementRecord {
   expected?: Moments;
   readonly top?: { readonly H?: number[]; readonly I?: number[]; readonly S?: number[] };
   readonly bottom?: { readonly H?: number[]; readonly S?: number[] };
-  /** Spectral density of H by stochastic Lanczos quadrature, on bin centres x. */
-  readonly density?: { readonly H: { readonly x: number[]; readonly y: number[] } };
+  /**
+   * Spectral density of H on grid points x (eigenvalues per unit of λ, integrating to P), from
+   * stochastic Lanczos quadrature (whose Ritz nodes and weights are kept, one list per start vector)
+   * or, on the exact path, from the eigenvalues themselves.
+   */
+  readonly density?: { readonly H: { readonly x: number[]; readonly y: number[]; readonly nodes?: number[][]; readonly weights?: number[][] } };
   readonly orthogonality?: {
     /** ‖IS‖_F / (‖I‖_F ‖S‖_F). */
     readonly IS: number;

@@ -28,7 +28,7 @@ export interface MatrixFreeResult {
   readonly stderr: { H: number[]; I: number[]; S: number[] };
   readonly top: { H: number[]; I: number[]; S: number[] };
   readonly bottom: { H?: number[]; S?: number[] };
-  readonly density?: { H: { x: number[]; y: number[] } };
+  readonly density?: { H: { x: number[]; y: number[]; nodes?: number[][]; weights?: number[][] } };
   readonly orthogonality?: { IS: number; IS_stderr: number; rayleigh: { I: [number, number][]; S: [number, number][] } };
   readonly applications: { H: number; I: number; S: number };
 }
@@ -175,7 +175,7 @@ function rayleighQuotients(
  * Spectral density of H by stochastic Lanczos quadrature on a grid of `density` points spanning the
  * extreme Ritz values, smoothed by a Gaussian one grid step wide.
  */
-function hDensity(H: LinearOperator, hEig: LanczosResult, settings: MeasureConfig, rng: Rng): { x: number[]; y: number[] } {
+function hDensity(H: LinearOperator, hEig: LanczosResult, settings: MeasureConfig, rng: Rng): { x: number[]; y: number[]; nodes: number[][]; weights: number[][] } {
   const result = slq(H, {
     probes: Math.max(2, Math.min(SLQ_MAX_VECTORS, settings.probes)),
     steps: Math.min(SLQ_STEPS, H.size),
@@ -192,5 +192,10 @@ function hDensity(H: LinearOperator, hEig: LanczosResult, settings: MeasureConfi
   const bins = settings.density;
   const width = (hi - lo) / Math.max(bins - 1, 1) || 1;
   const d = slqDensity(result, { sigma: width, points: bins, min: lo - width, max: hi + width });
-  return { x: Array.from(d.t), y: Array.from(d.density) };
+  return {
+    x: Array.from(d.t),
+    y: Array.from(d.density),
+    nodes: result.probes.map((p) => Array.from(p.nodes)),
+    weights: result.probes.map((p) => Array.from(p.weights)),
+  };
 }
