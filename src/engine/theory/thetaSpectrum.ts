@@ -47,7 +47,7 @@ export function thetaSpectrum(theta: Float64Array, N: number, relativeCutoff = D
   }
   if (rank < N) {
     warnings.push(
-      `Θ is singular on the data: rank ${rank} of ${N} at relative cutoff ${relativeCutoff} (duplicate inputs?); the predictions use its range, where Θ⁻¹ is the pseudo-inverse, and Y does not move along the ${N - rank} null direction(s)`,
+      `Θ is singular on the data: rank ${rank} of ${N} at relative cutoff ${relativeCutoff} (duplicate inputs, or data the kernel cannot separate); the predictions use its range, where Θ⁻¹ is the pseudo-inverse, and Y does not move along the ${N - rank} null direction(s)`,
     );
   }
   return { N, eig, cutoff, rank, warnings };
