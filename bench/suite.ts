@@ -13,6 +13,7 @@ import { takeMeasurement } from '../src/engine/measure/measure';
 import { loadMnistDigits } from '../src/run/mnistLoader';
 import { Rng } from '../src/engine/rng';
 import type { MeasureConfig } from '../src/engine/config';
+import { infiniteWidthKernels, mseExpectedPrediction, msePathwisePrediction, mseSetup } from '../src/engine/theory';
 
 export type BenchRecord = { name: string; ms: number } & Record<string, unknown>;
 
@@ -146,4 +147,37 @@ const lanczosTop20: Benchmark = {
   },
 };
 
-export const BENCHMARKS: readonly Benchmark[] = [matmul, passes, moments, lanczosTop20];
+/** All infinite-width kernels for the Figure-1 data (N = 256) at depth 4 (target ≤ 2 s), per activation. */
+const kernels: Benchmark = {
+  name: 'kernels',
+  async run({ repeat }) {
+    const data = buildDataset({ source: 'mnist', samples: 256, size: 14, digits: [], target: 'parity', normalize: true, noise: 0 }, 0, loadMnistDigits());
+    return ['smooth_relu', 'normalized_smooth_relu', 'tanh', 'arctan'].map((name) => {
+      const activation = builtinActivation(name);
+      const ms = timeMedian(Math.min(repeat, 3), () => infiniteWidthKernels(data.inputs, data.inputDim, { depth: 4, beta: 0.1, activation }));
+      return { name: 'kernels', ms, activation: name, N: data.N, depth: 4 };
+    });
+  },
+};
+
+/** The MSE predictions (path-wise and expected, k ≤ 4) at 100 measurement times, N = 256. */
+const predictions: Benchmark = {
+  name: 'predictions',
+  async run({ repeat }) {
+    const data = buildDataset({ source: 'mnist', samples: 256, size: 14, digits: [], target: 'parity', normalize: true, noise: 0 }, 0, loadMnistDigits());
+    const k = infiniteWidthKernels(data.inputs, data.inputDim, { depth: 3, beta: 0.1, activation: builtinActivation('smooth_relu') });
+    const steps = Array.from({ length: 100 }, (_, i) => Math.round(Math.pow(1000, i / 99)) + i);
+    const rng = new Rng(5);
+    const Y0 = rng.fillNormal(new Float64Array(data.N));
+    const G0 = rng.fillNormal(new Float64Array(data.N));
+    const common = { target: data.targets, nL: 1, eta: 1, steps, kmax: 4 };
+    const ms = timeMedian(Math.min(repeat, 3), () => {
+      const setup = mseSetup(k);
+      msePathwisePrediction(setup, { ...common, Y0, G0 });
+      mseExpectedPrediction(setup, k, common);
+    });
+    return [{ name: 'predictions', ms, times: steps.length, N: data.N, loss: 'mse' }];
+  },
+};
+
+export const BENCHMARKS: readonly Benchmark[] = [matmul, passes, kernels, predictions, moments, lanczosTop20];
