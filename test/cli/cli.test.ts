@@ -163,3 +163,31 @@ test('theory: a file with errors exits 1; an unknown experiment is a usage error
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no experiment named `fig2`.*fig1\[width=250,activation=smooth_relu\]/);
 });
+
+test('theory --json: the kernels as N×N arrays and the expected moments at every measurement step', () => {
+  const r = run(['theory', clean, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.experiment, 'quickstart');
+  assert.equal(out.N, 32);
+  for (const name of ['Sigma', 'Theta', 'Phi', 'Xi', 'Lambda', 'Upsilon']) {
+    assert.equal(out.kernels[name].length, 32, name);
+    assert.equal(out.kernels[name][0].length, 32, name);
+  }
+  assert.deepEqual(
+    out.predictions.map((p: { step: number }) => p.step),
+    [0, 2, 5, 10, 21, 44, 94, 200],
+  );
+  const first = out.predictions[0];
+  assert.equal(first.t, 0);
+  for (const A of ['H', 'I', 'S']) assert.equal(first.expected[A].length, 4);
+  // E Tr S(0) = Tr(Φ)/N (THEORY.md §6), and Tr(H) ≈ Tr(I) + Tr(S)
+  const trPhi = out.kernels.Phi.reduce((s: number, row: number[], i: number) => s + row[i], 0) / 32;
+  assert.ok(Math.abs(first.expected.S[0] - trPhi) < 1e-12 * Math.abs(trPhi) + 1e-15);
+  assert.ok(Math.abs(first.expected.H[0] - first.expected.I[0] - first.expected.S[0]) < 1e-12);
+  // the singular Θ of 32 points on a circle is reported, not hidden
+  assert.match(r.stderr, /Θ is singular on the data/);
+  const table = run(['theory', clean]);
+  assert.equal(table.status, 0);
+  assert.match(table.stdout, /E Tr\(H\^1\)/);
+});

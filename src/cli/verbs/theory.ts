@@ -2,22 +2,27 @@ import { type ResolvedExperiment, expandSweeps, resolve } from '../../format/ind
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
+import { compileResolved } from '../../run/prepare';
+import { theoryReport, type TheoryReport } from '../theoryReport';
 
 /**
- * `ntkexp theory`: flags, help, file reading, checking and the choice of experiment are here; the
- * computation (the kernels Σ, Θ, Φ, Ξ, Λ, Υ and the expected moments, THEORY.md) belongs to the theory
- * module of the engine, which this build does not contain yet, so the verb stops after choosing the
- * experiment and says so.
+ * `ntkexp theory`: the infinite-width kernels of an experiment's data (THEORY.md §5) and the moments
+ * the theory expects at the experiment's measurement times (§6), without training anything. MSE uses
+ * the closed forms; other losses average the path-wise dynamics over draws of (Y(0), G(0)) from their
+ * limiting Gaussian law (`--samples`, with standard errors).
  */
 export const theoryVerb: Verb = {
   name: 'theory',
   summary: 'Infinite-width kernels and expected moments of an experiment',
-  usage: 'ntkexp theory FILE [--experiment NAME] [--json]',
+  usage: 'ntkexp theory FILE [--experiment NAME] [--json] [--flow] [--samples N]',
   description: [
     "Computes the infinite-width kernels of the experiment's data and the expected moments of H, I and S",
     'at its measurement times. FILE must check without errors. A file with several experiments, or an',
     'experiment with a sweep, needs --experiment to say which one (a sweep point is named like',
     'fig1[width=250,activation=smooth_relu]).',
+    '',
+    'Times are t = η·step with η as applied (times the width under mean_field). The default follows',
+    'discrete gradient descent (Y_s = Y* − (Id − ηΘ/N)^s (Y* − Y(0))); --flow uses gradient flow e^{−tΘ/N}.',
     '',
     'With --json, prints {experiment, N, kernels: {Sigma, Theta, Phi, Xi, Lambda, Upsilon},',
     'predictions: [{step, t, expected: {H, I, S}}]}: kernels are N×N nested arrays (one output block),',
@@ -29,10 +34,14 @@ export const theoryVerb: Verb = {
   flags: [
     { name: 'experiment', short: 'e', value: 'NAME', doc: 'The experiment (or sweep point) to compute; required when the file has more than one.' },
     { name: 'json', doc: 'Print the kernels and predictions as one JSON object instead of a table.' },
+    { name: 'flow', doc: 'Predict gradient flow e^{−tΘ/N} instead of discrete gradient descent.' },
+    { name: 'samples', value: 'N', doc: 'Draws of (Y(0), G(0)) for the expected moments of a loss other than mse (default 64).' },
   ],
   positionals: { name: 'FILE', min: 1, max: 1 },
-  run(args, io: CliIO) {
+  async run(args, io: CliIO) {
     const file = args.positionals[0];
+    const samples = args.flags.samples === undefined ? 64 : Number(args.flags.samples);
+    if (!Number.isInteger(samples) || samples < 2) throw new UsageError(`--samples must be an integer ≥ 2, got ${String(args.flags.samples)}`);
     let text: string;
     try {
       text = io.readFile(file);
@@ -47,8 +56,17 @@ export const theoryVerb: Verb = {
       return EXIT.failure;
     }
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
-    io.stderr(`ntkexp theory: ${chosen.name}: the infinite-width theory is not available in this build yet\n`);
-    return EXIT.failure;
+    let prediction: TheoryReport;
+    try {
+      prediction = theoryReport(compileResolved(chosen), { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
+    } catch (e) {
+      io.stderr(`ntkexp theory: ${chosen.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT.failure;
+    }
+    if (args.flags.json === true) io.stdout(`${JSON.stringify(prediction.json)}\n`);
+    else io.stdout(prediction.text);
+    for (const w of prediction.warnings) io.stderr(`ntkexp theory: warning: ${w}\n`);
+    return EXIT.ok;
   },
 };
 
