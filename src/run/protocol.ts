@@ -8,6 +8,7 @@
  */
 import type { MeasurementRecord, SurfaceRecord } from '../engine/records';
 import type { TheoryLines } from '../engine/theory';
+import type { ParamsFile } from './params';
 
 export type { MeasurementRecord, SurfaceRecord, Moments } from '../engine/records';
 
@@ -71,12 +72,11 @@ export interface CancelledMessage extends Origin {
   readonly step: number;
 }
 
-/** A trial's parameters at the start or end, when `--save-params` asked for them (see params.ts). */
+/** A trial's parameters at the start or end, when `--save-params` asked for them: the file's content (params.ts). */
 export interface ParamsMessage extends Origin {
   readonly type: 'params';
   readonly which: 'initial' | 'final';
-  /** Flat float32 parameter vector in the engine's layout, as a plain array. */
-  readonly values: number[];
+  readonly content: ParamsFile;
 }
 
 export type EngineMessage =

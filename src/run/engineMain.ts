@@ -1,0 +1,124 @@
+/**
+ * The engine process: forked by the runner (runner.ts), it trains and measures trials and reports
+ * everything as `EngineMessage`s over IPC. It takes one task at a time ({type: 'trial'}), hears
+ * {type: 'cancel'} between training steps, and exits on {type: 'exit'} or when its parent goes away.
+ * Everything that can fail inside a trial becomes a `failed` message a person can act on; only a crash
+ * of the process itself (out of memory, a signal) is left to the runner to report.
+ */
+import { initBackend } from '../engine/backend';
+import type { ExperimentConfig } from '../engine/config';
+import type { Dataset } from '../engine/data/dataset';
+import { networkSpec } from '../engine/network/spec';
+import type { InfiniteWidthKernels } from '../engine/theory';
+import { DivergenceError } from '../engine/train/divergence';
+import { runTrial } from '../engine/train/trial';
+import type { ResolvedExperiment } from '../format/index';
+import { compileResolved, datasetFor, kernelsFor } from './prepare';
+import { paramsFile } from './params';
+import { isEngineCommand, type EngineMessage, type TrialTask } from './protocol';
+
+interface Prepared {
+  readonly config: ExperimentConfig;
+  readonly data: Dataset;
+  readonly kernels?: InfiniteWidthKernels;
+}
+
+let cancelled = false;
+const queue: TrialTask[] = [];
+let busy = false;
+/** Compiled experiments, data and kernels by the resolved experiment's JSON: trials of one experiment share them. */
+const prepared = new Map<string, Prepared>();
+
+function send(message: EngineMessage): void {
+  process.send?.(message);
+}
+
+process.on('message', (message: unknown) => {
+  if (!isEngineCommand(message)) {
+    send({ type: 'log', trial: 0, level: 'error', message: `engine: ignored a malformed command ${JSON.stringify(message)?.slice(0, 200)}` });
+    return;
+  }
+  if (message.type === 'cancel') cancelled = true;
+  else if (message.type === 'exit') process.exit(0);
+  else {
+    queue.push(message);
+    void pump();
+  }
+});
+// The parent went away (the editor closed, a kill): nothing to report to, stop.
+process.on('disconnect', () => process.exit(0));
+
+async function pump(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    while (queue.length > 0) await runTask(queue.shift() as TrialTask);
+  } finally {
+    busy = false;
+  }
+}
+
+function prepare(resolved: ResolvedExperiment): Prepared {
+  const key = JSON.stringify(resolved);
+  let p = prepared.get(key);
+  if (!p) {
+    const config = compileResolved(resolved);
+    const data = datasetFor(config);
+    p = { config, data, kernels: config.measure.theory ? kernelsFor(config, data) : undefined };
+    prepared.set(key, p);
+  }
+  return p;
+}
+
+async function runTask(task: TrialTask): Promise<void> {
+  const origin = { run: task.run, trial: task.trial };
+  if (cancelled) {
+    send({ ...origin, type: 'cancelled', step: 0 });
+    return;
+  }
+  const started = performance.now();
+  try {
+    const backend = await initBackend();
+    const { config, data, kernels } = prepare(task.experiment as ResolvedExperiment);
+    const spec = networkSpec(config.network, data.inputDim, data.outputDim);
+    const P = spec.widths.slice(0, -1).reduce((s, n, l) => s + n * spec.widths[l + 1] + spec.widths[l + 1], 0);
+    send({ ...origin, type: 'started', backend: backend.name, pid: process.pid, parameters: P, samples: data.N, outputs: data.outputDim });
+    const result = await runTrial(
+      config,
+      data,
+      task.trial,
+      {
+        onProgress: (p) =>
+          send({ ...origin, type: 'progress', step: p.step, steps: p.steps, loss: p.loss, measurements: p.measurements, measurementsTotal: p.measurementsTotal, elapsed_ms: p.elapsedMs }),
+        onMeasurement: (r) => send({ ...r, ...origin }),
+        onSurface: (r) => send({ ...r, ...origin }),
+        onTheory: (lines) => send({ ...origin, type: 'theory', lines }),
+        onLog: (message) => send({ ...origin, type: 'log', level: 'warning', message }),
+        checkpoint: async () => {
+          // Let IPC messages (a cancel) in between steps.
+          await new Promise((resolve) => setImmediate(resolve));
+          return cancelled;
+        },
+      },
+      { kernels, backend: backend.name, keepParameters: task.saveParams },
+    );
+    for (const [which, values] of [['initial', result.initialParameters], ['final', result.finalParameters]] as const) {
+      if (values) send({ ...origin, type: 'params', which, content: paramsFile(spec, config.loss.name, config.loss.formula, values, data) });
+    }
+    if (result.status === 'cancelled') send({ ...origin, type: 'cancelled', step: result.stepsDone });
+    else send({ ...origin, type: 'finished', steps: result.stepsDone, loss: result.finalLoss, elapsed_ms: performance.now() - started });
+  } catch (error) {
+    if (error instanceof DivergenceError) {
+      send({ ...origin, type: 'failed', message: error.message, step: error.step });
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof Error && error.stack) send({ ...origin, type: 'log', level: 'error', message: error.stack });
+      send({ ...origin, type: 'failed', message });
+    }
+  }
+}
+
+if (!process.send) {
+  process.stderr.write('the ntkexp engine runs as a child process of the runner (ntkexp run, or the editor); it has no command line of its own\n');
+  process.exit(2);
+}

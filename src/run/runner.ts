@@ -1,0 +1,202 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BackendName } from '../engine/backend';
+import { isEngineMessage, type EngineMessage, type TrialTask } from './protocol';
+
+/**
+ * The parent side of the process model (DESIGN.md): trials run in forked engine processes, never in
+ * the caller's, so a crash or an out-of-memory kills a trial, not the CLI or the editor. Tasks (one
+ * trial each) go to a pool of `workers` processes (by default as many as cores), a new task to whichever
+ * is free; results are keyed by trial, so they do not depend on scheduling.
+ *
+ * Cancel is a message first and a kill after a grace period. A worker that dies with a task in hand
+ * (a signal, an exit, out of memory) fails that task with the reason and the tail of its stderr; the
+ * pool then starts no new task, and the ones in flight finish.
+ */
+export interface EngineEntry {
+  readonly path: string;
+  readonly execArgv: readonly string[];
+}
+
+export interface PoolOptions {
+  readonly workers: number;
+  readonly backend?: BackendName;
+  readonly onMessage: (message: EngineMessage) => void;
+  /** Lines of worker stderr, for a log. */
+  readonly onStderr?: (line: string) => void;
+  /** How long a cancelled worker may take to stop by itself (default 3 s). */
+  readonly graceMs?: number;
+  readonly entry?: EngineEntry;
+}
+
+export interface TaskOutcome {
+  readonly task: TrialTask;
+  readonly status: 'finished' | 'failed' | 'cancelled';
+  readonly message?: string;
+  readonly stderr?: string;
+}
+
+const STDERR_TAIL_LINES = 40;
+
+/** The engine to fork: the bundle beside this file, or the TypeScript source through tsx when running from source. */
+export function defaultEngineEntry(): EngineEntry {
+  if (__filename.endsWith('.ts')) {
+    return { path: path.join(__dirname, 'engineMain.ts'), execArgv: ['--import', 'tsx'] };
+  }
+  const bundled = path.join(__dirname, 'engine.js');
+  if (!fs.existsSync(bundled)) throw new Error(`the engine bundle ${bundled} is missing: run \`npm run build\``);
+  return { path: bundled, execArgv: [] };
+}
+
+interface Worker {
+  readonly child: ChildProcess;
+  task?: TrialTask;
+  readonly stderrTail: string[];
+  exited: boolean;
+}
+
+export class EnginePool {
+  private readonly workers: Worker[] = [];
+  private readonly queue: TrialTask[] = [];
+  private readonly outcomes = new Map<TrialTask, TaskOutcome>();
+  private total = 0;
+  private cancelling = false;
+  private crashed = false;
+  private resolveAll: ((outcomes: TaskOutcome[]) => void) | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private readonly entry: EngineEntry;
+
+  constructor(private readonly options: PoolOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be an integer ≥ 1, got ${options.workers}`);
+    this.entry = options.entry ?? defaultEngineEntry();
+  }
+
+  /** Run every task; resolves with one outcome per task, in the order given. */
+  run(tasks: readonly TrialTask[]): Promise<TaskOutcome[]> {
+    if (this.resolveAll) throw new Error('this pool is already running');
+    this.queue.push(...tasks);
+    this.total = tasks.length;
+    return new Promise((resolve) => {
+      this.resolveAll = (outcomes) => resolve(tasks.map((t) => outcomes.find((o) => o.task === t) as TaskOutcome));
+      if (tasks.length === 0) return this.finish();
+      const n = Math.min(this.options.workers, tasks.length);
+      for (let i = 0; i < n; i++) this.dispatch(this.spawn());
+    });
+  }
+
+  /** Stop: no new task starts, running ones are asked to stop, and killed after the grace period. */
+  cancel(): void {
+    if (this.cancelling) return;
+    this.cancelling = true;
+    for (const task of this.queue.splice(0)) this.settle({ task, status: 'cancelled', message: 'not started' });
+    for (const w of this.workers) if (w.task && !w.exited) w.child.send({ type: 'cancel' });
+    this.killTimer = setTimeout(() => {
+      for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
+    }, this.options.graceMs ?? 3000);
+    this.maybeFinish();
+  }
+
+  /** The engines' process ids (for tests that kill one). */
+  get pids(): number[] {
+    return this.workers.filter((w) => !w.exited && w.child.pid !== undefined).map((w) => w.child.pid as number);
+  }
+
+  private spawn(): Worker {
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    if (this.options.backend) env.NTKEXP_BACKEND = this.options.backend;
+    const child = fork(this.entry.path, [], {
+      execArgv: [...this.entry.execArgv],
+      env,
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const worker: Worker = { child, stderrTail: [], exited: false };
+    this.workers.push(worker);
+    const keep = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        worker.stderrTail.push(line);
+        if (worker.stderrTail.length > STDERR_TAIL_LINES) worker.stderrTail.shift();
+        this.options.onStderr?.(line);
+      }
+    };
+    child.stderr?.on('data', keep);
+    child.stdout?.on('data', keep);
+    child.on('message', (message: unknown) => this.receive(worker, message));
+    child.on('exit', (code, signal) => this.exited(worker, code, signal));
+    child.on('error', (error) => keep(Buffer.from(`engine process error: ${error.message}`)));
+    return worker;
+  }
+
+  private receive(worker: Worker, message: unknown): void {
+    if (!isEngineMessage(message)) {
+      this.options.onStderr?.(`ignored a malformed engine message: ${JSON.stringify(message)?.slice(0, 200)}`);
+      return;
+    }
+    this.options.onMessage(message);
+    const task = worker.task;
+    if (!task || message.trial !== task.trial || (message.run ?? task.run) !== task.run) return;
+    if (message.type === 'finished' || message.type === 'failed' || message.type === 'cancelled') {
+      worker.task = undefined;
+      this.settle({ task, status: message.type, message: message.type === 'failed' ? message.message : undefined });
+      this.dispatch(worker);
+    }
+  }
+
+  private exited(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+    worker.exited = true;
+    const task = worker.task;
+    worker.task = undefined;
+    if (task) {
+      const stderr = worker.stderrTail.join('\n');
+      if (this.cancelling) {
+        this.settle({ task, status: 'cancelled', message: 'stopped by cancel', stderr });
+        this.options.onMessage({ type: 'cancelled', run: task.run, trial: task.trial, step: -1 });
+      } else {
+        this.crashed = true;
+        const message = crashMessage(code, signal);
+        this.settle({ task, status: 'failed', message, stderr });
+        this.options.onMessage({ type: 'failed', run: task.run, trial: task.trial, message, stderr });
+        // A crash is likely to repeat (memory): start nothing new, let the running trials finish.
+        for (const t of this.queue.splice(0)) this.settle({ task: t, status: 'cancelled', message: 'not started: an engine process crashed' });
+      }
+    }
+    this.maybeFinish();
+  }
+
+  private dispatch(worker: Worker): void {
+    if (worker.exited) return;
+    const task = this.cancelling || this.crashed ? undefined : this.queue.shift();
+    if (!task) {
+      worker.child.send({ type: 'exit' });
+      this.maybeFinish();
+      return;
+    }
+    worker.task = task;
+    worker.child.send(task);
+  }
+
+  private settle(outcome: TaskOutcome): void {
+    if (!this.outcomes.has(outcome.task)) this.outcomes.set(outcome.task, outcome);
+  }
+
+  private maybeFinish(): void {
+    if (this.outcomes.size === this.total && this.workers.every((w) => !w.task)) this.finish();
+  }
+
+  private finish(): void {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    for (const w of this.workers) if (!w.exited && w.child.connected) w.child.send({ type: 'exit' });
+    const resolve = this.resolveAll;
+    this.resolveAll = () => undefined;
+    resolve?.([...this.outcomes.values()]);
+  }
+}
+
+function crashMessage(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal === 'SIGKILL') return 'the engine process was killed (SIGKILL: often the system running out of memory); try fewer workers, a smaller width or fewer probes';
+  if (signal) return `the engine process was stopped by ${signal}`;
+  if (code === 134 || code === 137) return `the engine process ran out of memory (exit ${code}); try fewer workers, a smaller width or fewer probes`;
+  return `the engine process exited unexpectedly with code ${code}`;
+}

@@ -1,0 +1,149 @@
+import type { MeasurementRecord, Moments } from '../engine/records';
+import type { EngineMessage } from './protocol';
+import type { RunInfo, RunSummary, StepSummary, SweepSummary } from './runFiles';
+
+/**
+ * summary.json from a run's records: per measurement step, the mean over the trials that reached it
+ * and its standard error (over trials when there are several, which includes each trial's estimator
+ * noise; the estimator's own standard error for a single trial), the mean path-wise prediction, the
+ * expected prediction and the relative deviation from it. Depends only on the records, never on
+ * which worker produced them or when.
+ */
+export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], elapsedMs: number): RunSummary {
+  const measurements = records.filter((r): r is MeasurementRecord & { trial: number } => r.type === 'measurement');
+  const byStep = new Map<number, (MeasurementRecord & { trial: number })[]>();
+  for (const m of measurements) {
+    const list = byStep.get(m.step) ?? [];
+    list.push(m);
+    byStep.set(m.step, list);
+  }
+  const steps: StepSummary[] = [...byStep.keys()]
+    .sort((a, b) => a - b)
+    .map((step) => stepSummary(step, (byStep.get(step) ?? []).sort((a, b) => a.trial - b.trial)));
+  const status = (t: string): number => new Set(records.filter((r) => r.type === t).map((r) => r.trial)).size;
+  const trialMs = records.filter((r) => r.type === 'finished').map((r) => (r as { elapsed_ms: number }).elapsed_ms);
+  const maxDeviation = steps.some((s) => s.deviation) ? maxAbs(steps.map((s) => s.deviation).filter((d): d is NonNullable<StepSummary['deviation']> => !!d)) : undefined;
+  return {
+    format: 'ntkexp-summary/1',
+    run: info.id,
+    experiment: info.experiment,
+    status: info.status,
+    backend: info.backend,
+    trials: { finished: status('finished'), failed: status('failed'), cancelled: status('cancelled'), total: info.trials.length },
+    steps,
+    ...(maxDeviation ? { maxDeviation } : {}),
+    timings: {
+      elapsed_ms: elapsedMs,
+      trial_ms: { mean: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length : 0, max: trialMs.length ? Math.max(...trialMs) : 0 },
+    },
+  };
+}
+
+function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSummary {
+  const n = list.length;
+  const mean = averageMoments(list.map((r) => r.moments));
+  const stderr = n >= 2 ? stderrMoments(list.map((r) => r.moments), mean) : list[0].moments_stderr;
+  const theories = list.map((r) => r.theory).filter((t): t is Moments => !!t);
+  const expected = list.find((r) => r.expected)?.expected;
+  const losses = list.map((r) => r.loss);
+  const lossMean = losses.reduce((a, b) => a + b, 0) / n;
+  return {
+    step,
+    t: list[0].t,
+    trials: n,
+    loss: { mean: lossMean, stderr: n >= 2 ? Math.sqrt(losses.reduce((a, b) => a + (b - lossMean) ** 2, 0) / (n - 1) / n) : 0 },
+    mean,
+    stderr,
+    ...(theories.length === n ? { theory: averageMoments(theories) } : {}),
+    ...(expected ? { expected, deviation: deviation(mean, expected) } : {}),
+  };
+}
+
+const MATRICES = ['H', 'I', 'S'] as const;
+
+function averageMoments(list: readonly Moments[]): Moments {
+  const avg = (rows: number[][]): number[] => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
+  return { H: avg(list.map((m) => m.H)), I: avg(list.map((m) => m.I)), S: avg(list.map((m) => m.S)) };
+}
+
+function stderrMoments(list: readonly Moments[], mean: Moments): Moments {
+  const n = list.length;
+  const se = (A: 'H' | 'I' | 'S'): number[] =>
+    mean[A].map((mu, k) => Math.sqrt(list.reduce((s, m) => s + (m[A][k] - mu) ** 2, 0) / (n - 1) / n));
+  return { H: se('H'), I: se('I'), S: se('S') };
+}
+
+/** (mean − expected)/|expected|, null where the expectation is (numerically) zero, as for Tr(S^k), k ≥ 3. */
+export function deviation(mean: Moments, expected: Moments): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
+  const one = (A: 'H' | 'I' | 'S'): (number | null)[] =>
+    mean[A].map((m, k) => {
+      const e = expected[A][k];
+      return e !== undefined && Math.abs(e) > 1e-300 ? (m - e) / Math.abs(e) : null;
+    });
+  return { H: one('H'), I: one('I'), S: one('S') };
+}
+
+function maxAbs(list: readonly { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] }[]): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
+  const out = { H: [] as (number | null)[], I: [] as (number | null)[], S: [] as (number | null)[] };
+  for (const A of MATRICES) {
+    const K = Math.max(...list.map((d) => d[A].length));
+    for (let k = 0; k < K; k++) {
+      const values = list.map((d) => d[A][k]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x));
+      out[A].push(values.length ? Math.max(...values.map(Math.abs)) : null);
+    }
+  }
+  return out;
+}
+
+/**
+ * A sweep's comparison: per run, the mean over steps of |deviation| of Tr(H^k); when the sweep varies
+ * `width`, the least-squares slope of log(deviation) against log(width) within each group of the other
+ * varied settings (the theory suggests about −1/2).
+ */
+export function summarizeSweep(sweepId: string, runs: readonly { id: string; varied: Record<string, unknown>; summary: RunSummary }[]): SweepSummary {
+  const rows = runs.map((r) => {
+    const K = Math.max(0, ...r.summary.steps.map((s) => s.mean.H.length));
+    const deviationH: (number | null)[] = [];
+    for (let k = 0; k < K; k++) {
+      const values = r.summary.steps.map((s) => s.deviation?.H[k]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+      deviationH.push(values.length ? values.reduce((a, b) => a + Math.abs(b), 0) / values.length : null);
+    }
+    return { id: r.id, varied: r.varied, deviationH, status: r.summary.status };
+  });
+  let widthSlopes: SweepSummary['widthSlopes'];
+  if (rows.some((r) => typeof r.varied.width === 'number')) {
+    const groups = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const { width: _width, ...rest } = r.varied;
+      const key = JSON.stringify(rest);
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    widthSlopes = [...groups.entries()].map(([key, list]) => {
+      const widths = list.map((r) => Number(r.varied.width));
+      const K = Math.max(0, ...list.map((r) => r.deviationH.length));
+      const slope: (number | null)[] = [];
+      for (let k = 0; k < K; k++) {
+        const pts = list
+          .map((r) => [Math.log(Number(r.varied.width)), r.deviationH[k]] as const)
+          .filter((p): p is readonly [number, number] => typeof p[1] === 'number' && p[1] > 0)
+          .map(([x, y]) => [x, Math.log(y)] as const);
+        slope.push(pts.length >= 2 ? leastSquaresSlope(pts) : null);
+      }
+      return { group: JSON.parse(key) as Record<string, unknown>, slope, widths };
+    });
+  }
+  return { format: 'ntkexp-sweep-summary/1', sweep: sweepId, runs: rows, ...(widthSlopes ? { widthSlopes } : {}) };
+}
+
+export function leastSquaresSlope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p[0], 0) / n;
+  const my = points.reduce((s, p) => s + p[1], 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : NaN;
+}
