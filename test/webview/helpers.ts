@@ -1,0 +1,173 @@
+/**
+ * Shared by the webview tests: the recorded fixtures, the browser bundles built fresh with esbuild (the
+ * same options as scripts/build.mjs), and headless Debian Chromium through playwright-core (never a
+ * browser download) with a watch on console errors, page errors, CSP violations and network requests.
+ * Browser-side code is passed as strings: this program has no DOM types (webview/tsconfig.json has).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { EngineMessage } from '../../src/run/protocol';
+import type { RunInfo, RunSummary, SweepInfo } from '../../src/run/runFiles';
+
+export const ROOT = path.join(__dirname, '..', '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const OUTPUT = path.join(ROOT, 'test-output');
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface FixtureRun {
+  info: RunInfo;
+  records: EngineMessage[];
+  summary?: RunSummary;
+}
+
+export function readJsonl(file: string): EngineMessage[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as EngineMessage);
+}
+
+export function readFixtureRun(dir: string = path.join(FIXTURES, 'run-circle')): FixtureRun {
+  const summary = path.join(dir, 'summary.json');
+  return {
+    info: JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunInfo,
+    records: readJsonl(path.join(dir, 'series.jsonl')),
+    ...(fs.existsSync(summary) ? { summary: JSON.parse(fs.readFileSync(summary, 'utf8')) as RunSummary } : {}),
+  };
+}
+
+export function readFixtureSweep(dir: string = path.join(FIXTURES, 'sweep-width')): { info: SweepInfo; runs: FixtureRun[] } {
+  const info = JSON.parse(fs.readFileSync(path.join(dir, 'sweep.json'), 'utf8')) as SweepInfo;
+  return { info, runs: info.runs.map((r) => readFixtureRun(path.join(dir, r.id))) };
+}
+
+const bundles = new Map<string, Promise<string>>();
+
+/** webview/report.ts or webview/main.ts bundled for the browser, as scripts/build.mjs does. */
+export function browserBundle(entry: 'report' | 'main'): Promise<string> {
+  let b = bundles.get(entry);
+  if (!b) {
+    b = esbuild
+      .build({
+        entryPoints: [path.join(ROOT, 'webview', `${entry}.ts`)],
+        bundle: true,
+        write: false,
+        platform: 'browser',
+        target: 'es2022',
+        format: 'iife',
+        minify: true,
+        legalComments: 'none',
+        loader: { '.css': 'text' },
+        logLevel: 'silent',
+      })
+      .then((r) => r.outputFiles[0].text);
+    bundles.set(entry, b);
+  }
+  return b;
+}
+
+export function stylesheet(): string {
+  return fs.readFileSync(path.join(ROOT, 'media', 'ntkexp.css'), 'utf8');
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface PageWatch {
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  warnings: string[];
+  /** URLs the page asked for. */
+  requests: string[];
+}
+
+/** Collects CSP violations in the page (read them with `violations(page)`); runs before any page script. */
+const VIOLATION_LISTENER = `
+  globalThis.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    globalThis.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + (e.sample ? ': ' + e.sample : ''));
+  });`;
+
+export async function watchedPage(browser: Browser, options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; init?: string } = {}): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await browser.newPage({ viewport: { width: options.width ?? 1400, height: options.height ?? 900 }, colorScheme: options.colorScheme ?? 'light' });
+  const watch: PageWatch = { errors: [], warnings: [], requests: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') watch.errors.push(m.text());
+    if (m.type() === 'warning') watch.warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => watch.errors.push(`page error: ${e.message}`));
+  page.on('request', (r) => watch.requests.push(r.url()));
+  await page.addInitScript({ content: VIOLATION_LISTENER + (options.init ?? '') });
+  return { page, watch };
+}
+
+export async function violations(page: Page): Promise<string[]> {
+  return (await page.evaluate('globalThis.__cspViolations ?? []')) as string[];
+}
+
+/**
+ * Wait until an expression is truthy in the page, polling from here: Playwright's own waitForFunction
+ * polls with eval inside the page, which the page's Content-Security-Policy rightly refuses.
+ */
+export async function waitFor(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await page.waitForTimeout(40);
+  }
+}
+
+export async function waitReady(page: Page): Promise<void> {
+  await waitFor(page, 'globalThis.__ntkexp !== undefined && globalThis.__ntkexp.ready === true', 20_000);
+}
+
+/** What webview/ui/testHook.ts `describe()` returns (restated here: this program has no DOM types). */
+export interface ChartDescription {
+  id: string;
+  chartId: string | number;
+  type: string;
+  ariaLabel: string | null;
+  width: number;
+  height: number;
+  updates: number;
+  datasets: {
+    key?: string;
+    label?: string;
+    type?: string;
+    points: number;
+    dashed: boolean;
+    band: boolean;
+    visible: boolean;
+    inLegend: boolean;
+    first?: { x: number; y: number };
+    last?: { x: number; y: number };
+  }[];
+  scales: Record<string, { type: string; title: string; min: number; max: number; ticks: string[]; color: string }>;
+  legend: string[];
+  heatmap?: { nx: number; ny: number; log: boolean };
+}
+
+export async function describeCharts(page: Page): Promise<Map<string, ChartDescription>> {
+  const list = (await page.evaluate('globalThis.__ntkexp.describe()')) as ChartDescription[];
+  return new Map(list.map((c) => [c.id, c]));
+}
+
+export function outputPath(name: string): string {
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  return path.join(OUTPUT, name);
+}
+
+/** The p-th percentile (0–100) of some numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}

@@ -1,0 +1,230 @@
+/**
+ * The panel entry (webview/main.ts) in headless Chromium, in a page like the editor's webview: a strict
+ * CSP with a nonce and a stub `acquireVsCodeApi`. The recorded run is replayed as the extension would
+ * post it, about ten messages a second; the charts must update in place (never recreated), end equal to
+ * the report's, reject a malformed message, keep the reader's choices through setState/getState, and
+ * log no error or CSP violation. The frame times during the replay are reported, not asserted.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { buildReportHtml, jsonForScript, reportCsp, scriptForInline } from '../../src/run/report';
+import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
+import {
+  browserBundle,
+  describeCharts,
+  launchChromium,
+  outputPath,
+  percentile,
+  readFixtureRun,
+  stylesheet,
+  violations,
+  waitFor,
+  waitReady,
+  watchedPage,
+  type ChartDescription,
+} from './helpers';
+
+const run = readFixtureRun();
+let browser: Browser;
+let bundle: string;
+
+before(async () => {
+  bundle = await browserBundle('main');
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A webview-like page: CSP with a nonce, the stylesheet, a stub of the VS Code API, the panel bundle. */
+function panelPage(name: string, storedState: unknown): string {
+  const nonce = crypto.randomBytes(18).toString('base64');
+  const stub = `
+    globalThis.__vscode = { posted: [], state: ${jsonForScript(storedState ?? null)} };
+    globalThis.acquireVsCodeApi = () => ({
+      postMessage: (m) => { globalThis.__vscode.posted.push(m); },
+      getState: () => globalThis.__vscode.state,
+      setState: (s) => { globalThis.__vscode.state = s; },
+    });`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${reportCsp(nonce)}">
+<style nonce="${nonce}">${stylesheet()}</style></head>
+<body><main id="ntkexp-root"></main>
+<script nonce="${nonce}">${stub}</script>
+<script nonce="${nonce}">${scriptForInline(bundle)}</script>
+</body></html>`;
+  const file = outputPath(name);
+  fs.writeFileSync(file, html);
+  return pathToFileURL(file).href;
+}
+
+/**
+ * The run as it would stream: per trial started, then each measurement after a progress message, the
+ * theory after the first measurement, the surface and finished at the end; the two trials interleaved
+ * as two workers would send them.
+ */
+function liveMessages(): EngineMessage[] {
+  const perTrial = [0, 1].map((trial) => {
+    const mine = run.records.filter((m) => m.trial === trial);
+    const ms = mine.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement').sort((a, b) => a.step - b.step);
+    const out: EngineMessage[] = [{ type: 'started', run: run.info.id, trial, backend: 'wasm', pid: 1, parameters: run.info.parameters, samples: run.info.samples, outputs: 1 }];
+    ms.forEach((m, i) => {
+      out.push({ type: 'progress', run: run.info.id, trial, step: m.step, steps: 1000, loss: m.loss, measurements: i, measurementsTotal: ms.length, elapsed_ms: m.step });
+      out.push(m);
+      if (i === 0) out.push(...mine.filter((x) => x.type === 'theory'));
+    });
+    out.push(...mine.filter((x) => x.type === 'surface'));
+    out.push({ type: 'finished', run: run.info.id, trial, steps: 1000, loss: ms[ms.length - 1].loss, elapsed_ms: 1000 });
+    return out;
+  });
+  const merged: EngineMessage[] = [];
+  for (let i = 0; i < Math.max(...perTrial.map((p) => p.length)); i++) for (const p of perTrial) if (p[i]) merged.push(p[i]);
+  return merged;
+}
+
+const post = (page: Page, message: unknown): Promise<void> =>
+  page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
+
+/** Records requestAnimationFrame deltas from the moment it is called. */
+const FRAME_RECORDER = `(() => {
+  globalThis.__frames = [];
+  let last = performance.now();
+  const tick = (now) => { globalThis.__frames.push(now - last); last = now; if (!globalThis.__stopFrames) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;
+
+test('a live run replayed at ten messages a second: charts update in place and end as the report draws them', async (t) => {
+  const url = panelPage('panel.html', undefined);
+  const { page, watch } = await watchedPage(browser);
+  try {
+    await page.goto(url);
+    await waitReady(page);
+    assert.deepEqual(await page.evaluate('globalThis.__vscode.posted'), [{ type: 'ready' }]);
+    await page.evaluate(FRAME_RECORDER);
+
+    const messages = liveMessages();
+    const seen = new Map<string, Set<string | number>>();
+    const updates = new Map<string, number[]>();
+    const snapshot = async (): Promise<void> => {
+      for (const c of (await describeCharts(page)).values()) {
+        (seen.get(c.id) ?? seen.set(c.id, new Set()).get(c.id)!).add(c.chartId);
+        (updates.get(c.id) ?? updates.set(c.id, []).get(c.id)!).push(c.updates);
+      }
+    };
+    // The extension batches; most posts here carry one message, the last ones a batch.
+    const single = messages.slice(0, messages.length - 8);
+    const started = Date.now();
+    for (const [i, m] of single.entries()) {
+      await post(page, m);
+      if (i === 20) await post(page, { type: 'measurement', trial: 0, step: 'seven' }); // malformed: dropped
+      await page.waitForTimeout(100);
+      if (i % 6 === 5) await snapshot();
+    }
+    await post(page, { type: 'batch', messages: messages.slice(single.length) });
+    await page.waitForTimeout(200);
+    await snapshot();
+    const seconds = (Date.now() - started) / 1000;
+    await page.evaluate('globalThis.__stopFrames = true');
+
+    // Each chart was created once and then only updated.
+    const charts = await describeCharts(page);
+    for (const [id, ids] of seen) assert.equal(ids.size, 1, `${id} was recreated`);
+    assert.equal(await page.evaluate('globalThis.__ntkexp.chartsCreated()'), charts.size, 'no chart created twice');
+    const h1 = updates.get('moments-H-1')!;
+    assert.ok(h1[h1.length - 1] >= 10 && h1.every((u, i) => i === 0 || u >= h1[i - 1]), `moments-H-1 updated ${h1.join(' → ')} times`);
+
+    // The malformed message was dropped and reported back; nothing else was.
+    const stats = (await page.evaluate('globalThis.__ntkexp.stats')) as { received: number; rejected: number; rejections: string[] };
+    assert.equal(stats.rejected, 1);
+    assert.match(stats.rejections[0], /measurement\.step: expected a non-negative integer, got "seven"/);
+    const posted = (await page.evaluate('globalThis.__vscode.posted')) as { type: string; reason?: string }[];
+    assert.deepEqual(
+      posted.map((p) => p.type),
+      ['ready', 'rejected'],
+    );
+    assert.equal(stats.received, single.length + 2);
+
+    // The end state equals the report's drawing of the same run.
+    const reportFile = outputPath('panel-reference-report.html');
+    fs.writeFileSync(reportFile, buildReportHtml({ ...run, assets: { script: await browserBundle('report'), css: stylesheet() } }));
+    const reference = await watchedPage(browser);
+    await reference.page.goto(pathToFileURL(reportFile).href);
+    await waitReady(reference.page);
+    const expected = await describeCharts(reference.page);
+    await reference.page.close();
+    const shape = (c: ChartDescription): unknown => ({
+      datasets: c.datasets.map((d) => ({ key: d.key, points: d.points, first: d.first, last: d.last })),
+      scales: Object.fromEntries(Object.entries(c.scales).map(([k, s]) => [k, { type: s.type, title: s.title }])),
+    });
+    assert.deepEqual([...charts.keys()].sort(), [...expected.keys()].sort());
+    for (const [id, c] of charts) {
+      // The panel also had progress messages: its loss curve per trial is denser; the rest is identical.
+      if (id === 'loss') continue;
+      assert.deepEqual(shape(c), shape(expected.get(id)!), id);
+    }
+    assert.match(await page.locator('#ntk-trials').textContent() ?? '', /Trials: 2 finished\./);
+
+    const frames = ((await page.evaluate('globalThis.__frames')) as number[]).slice(1);
+    t.diagnostic(
+      `replay: ${single.length + 1} posts in ${seconds.toFixed(1)} s; ${frames.length} frames, frame time p50 ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`,
+    );
+    await page.screenshot({ path: outputPath('panel-light.png'), fullPage: true });
+    assert.deepEqual(watch.errors, []);
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(
+      watch.requests.filter((u) => u !== url),
+      [],
+    );
+  } finally {
+    await page.close();
+  }
+});
+
+test("the reader's choices go to setState and come back from getState after a reload", async () => {
+  const url = panelPage('panel-state.html', undefined);
+  const { page, watch } = await watchedPage(browser);
+  try {
+    await page.goto(url);
+    await waitReady(page);
+    await post(page, { type: 'runInfo', info: run.info });
+    await post(page, { type: 'batch', messages: run.records });
+    await waitFor(page, `globalThis.__ntkexp.describe().length > 10`);
+    await page.evaluate(`(() => { const s = document.querySelector('#section-moments vscode-single-select'); s.value = '3'; s.dispatchEvent(new Event('change')); })()`);
+    await page.locator('#fig-density input[type=range]').fill('4');
+    const state = (await page.evaluate('globalThis.__vscode.state')) as { ui: { k: string; densityIndex: number } };
+    assert.equal(state.ui.k, '3');
+    assert.equal(state.ui.densityIndex, 4);
+
+    // A reloaded panel (a new page whose getState returns what was saved) starts from those choices.
+    const again = panelPage('panel-restored.html', state);
+    const restored = await watchedPage(browser, { colorScheme: 'dark' });
+    await restored.page.goto(again);
+    await waitReady(restored.page);
+    await post(restored.page, { type: 'batch', messages: run.records });
+    await waitFor(restored.page, `globalThis.__ntkexp.describe().some((c) => c.id === 'density')`);
+    const visible = await restored.page.evaluate(`[...document.querySelectorAll('#section-moments figure')].filter((f) => !f.hidden).map((f) => f.id)`);
+    assert.deepEqual(visible, ['fig-moments-H-3', 'fig-moments-I-3', 'fig-moments-S-3']);
+    const step4 = [...new Set(run.records.flatMap((m) => (m.type === 'measurement' ? [m.step] : [])))].sort((a, b) => a - b)[4];
+    assert.equal(await restored.page.locator('#fig-density output').textContent(), `t = ${step4} (step ${step4})`);
+    // A reset forgets the data (before a full replay).
+    await post(restored.page, { type: 'reset' });
+    await waitFor(restored.page, `document.querySelector('#section-moments').hidden === true`);
+    await post(restored.page, { type: 'batch', messages: run.records });
+    await waitFor(restored.page, `document.querySelector('#section-moments').hidden === false`);
+    await restored.page.waitForTimeout(100);
+    await restored.page.screenshot({ path: outputPath('panel-dark.png'), fullPage: true });
+    const charts = await describeCharts(restored.page);
+    assert.ok(charts.size >= 11);
+    for (const p of [page, restored.page]) assert.deepEqual(await violations(p), []);
+    assert.deepEqual([...watch.errors, ...restored.watch.errors], []);
+    await restored.page.close();
+  } finally {
+    await page.close();
+  }
+});

@@ -1,0 +1,31 @@
+/** The training loss against t: each trial, the mean ± standard error at the measurements, and the theory dashed. */
+import type { RunModel } from '../model/runModel';
+import { linearScale, logScale, timeScale } from './axes';
+import { ChartView, type AnyDataset } from './chartView';
+import { meanLine, theoryLine, trialLine } from './datasets';
+import { MAX_TRIAL_LINES, THEORY_NAMES } from './momentsChart';
+
+export interface LossInput {
+  run: RunModel;
+}
+
+export class LossChart extends ChartView<LossInput> {
+  protected apply({ run }: LossInput): void {
+    const s = run.loss();
+    const color = this.theme.palette[0];
+    const datasets: AnyDataset[] = [];
+    if (s.trials.length > 1 && s.trials.length <= MAX_TRIAL_LINES) {
+      for (const tr of s.trials) datasets.push(trialLine(`trial:${tr.trial}`, `trial ${tr.trial}`, color, tr.points));
+    }
+    datasets.push(meanLine('mean', s.trials.length > 1 ? 'loss, mean ± s.e.' : 'loss', color, s.mean));
+    if (s.theory.points.length > 0) datasets.push(theoryLine('theory:loss', THEORY_NAMES[s.theory.kind], this.theme.theory, s.theory.points));
+    this.sync(datasets);
+    const positive = [...s.mean.map((p) => p.y), ...s.theory.points.map((p) => p.y)].every((v) => v > 0);
+    this.chart.options.scales = { x: timeScale(run.axis(), this.theme), y: positive ? logScale('loss C(t)', this.theme) : linearScale('loss C(t)', this.theme) };
+  }
+
+  protected describe({ run }: LossInput): string {
+    const s = run.loss();
+    return `Line chart of the training loss against t on logarithmic axes, ${s.trials.length} trial${s.trials.length === 1 ? '' : 's'}, mean with a standard-error band${s.theory.points.length > 0 ? ', theory dashed' : ''}.`;
+  }
+}

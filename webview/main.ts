@@ -1,0 +1,65 @@
+/**
+ * Entry of the editor's run panel (issue 6 builds the panel around it). Listens for the extension's
+ * messages (panelProtocol.ts), checks each one structurally before use, ingests it, and redraws at
+ * most once a frame; keeps the reader's choices with the webview state API so they survive a reload;
+ * says `{type: 'ready'}` when listening so the extension can (re)play the run's data.
+ */
+import './charts/setup';
+import type { PanelReply } from './model/panelProtocol';
+import { ROOT_ELEMENT_ID } from './model/reportData';
+import { validatePanelMessage } from './model/validate';
+import { Workspace } from './model/workspace';
+import { Dashboard } from './ui/dashboard';
+import { restoreState, type UiState } from './ui/state';
+import { exposeTestHook } from './ui/testHook';
+import { watchTheme } from './ui/themeWatch';
+
+interface VsCodeApi {
+  postMessage(message: PanelReply): void;
+  getState(): unknown;
+  setState(state: { ui: UiState }): void;
+}
+
+declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
+
+const MAX_REJECTIONS_KEPT = 20;
+
+function main(): void {
+  const api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
+  const stored = api?.getState() as { ui?: unknown } | undefined;
+  const root = document.getElementById(ROOT_ELEMENT_ID) ?? document.body;
+  const ws = new Workspace();
+  const dashboard = new Dashboard(root, { state: restoreState(stored?.ui), onState: (ui) => api?.setState({ ui }) });
+  const stats = { received: 0, rejected: 0, rejections: [] as string[] };
+  const hook = exposeTestHook(dashboard, ws, stats);
+
+  let scheduled = false;
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      dashboard.render(ws);
+    });
+  };
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    stats.received++;
+    const result = validatePanelMessage(event.data);
+    if (!result.ok) {
+      stats.rejected++;
+      if (stats.rejections.length < MAX_REJECTIONS_KEPT) stats.rejections.push(result.error);
+      console.warn(`ntkexp panel: message dropped: ${result.error}`);
+      api?.postMessage({ type: 'rejected', reason: result.error });
+      return;
+    }
+    if (ws.ingest(result.value)) schedule();
+  });
+
+  dashboard.render(ws);
+  watchTheme(() => dashboard.retheme());
+  hook.ready = true;
+  api?.postMessage({ type: 'ready' });
+}
+
+main();

@@ -1,0 +1,82 @@
+/**
+ * One measurement step's records (one per trial) and their aggregate over trials: mean ± standard
+ * error of every moment, top eigenvalue, ‖IS‖/(‖I‖‖S‖), NTK eigenvalue and loss (stats.ts: over n ≥ 2
+ * trials the standard error of the mean, for one trial its own estimator error), the mean of the
+ * trials' path-wise predictions and the expectation.
+ */
+import { meanStderr, type MeanStderr } from './stats';
+import { MATRICES, type Matrix, type MeasurementRecord } from './types';
+
+/** Mean ± standard error over the trials measured at one step. */
+export interface StepAggregate {
+  step: number;
+  t: number;
+  n: number;
+  loss: MeanStderr;
+  moments: Record<Matrix, MeanStderr[]>;
+  /** Mean over trials of each trial's path-wise prediction (NaN where none). */
+  theory: Record<Matrix, number[]>;
+  /** The prediction in expectation (the same for every trial). */
+  expected?: Record<Matrix, number[]>;
+  top: Record<Matrix, MeanStderr[]>;
+  orthogonality?: MeanStderr;
+  ntk?: MeanStderr[];
+  limit?: number[];
+}
+
+/** The records of one step by trial, and their aggregate (undefined until read after a change). */
+export interface StepEntry {
+  step: number;
+  t: number;
+  byTrial: Map<number, MeasurementRecord>;
+  aggregate?: StepAggregate;
+}
+
+const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Mean ± standard error over the trials of one step (see stats.ts for the one-trial case). */
+export function aggregate(e: StepEntry): StepAggregate {
+  const records = [...e.byTrial.values()].sort((a, b) => a.trial - b.trial);
+  const one = records.length === 1 ? records[0] : undefined;
+  const over = (pick: (r: MeasurementRecord) => number | null | undefined, single?: number | null): MeanStderr =>
+    meanStderr(
+      records.map(pick).filter(finite),
+      finite(single) ? single : 0,
+    );
+  const kmax = Math.max(0, ...records.map((r) => r.moments.H.length));
+  const moments = {} as Record<Matrix, MeanStderr[]>;
+  const theory = {} as Record<Matrix, number[]>;
+  const top = {} as Record<Matrix, MeanStderr[]>;
+  let expected: Record<Matrix, number[]> | undefined;
+  const withExpected = records.find((r) => r.expected);
+  for (const A of MATRICES) {
+    moments[A] = Array.from({ length: kmax }, (_, k) => over((r) => r.moments[A][k], one?.moments_stderr[A][k]));
+    theory[A] = Array.from({ length: kmax }, (_, k) => {
+      const m = over((r) => r.theory?.[A][k]);
+      return m.n > 0 ? m.mean : NaN;
+    });
+    const ranks = Math.max(0, ...records.map((r) => r.top?.[A]?.length ?? 0));
+    top[A] = Array.from({ length: ranks }, (_, i) => over((r) => r.top?.[A]?.[i]));
+    if (withExpected) {
+      expected ??= {} as Record<Matrix, number[]>;
+      expected[A] = withExpected.expected![A].map((v) => (finite(v) ? v : NaN));
+    }
+  }
+  const withOrth = records.filter((r) => r.orthogonality);
+  const withNtk = records.filter((r) => r.ntk);
+  const ntkRanks = Math.max(0, ...withNtk.map((r) => r.ntk!.eigenvalues.length));
+  const limit = withNtk.find((r) => r.ntk!.limit_eigenvalues)?.ntk!.limit_eigenvalues;
+  return {
+    step: e.step,
+    t: e.t,
+    n: records.length,
+    loss: over((r) => r.loss),
+    moments,
+    theory,
+    ...(expected ? { expected } : {}),
+    top,
+    ...(withOrth.length > 0 ? { orthogonality: over((r) => r.orthogonality?.IS, one?.orthogonality?.IS_stderr) } : {}),
+    ...(ntkRanks > 0 ? { ntk: Array.from({ length: ntkRanks }, (_, i) => over((r) => r.ntk?.eigenvalues[i])) } : {}),
+    ...(limit ? { limit: limit.map((v) => (finite(v) ? v : NaN)) } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The data a report.html carries, inlined as JSON in `<script type="application/json"
+ * id="ntkexp-data">`: the runs (run.json, the records of series.jsonl, summary.json) and, for a sweep,
+ * sweep.json and its summary. src/run/report.ts writes it; webview/report.ts reads it with
+ * `loadReportData`, which checks every part as the panel checks its messages.
+ */
+import type { EngineMessage, RunInfo, RunSummary, SweepInfo, SweepSummary } from './types';
+import { validateEngineMessage, validateRunInfo, validateRunSummary, validateSweepInfo, validateSweepSummary } from './validate';
+import type { Workspace } from './workspace';
+
+export const REPORT_FORMAT = 'ntkexp-report/1';
+export const DATA_ELEMENT_ID = 'ntkexp-data';
+export const ROOT_ELEMENT_ID = 'ntkexp-root';
+
+export interface ReportRun {
+  info: RunInfo;
+  records: EngineMessage[];
+  summary?: RunSummary;
+}
+
+export interface ReportData {
+  format: typeof REPORT_FORMAT;
+  /** ISO time the report was written. */
+  generated: string;
+  /** e.g. "ntkexp 0.1.0". */
+  generator: string;
+  runs: ReportRun[];
+  sweep?: { info: SweepInfo; summary?: SweepSummary };
+}
+
+/**
+ * Put a report's data into a workspace. Returns the problems found (a malformed record is skipped and
+ * counted, not fatal); throws only when the data is not a report at all.
+ */
+export function loadReportData(data: unknown, ws: Workspace): string[] {
+  if (typeof data !== 'object' || data === null || (data as { format?: unknown }).format !== REPORT_FORMAT) {
+    throw new Error(`the inlined data is not an ntkexp report (expected format "${REPORT_FORMAT}")`);
+  }
+  const d = data as { runs?: unknown; sweep?: unknown };
+  const problems: string[] = [];
+  if (d.sweep !== undefined) {
+    const s = d.sweep as { info?: unknown; summary?: unknown };
+    const info = validateSweepInfo(s.info);
+    const summary = s.summary === undefined ? undefined : validateSweepSummary(s.summary);
+    if (!info.ok) problems.push(info.error);
+    else if (summary && !summary.ok) problems.push(summary.error);
+    else ws.ingest({ type: 'sweepInfo', info: info.value, ...(summary?.ok ? { summary: summary.value } : {}) });
+  }
+  if (!Array.isArray(d.runs)) throw new Error('the inlined report has no runs');
+  for (const [i, raw] of d.runs.entries()) {
+    const run = raw as { info?: unknown; records?: unknown; summary?: unknown };
+    const info = validateRunInfo(run.info);
+    if (!info.ok) {
+      problems.push(`run ${i}: ${info.error}; its records are not shown`);
+      continue;
+    }
+    ws.ingest({ type: 'runInfo', info: info.value });
+    if (run.summary !== undefined) {
+      const summary = validateRunSummary(run.summary);
+      if (summary.ok) ws.ingest({ type: 'summary', summary: summary.value });
+      else problems.push(`run ${info.value.id}: ${summary.error}`);
+    }
+    const records = Array.isArray(run.records) ? run.records : [];
+    let bad = 0;
+    let first = '';
+    for (const r of records) {
+      const m = validateEngineMessage(r);
+      if (m.ok) ws.ingest({ ...m.value, run: m.value.run ?? info.value.id });
+      else if (bad++ === 0) first = m.error;
+    }
+    if (bad > 0) problems.push(`run ${info.value.id}: ${bad} of ${records.length} records were malformed and are not shown (first: ${first})`);
+  }
+  return problems;
+}

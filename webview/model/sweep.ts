@@ -1,0 +1,105 @@
+/**
+ * Comparisons across the runs of a sweep: one series per run in one chart, and, for a width sweep, the
+ * relative deviation from theory against width with its fitted log-log slope (the theory predicts the
+ * finite-width corrections to shrink like width^(−1/2) for a trial's moments).
+ */
+import type { RunModel } from './runModel';
+import { logLogFit, type LineFit } from './stats';
+import type { Matrix, Point, TimeSeries } from './types';
+import type { Workspace } from './workspace';
+
+export interface RunSeries {
+  runId: string;
+  label: string;
+  width?: number;
+  series: TimeSeries;
+}
+
+export interface WidthDeviation {
+  k: number;
+  /** The other varied settings shared by these runs ('' when width is the only one), e.g. "activation = tanh". */
+  group: string;
+  /** x = width, y = mean relative deviation over the measurement times. */
+  points: (Point & { runId: string })[];
+  fit?: LineFit;
+  /** The fitted line at the smallest and largest width. */
+  fitLine: Point[];
+}
+
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number')) return Math.max(...(v as number[]));
+  return undefined;
+}
+
+/** The hidden width of a run: the varied setting of a width sweep, else the resolved network's width. */
+export function widthOf(run: RunModel, ws?: Workspace): number | undefined {
+  const varied = run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied;
+  const fromVaried = numberOf(varied?.width);
+  if (fromVaried !== undefined) return fromVaried;
+  const resolved = run.info?.resolved as { network?: { width?: unknown } } | undefined;
+  return numberOf(resolved?.network?.width);
+}
+
+/** A run's name in a legend: its varied settings (`width = 128`), else its experiment or id. */
+export function runLabel(run: RunModel, ws?: Workspace): string {
+  const varied = run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied;
+  if (varied && Object.keys(varied).length > 0) {
+    return Object.entries(varied)
+      .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join('–') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(', ');
+  }
+  return run.info?.experiment ?? (run.id || 'run');
+}
+
+/** Runs that have measurements, ordered by width where every run has one. */
+export function comparableRuns(ws: Workspace): RunModel[] {
+  const runs = ws.runs().filter((r) => r.steps().length > 0);
+  if (runs.every((r) => widthOf(r, ws) !== undefined)) runs.sort((a, b) => widthOf(a, ws)! - widthOf(b, ws)!);
+  return runs;
+}
+
+export function seriesPerRun(ws: Workspace, A: Matrix, k: number): RunSeries[] {
+  return comparableRuns(ws).map((r) => {
+    const width = widthOf(r, ws);
+    return { runId: r.id, label: runLabel(r, ws), ...(width !== undefined ? { width } : {}), series: r.moments(A, k) };
+  });
+}
+
+/** The varied settings of a run other than width, as a label ('' when width is the only one). */
+export function groupOf(run: RunModel, ws?: Workspace): string {
+  const varied = run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied ?? {};
+  return Object.entries(varied)
+    .filter(([key]) => key !== 'width' && key !== 'widths')
+    .map(([key, v]) => `${key} = ${Array.isArray(v) ? v.join('–') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+}
+
+/**
+ * Mean relative deviation of Tr(A^k) from theory against width, per k and per group of runs that
+ * differ only in width (as SweepSummary.widthSlopes), with the log-log fit. Empty unless some group
+ * has at least two different widths.
+ */
+export function deviationAgainstWidth(ws: Workspace, A: Matrix, kmax: number): WidthDeviation[] {
+  const runs = comparableRuns(ws).filter((r) => widthOf(r, ws) !== undefined);
+  const groups = new Map<string, RunModel[]>();
+  for (const r of runs) {
+    const g = groupOf(r, ws);
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  const out: WidthDeviation[] = [];
+  for (const [group, members] of groups) {
+    if (new Set(members.map((r) => widthOf(r, ws))).size < 2) continue;
+    for (let k = 1; k <= kmax; k++) {
+      const points = members.flatMap((r) => {
+        const y = r.deviation(A, k);
+        return y !== undefined && y > 0 ? [{ x: widthOf(r, ws)!, y, runId: r.id }] : [];
+      });
+      const fit = logLogFit(points);
+      const xs = points.map((p) => p.x);
+      const fitLine = fit ? [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: 10 ** (fit.intercept + fit.slope * Math.log10(x)) })) : [];
+      out.push({ k, group, points, ...(fit ? { fit } : {}), fitLine });
+    }
+  }
+  return out;
+}
