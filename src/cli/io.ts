@@ -9,6 +9,12 @@ export interface CliIO {
   readonly writeFile: (path: string, text: string) => void;
   /** Canonical path, or undefined if it does not exist. */
   readonly realpath: (path: string) => string | undefined;
+  /** Whether stdout is a terminal (a live progress line makes sense). */
+  readonly isTTY?: boolean;
+  /** Call `handler` on Ctrl-C (SIGINT) instead of dying; a second Ctrl-C exits at once. Returns the unsubscribe. */
+  readonly onInterrupt: (handler: () => void) => () => void;
+  /** Columns of the terminal, for the progress line. */
+  readonly columns?: () => number;
 }
 
 export const nodeIO: CliIO = {
@@ -22,6 +28,22 @@ export const nodeIO: CliIO = {
     } catch {
       return undefined;
     }
+  },
+  isTTY: process.stdout.isTTY === true,
+  columns: () => process.stderr.columns ?? 100,
+  onInterrupt: (handler) => {
+    let count = 0;
+    const listener = (): void => {
+      count++;
+      if (count > 1) process.exit(130);
+      handler();
+    };
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+    return () => {
+      process.off('SIGINT', listener);
+      process.off('SIGTERM', listener);
+    };
   },
 };
 

@@ -7,12 +7,14 @@ import { EXIT, UsageError, type Verb } from './verb';
 import { checkVerb } from './verbs/check';
 import { fmtVerb } from './verbs/fmt';
 import { theoryVerb } from './verbs/theory';
+import { runVerb } from './verbs/run';
+import { mergeVerb } from './verbs/merge';
 
 /**
  * The `ntkexp` command line. bin/ntkexp.js calls `main(process.argv.slice(2))` and exits with the
  * returned status; dist/cli.js (the esbuild bundle of this file, CommonJS) must export `main`.
  */
-export const VERBS: readonly Verb[] = [checkVerb, fmtVerb, theoryVerb];
+export const VERBS: readonly Verb[] = [checkVerb, fmtVerb, theoryVerb, runVerb, mergeVerb];
 
 export async function main(argv: readonly string[], io: CliIO = nodeIO): Promise<number> {
   const [first, ...rest] = argv;

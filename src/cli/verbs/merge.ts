@@ -1,0 +1,39 @@
+import * as path from 'node:path';
+import { MergeError, mergeRuns } from '../../run/merge';
+import { writeReportSafely } from '../../run/reportWriter';
+import type { CliIO } from '../io';
+import { EXIT, UsageError, type Verb } from '../verb';
+
+export const mergeVerb: Verb = {
+  name: 'merge',
+  summary: 'Combine shards of one experiment into one run',
+  usage: 'ntkexp merge DIR… --out DIR',
+  description: [
+    'Combines run folders made by `ntkexp run --shard I/N` (on several machines, or as the tasks of a',
+    'Slurm array or a Kubernetes Indexed Job; see docs/CLUSTER.md) into one run folder with the same',
+    'files as an unsharded run: run.json, series.jsonl (records merged by trial), summary.json,',
+    'report.html and any params-*.json. The shards must be runs of the same file (same SHA-256) and the',
+    'same experiment, with disjoint trials.',
+    '',
+    'Exit status: 0 merged, 1 the shards do not belong together (the reason is printed), 2 usage error.',
+  ].join('\n'),
+  flags: [{ name: 'out', short: 'o', value: 'DIR', doc: 'The merged run folder to create (required).' }],
+  positionals: { name: 'DIR', min: 1, max: Infinity },
+  run(args, io: CliIO) {
+    if (typeof args.flags.out !== 'string') throw new UsageError('--out DIR is required: the folder of the merged run');
+    const out = path.resolve(args.flags.out);
+    try {
+      const { info, summary } = mergeRuns(args.positionals.map((d) => path.resolve(d)), out);
+      const problem = writeReportSafely(out);
+      if (problem) io.stderr(`ntkexp merge: ${problem}\n`);
+      io.stderr(`ntkexp merge: ${info.experiment}: trials ${info.trials.join(', ')} of ${info.trialsTotal} (${summary.steps.length} measurement times), ${info.status}; written to ${out}\n`);
+      return EXIT.ok;
+    } catch (e) {
+      if (e instanceof MergeError) {
+        io.stderr(`ntkexp merge: ${e.message}\n`);
+        return EXIT.failure;
+      }
+      throw e;
+    }
+  },
+};

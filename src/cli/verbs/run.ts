@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+import { parseBackendName, type BackendName } from '../../engine/backend';
+import { resolve } from '../../format/index';
+import { ChoiceError, chooseRun } from '../../run/choose';
+import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
+import type { EngineMessage } from '../../run/protocol';
+import { writeReportSafely } from '../../run/reportWriter';
+import { type CliIO, describeIOError } from '../io';
+import { toLine } from '../report';
+import { EXIT, UsageError, type Verb } from '../verb';
+import { ProgressLine } from '../progress';
+import { runTables } from '../runTables';
+
+/** Exit code of a cancelled run (128 + SIGINT), as shells report a Ctrl-C. */
+export const EXIT_CANCELLED = 130;
+
+export const runVerb: Verb = {
+  name: 'run',
+  summary: 'Train and measure an experiment; results go to a run folder',
+  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR] [--trials N] [--seed S] [--backend B] [--workers N] [--shard I/N] [--save-params] [--json] [--quiet]',
+  description: [
+    'Runs the experiment of FILE (every point of its sweep, if it has one) in background engine processes,',
+    'trials spread over --workers processes (default: one per core). Results are written as they are made',
+    'to ntkexp-runs/<experiment>-<timestamp>/ beside FILE (or --out DIR): run.json, series.jsonl,',
+    'summary.json and report.html (open it in a browser); a sweep gets one folder with sweep.json and a',
+    'sub-folder per combination. On a terminal a progress line shows trial, step, loss and ETA; at the',
+    'end a table compares the moments Tr(H^k), Tr(I^k), Tr(S^k) with the theory. Ctrl-C stops cleanly:',
+    'what was measured stays, and the run is marked cancelled.',
+    '',
+    'Exit status: 0 finished, 1 failed (a diverging run, a crashed engine: the reason is printed and kept in',
+    'run.json), 2 bad input (errors in FILE, a bad flag, a run too large for memory), 130 cancelled.',
+  ].join('\n'),
+  flags: [
+    { name: 'experiment', short: 'e', value: 'NAME', doc: 'The experiment (or one sweep point) to run; required when the file has several experiments.' },
+    { name: 'out', short: 'o', value: 'DIR', doc: 'Write the run (or sweep) folder here instead of ntkexp-runs/<experiment>-<timestamp>/.' },
+    { name: 'trials', value: 'N', doc: "Override the file's number of trials." },
+    { name: 'seed', value: 'S', doc: "Override the file's seed." },
+    { name: 'backend', value: 'B', doc: 'Force a TensorFlow.js backend: tensorflow, wasm or cpu (default: best available).' },
+    { name: 'workers', value: 'N', doc: 'Engine processes for the trials (default: the number of cores).' },
+    { name: 'shard', value: 'I/N', doc: 'Run only the trials whose index ≡ I (mod N), 0 ≤ I < N, into their own folder (see `ntkexp merge`).' },
+    { name: 'save-params', doc: 'Write params-initial.json and params-final.json (per trial) with the network and data.' },
+    { name: 'json', doc: 'Stream every record (measurements, theory, surfaces, trial ends) as NDJSON on stdout instead of the table.' },
+    { name: 'quiet', short: 'q', doc: 'No progress line and no table: only the folder and errors.' },
+  ],
+  positionals: { name: 'FILE', min: 1, max: 1 },
+  async run(args, io: CliIO) {
+    const file = args.positionals[0];
+    const trials = optionalInt(args.flags.trials, '--trials', 1);
+    const seed = optionalInt(args.flags.seed, '--seed', 0);
+    const workers = optionalInt(args.flags.workers, '--workers', 1);
+    const backend = typeof args.flags.backend === 'string' ? parseBackendFlag(args.flags.backend) : undefined;
+    const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : undefined;
+    let text: string;
+    try {
+      text = io.readFile(file);
+    } catch (e) {
+      io.stderr(`ntkexp run: cannot read ${file}: ${describeIOError(e)}\n`);
+      return EXIT.usage;
+    }
+    if (file === '-') throw new UsageError('run needs a file path (results are written beside it), not standard input');
+    const result = resolve(text, { path: file, realpath: io.realpath });
+    if (result.experiments.length === 0) {
+      for (const d of result.diagnostics) io.stderr(`${toLine(file, d)}\n`);
+      io.stderr(`ntkexp run: ${file} has errors; nothing was run\n`);
+      return EXIT.usage;
+    }
+    let chosen: ReturnType<typeof chooseRun>;
+    try {
+      chosen = chooseRun(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
+    } catch (e) {
+      if (e instanceof ChoiceError) throw new UsageError(`${e.message}; use --experiment NAME`);
+      throw e;
+    }
+    const { experiments, sweep } = chosen;
+    const json = args.flags.json === true;
+    const quiet = args.flags.quiet === true;
+    const progress = !json && !quiet && io.isTTY ? new ProgressLine(io) : undefined;
+    const run = new ExperimentRun(
+      {
+        file,
+        text,
+        experiments,
+        sweep,
+        out: typeof args.flags.out === 'string' ? path.resolve(args.flags.out) : undefined,
+        trials,
+        seed,
+        backend,
+        workers,
+        shard,
+        saveParams: args.flags['save-params'] === true,
+      },
+      {
+        onRunStarted: (info, dir) => {
+          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}, about ${info.estimate.memory_mb} MB per engine; writing ${dir}\n`);
+        },
+        onMessage: (m: EngineMessage) => {
+          if (json && m.type !== 'progress') io.stdout(`${JSON.stringify(m)}\n`);
+          progress?.update(m);
+          if (m.type === 'failed') {
+            progress?.clear();
+            io.stderr(`ntkexp run: trial ${m.trial} failed: ${m.message}\n`);
+          }
+          if (m.type === 'log' && m.level !== 'info' && !json) {
+            progress?.clear();
+            io.stderr(`ntkexp run: trial ${m.trial}: ${m.message.split('\n')[0]}\n`);
+          }
+        },
+        writeReport: (dir) => {
+          const problem = writeReportSafely(dir);
+          if (problem && !json) io.stderr(`ntkexp run: ${problem}\n`);
+        },
+      },
+    );
+    const stop = io.onInterrupt(() => {
+      progress?.clear();
+      io.stderr('ntkexp run: stopping (Ctrl-C again to quit at once)…\n');
+      run.cancel();
+    });
+    let outcome: RunOutcome;
+    try {
+      outcome = await run.start();
+    } catch (e) {
+      if (e instanceof RunRefused) {
+        io.stderr(`ntkexp run: ${e.message}\n`);
+        return EXIT.usage;
+      }
+      throw e;
+    } finally {
+      stop();
+      progress?.clear();
+    }
+    if (!json && !quiet) io.stdout(runTables(outcome));
+    if (!json) io.stderr(`ntkexp run: ${outcome.status}; results in ${outcome.dir}\n`);
+    for (const r of outcome.runs) if (r.info.status === 'failed' && r.info.error && !json) io.stderr(`ntkexp run: ${r.info.experiment} failed: ${r.info.error}\n`);
+    return outcome.status === 'finished' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT.failure;
+  },
+};
+
+function optionalInt(value: string | true | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${String(value)}`);
+  return n;
+}
+
+function parseBackendFlag(value: string): BackendName {
+  try {
+    return parseBackendName(value, '--backend');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) throw new UsageError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got ${value}`);
+  return { index, count };
+}

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunInfo } from '../../src/run/runFiles';
+
+// `ntkexp run` and `ntkexp merge` as users run them: `node bin/ntkexp.js …` in a child process, from the
+// sources (the engines fork from the sources too).
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'ntkexp.js');
+const ENV = { ...process.env, NTKEXP_FROM_SOURCE: '1' };
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function experiment(dir: string, body: { steps?: number; trials?: number; lr?: number; activation?: string; extra?: string } = {}): string {
+  const file = join(dir, 'e.ntkexp');
+  writeFileSync(
+    file,
+    `experiment e {
+  seed = 2
+  trials = ${body.trials ?? 2}
+  data points { inputs = [[1, 0], [0, 1], [1, 1], [1, -1]]; targets = [1, -1, 0.5, 0] }
+  network { depth = 2; width = 12; activation = ${body.activation ?? 'smooth_relu'} }
+  train { learning_rate = ${body.lr ?? 0.5}; steps = ${body.steps ?? 12} }
+  measure { points = 3; probes = 4; top = 2; exact = false }
+  ${body.extra ?? ''}
+}
+`,
+  );
+  return file;
+}
+
+test('run: default folder beside the file, report.html written, the table printed, exit 0', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
+  const r = run(['run', experiment(dir), '--workers', '2']);
+  assert.equal(r.status, 0, r.stderr);
+  const folder = /results in (.*)$/m.exec(r.stderr)?.[1] ?? '';
+  assert.ok(folder.startsWith(join(dir, 'ntkexp-runs', 'e-')), folder);
+  for (const f of ['run.json', 'series.jsonl', 'summary.json', 'report.html']) assert.ok(existsSync(join(folder, f)), f);
+  assert.match(r.stdout, /mean ± standard error over 2 trials/);
+  assert.match(r.stdout, /Tr\(H²\) ± se/);
+  const html = readFileSync(join(folder, 'report.html'), 'utf8');
+  assert.match(html, /Content-Security-Policy/);
+});
+
+test('run --json streams NDJSON records; --trials and --seed override the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
+  const out = join(dir, 'out');
+  const r = run(['run', experiment(dir), '--json', '--trials', '1', '--seed', '7', '--out', out, '--workers', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; trial: number });
+  const types = new Set(lines.map((l) => l.type));
+  for (const t of ['measurement', 'theory', 'finished']) assert.ok(types.has(t), `no ${t} record`);
+  for (const t of types) assert.ok(['started', 'measurement', 'theory', 'finished', 'log', 'surface'].includes(t), `unexpected ${t} record (progress is not streamed)`);
+  assert.equal(lines.filter((l) => l.type === 'measurement').length, 3);
+  const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunInfo;
+  assert.deepEqual(info.trials, [0]);
+  assert.equal((info.resolved as { settings: { seed: number } }).settings.seed, 7);
+});
+
+test('run: a file with errors and a bad flag are bad input (exit 2); a diverging run fails (exit 1) with the step', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
+  const broken = join(dir, 'broken.ntkexp');
+  writeFileSync(broken, 'experiment e {\n  data circle {}\n  network { widht = 3 }\n}\n');
+  const bad = run(['run', broken]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /broken\.ntkexp:3:13: error: unknown key `widht`/);
+  const flag = run(['run', experiment(dir), '--shard', '3/2']);
+  assert.equal(flag.status, 2);
+  assert.match(flag.stderr, /--shard must be I\/N with 0 ≤ I < N/);
+  const diverging = run(['run', experiment(dir, { lr: 50, steps: 500, activation: 'linear', trials: 1 }), '--out', join(dir, 'div'), '--quiet']);
+  assert.equal(diverging.status, 1, diverging.stderr);
+  assert.match(diverging.stderr, /training diverged at step \d+/);
+  const info = JSON.parse(readFileSync(join(dir, 'div', 'run.json'), 'utf8')) as RunInfo;
+  assert.equal(info.status, 'failed');
+  assert.match(info.error ?? '', /learning_rate < 2N\/λmax/);
+});
+
+test('run: Ctrl-C stops cleanly — exit 130, the run marked cancelled, its measurements kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
+  const out = join(dir, 'out');
+  const child = spawn(process.execPath, [BIN, 'run', experiment(dir, { steps: 1000000, trials: 1 }), '--out', out, '--json'], { cwd: ROOT, env: ENV });
+  let stdout = '';
+  const status = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('"type":"measurement"') && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+  assert.equal(status, 130);
+  const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunInfo;
+  assert.equal(info.status, 'cancelled');
+  assert.ok(readFileSync(join(out, 'series.jsonl'), 'utf8').includes('"type":"measurement"'));
+});
+
+test('merge: two shards run by the CLI merge into one run with every trial', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
+  const file = experiment(dir, { trials: 4 });
+  assert.equal(run(['run', file, '--shard', '0/2', '--out', join(dir, 's0'), '--quiet']).status, 0);
+  assert.equal(run(['run', file, '--shard', '1/2', '--out', join(dir, 's1'), '--quiet']).status, 0);
+  const merged = run(['merge', join(dir, 's0'), join(dir, 's1'), '--out', join(dir, 'all')]);
+  assert.equal(merged.status, 0, merged.stderr);
+  assert.match(merged.stderr, /trials 0, 1, 2, 3 of 4/);
+  assert.ok(existsSync(join(dir, 'all', 'report.html')));
+  const refused = run(['merge', join(dir, 's0'), join(dir, 's0'), '--out', join(dir, 'dup')]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /in both/);
+});
