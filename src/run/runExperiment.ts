@@ -216,6 +216,7 @@ export class ExperimentRun {
       writeJsonAtomic(sweepFile, { ...sweep, status, ended: new Date().toISOString() });
       sweepSummary = summarizeSweep(sweep.id, runs.map((r) => ({ id: r.info.id, varied: (r.info.varied ?? {}) as Record<string, unknown>, summary: r.summary })));
       writeJsonAtomic(path.join(sweepDir, SWEEP_SUMMARY_FILE), sweepSummary);
+      this.events.writeReport?.(sweepDir);
     }
     return { status, dir: sweepDir ?? runs[0].dir, runs, estimate, workers, ...(sweepSummary ? { sweepSummary } : {}) };
   }
