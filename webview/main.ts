@@ -13,11 +13,12 @@ import { Dashboard } from './ui/dashboard';
 import { restoreState, type UiState } from './ui/state';
 import { exposeTestHook } from './ui/testHook';
 import { watchTheme } from './ui/themeWatch';
+import { exportCharts } from './ui/exportCharts';
 
 interface VsCodeApi {
   postMessage(message: PanelReply): void;
   getState(): unknown;
-  setState(state: { ui: UiState }): void;
+  setState(state: { ui: UiState; panel?: unknown }): void;
 }
 
 declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
@@ -27,9 +28,13 @@ const MAX_REJECTIONS_KEPT = 20;
 function main(): void {
   const api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const stored = api?.getState() as { ui?: unknown } | undefined;
+  // Which runs this panel shows, as the extension wrote it into the page: kept in the state so that the
+  // extension's serializer can revive the panel on the same runs after a window reload.
+  const identity = readIdentity();
   const root = document.getElementById(ROOT_ELEMENT_ID) ?? document.body;
   const ws = new Workspace();
-  const dashboard = new Dashboard(root, { state: restoreState(stored?.ui), onState: (ui) => api?.setState({ ui }) });
+  const dashboard = new Dashboard(root, { state: restoreState(stored?.ui), onState: (ui) => api?.setState({ ui, panel: identity }) });
+  api?.setState({ ui: restoreState(stored?.ui), panel: identity });
   const stats = { received: 0, rejected: 0, rejections: [] as string[] };
   const hook = exposeTestHook(dashboard, ws, stats);
 
@@ -45,6 +50,12 @@ function main(): void {
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     stats.received++;
+    const request = exportRequest(event.data);
+    if (request !== undefined) {
+      dashboard.render(ws);
+      api?.postMessage({ type: 'exported', request, charts: exportCharts() });
+      return;
+    }
     const result = validatePanelMessage(event.data);
     if (!result.ok) {
       stats.rejected++;
@@ -60,6 +71,24 @@ function main(): void {
   watchTheme(() => dashboard.retheme());
   hook.ready = true;
   api?.postMessage({ type: 'ready' });
+}
+
+/** `{type: 'export', request: n}` from the extension (Export Charts…), or undefined. */
+function exportRequest(data: unknown): number | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const m = data as { type?: unknown; request?: unknown };
+  return m.type === 'export' && typeof m.request === 'number' && Number.isInteger(m.request) ? m.request : undefined;
+}
+
+function readIdentity(): unknown {
+  const meta = document.querySelector('meta[name="ntkexp-panel"]');
+  const content = meta?.getAttribute('content');
+  if (!content) return undefined;
+  try {
+    return JSON.parse(content);
+  } catch {
+    return undefined;
+  }
 }
 
 main();

@@ -228,3 +228,37 @@ test("the reader's choices go to setState and come back from getState after a re
     await page.close();
   }
 });
+
+test('Export Charts: an export request is answered with every chart as PNG and CSV', async () => {
+  const url = panelPage('panel-export.html', undefined);
+  const { page, watch } = await watchedPage(browser);
+  try {
+    await page.goto(url);
+    await waitReady(page);
+    await post(page, { type: 'runInfo', info: run.info });
+    await post(page, { type: 'batch', messages: run.records });
+    await waitFor(page, `globalThis.__ntkexp.describe().length > 10`);
+    await post(page, { type: 'export', request: 7 });
+    await waitFor(page, `globalThis.__vscode.posted.some((m) => m.type === 'exported')`);
+    const reply = (await page.evaluate(`globalThis.__vscode.posted.find((m) => m.type === 'exported')`)) as {
+      request: number;
+      charts: { name: string; png: string; csv: string }[];
+    };
+    assert.equal(reply.request, 7);
+    const charts = await describeCharts(page);
+    assert.equal(reply.charts.length, charts.size, 'one export per chart on the page');
+    const names = new Set(reply.charts.map((c) => c.name));
+    assert.equal(names.size, reply.charts.length, 'names are unique');
+    for (const c of reply.charts) {
+      assert.match(c.name, /^[A-Za-z0-9_.-]+$/);
+      assert.ok(c.png.startsWith('data:image/png;base64,') && c.png.length > 1000, `${c.name}: a real PNG`);
+      assert.ok(c.csv.startsWith('dataset,x,y\n'), `${c.name}: CSV header`);
+    }
+    const moments = reply.charts.find((c) => c.name === 'moments-H-1');
+    assert.ok(moments && moments.csv.split('\n').length > 5, 'the moments chart exports its points');
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(watch.errors, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -16,8 +16,13 @@ export type PanelMessage =
   /** Forget all data (before a full replay). */
   | { type: 'reset' };
 
+/** A request that is not data: Export Charts… (answered with `exported`). */
+export type PanelRequest = { type: 'export'; request: number };
+
 export type PanelReply =
   /** The panel is listening: send (or replay) the data. */
   | { type: 'ready' }
   /** A message failed validation and was dropped; `reason` says where and why. */
-  | { type: 'rejected'; reason: string };
+  | { type: 'rejected'; reason: string }
+  /** Every chart as PNG (data URL) and CSV, for Export Charts…. */
+  | { type: 'exported'; request: number; charts: { name: string; png: string; csv: string }[] };
