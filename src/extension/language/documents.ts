@@ -1,0 +1,86 @@
+import { realpathSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { type CheckOptions, type Diagnostic, type NtkFile, parse, sortDiagnostics, validate } from '../../format/index';
+import { collector } from '../../format/diagnostics';
+
+/**
+ * One parse per document version, shared by every provider (diagnostics, completion, hover, symbols,
+ * code lenses, …). The check (validation) is computed on first request for a version and kept with
+ * it; together with the parse's syntax errors it is exactly what `check(text, options)` returns — the
+ * diagnostics of `ntkexp check`. Entries go when their document closes.
+ */
+export interface ParsedDocument {
+  readonly uri: vscode.Uri;
+  readonly version: number;
+  readonly text: string;
+  readonly file: NtkFile;
+  /** Syntax errors of the parse. */
+  readonly syntax: readonly Diagnostic[];
+  /** Every diagnostic (syntax and validation), sorted as `check` sorts them. */
+  diagnostics(): readonly Diagnostic[];
+}
+
+/** Options of `check` for a document: its file path (csv paths are resolved beside it) and the real file system's realpath. */
+export function checkOptionsFor(uri: vscode.Uri): CheckOptions {
+  if (uri.scheme !== 'file') return {};
+  return {
+    path: uri.fsPath,
+    realpath: (path) => {
+      try {
+        return realpathSync.native(path);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function parsedDocument(document: vscode.TextDocument): ParsedDocument {
+  const text = document.getText();
+  const { file, diagnostics: syntax } = parse(text);
+  let all: readonly Diagnostic[] | undefined;
+  return {
+    uri: document.uri,
+    version: document.version,
+    text,
+    file,
+    syntax,
+    diagnostics() {
+      if (!all) {
+        const { accept, diagnostics } = collector();
+        validate(file, accept, checkOptionsFor(document.uri));
+        all = sortDiagnostics([...syntax, ...diagnostics]);
+      }
+      return all;
+    },
+  };
+}
+
+export class ParsedDocuments implements vscode.Disposable {
+  readonly #entries = new Map<string, ParsedDocument>();
+  readonly #subscriptions: vscode.Disposable[] = [];
+
+  constructor() {
+    this.#subscriptions.push(vscode.workspace.onDidCloseTextDocument((d) => this.#entries.delete(d.uri.toString())));
+  }
+
+  /** The parse of the document's current version (parsed now if the cached one is older). */
+  get(document: vscode.TextDocument): ParsedDocument {
+    const key = document.uri.toString();
+    const cached = this.#entries.get(key);
+    if (cached && cached.version === document.version) return cached;
+    const parsed = parsedDocument(document);
+    this.#entries.set(key, parsed);
+    return parsed;
+  }
+
+  /** How many documents have a cached parse (tests). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  dispose(): void {
+    for (const s of this.#subscriptions.splice(0)) s.dispose();
+    this.#entries.clear();
+  }
+}
