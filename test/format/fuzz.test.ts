@@ -82,7 +82,10 @@ test('4000 mutations: check and format never throw, never hang, and formatting i
       assert.equal(again.text, r.text, `formatting is not idempotent on mutation ${i}\n---\n${text}`);
     }
   }
-  assert.ok(slowest < 250, `slowest check took ${slowest.toFixed(1)} ms`);
+  // A hang detector, not a speed claim (speed is `npm run bench`'s): these texts are a few kB, so a
+  // check that takes seconds is a pathological path. Typical is under 10 ms; 2 s leaves room for a
+  // garbage-collection pause on a loaded CI machine, which a 250 ms bound did not.
+  assert.ok(slowest < 2000, `slowest check took ${slowest.toFixed(1)} ms`);
   assert.ok(formattedCount > 400, `only ${formattedCount} mutations parsed`);
 });
 
