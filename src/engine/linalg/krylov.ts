@@ -16,16 +16,26 @@
  *
  * A step applies A to U once (|U| applications), orthogonalizes the result against everything stored
  * by classical Gram–Schmidt twice ("twice is enough"), and QR-factors what remains into the next block.
+ * In a vector arena the first pass is the local step the Lanczos relation allows (Vᵀ A u = Cᵀ is known,
+ * only UᵀA u is measured), followed by one reorthogonalization pass over everything stored, accepted on
+ * Kahan–Parlett's test and otherwise followed by a measured second pass (basis.ts `orthogonalizeKnown`).
  * A column that vanishes (norm ≤ `deficiencyTolerance` × the running estimate of ‖A‖) means
  * A·span(V, U) ⊂ span(V, U) in that direction: with `onBreakdown: 'inject'` it is replaced by a random
  * vector orthogonal to everything stored (coupling 0, so the relation still holds) and, when the whole
  * block vanished, the active subspace is invariant and its Ritz pairs are moved to `locked`; with
  * `'stop'` it is dropped, and the process ends when the block is empty.
+ *
+ * Long vectors live in the driver's vector arena when it gives one (simd/arena.ts: float32 operators
+ * of large size), so the Gram–Schmidt sweeps and Ritz-vector products run as SIMD kernels: the
+ * operator's images are copied in, and slots are given back as soon as a vector is dropped. Vectors
+ * handed out (`ritzVectors`, `ritzImages`, `V`, `locked`) may be arena views; drivers copy out what
+ * they return (`exportVector`).
  */
 import type { Rng } from '../rng';
-import { combine, combineInPlace, orthogonalize, randomUnitOrthogonalTo } from './basis';
+import { combine, combineInPlace, orthogonalize, orthogonalizeKnown, randomUnitOrthogonalTo } from './basis';
 import { symmetricEigen, type SymmetricEigen } from './denseEigen';
 import { norm, scale, type LinearOperator, type Vector } from './operator';
+import type { VectorArena } from './simd/arena';
 
 export interface KrylovOptions {
   rng: Rng;
@@ -39,6 +49,8 @@ export interface KrylovOptions {
   keepBasis: boolean;
   /** A column is deficient when its norm after orthogonalization is ≤ this × the ‖A‖ estimate. */
   deficiencyTolerance: number;
+  /** Where the long vectors live (VectorArena.forOperator); omitted: plain typed arrays. */
+  arena?: VectorArena;
 }
 
 /** Ritz values (ascending), the eigenvectors S of T (column i ↔ value i) and residuals ‖C s_i‖. */
@@ -89,15 +101,18 @@ export class BlockLanczosProcess {
     const U: Vector[] = [];
     for (const s of start) {
       if (s.length !== this.n) throw new RangeError(`start vector of length ${s.length} for an operator of size ${this.n}`);
-      const w = s.slice() as Vector;
+      const w = options.arena?.copyIn(s) ?? (s.slice() as Vector);
       const before = norm(w);
       orthogonalize(w, U);
       const after = norm(w);
       if (before > 0 && after > 1e-8 * before) {
         scale(1 / after, w);
         U.push(w);
-      } else if (options.onBreakdown === 'inject') {
-        const r = randomUnitOrthogonalTo(op, U, options.rng);
+        continue;
+      }
+      this.release(w);
+      if (options.onBreakdown === 'inject') {
+        const r = randomUnitOrthogonalTo(op, U, options.rng, options.arena);
         if (r) U.push(r);
       }
     }
@@ -119,8 +134,10 @@ export class BlockLanczosProcess {
     if (this.exhausted) throw new Error('BlockLanczosProcess.step: the Krylov space is exhausted');
     const { U, m } = this;
     const b = U.length;
-    const W = this.op.matmat(U);
-    if (W.length !== b) throw new RangeError(`operator returned ${W.length} vectors for a block of ${b}`);
+    const images = this.op.matmat(U);
+    if (images.length !== b) throw new RangeError(`operator returned ${images.length} vectors for a block of ${b}`);
+    // Into the arena (the operator's arrays are ours to drop); kept as they are when it is full.
+    const W = images.map((w) => this.options.arena?.copyIn(w) ?? w);
     this.applications += b;
     this.steps++;
     this.peakVectors = Math.max(this.peakVectors, this.storedVectors + b);
@@ -135,7 +152,12 @@ export class BlockLanczosProcess {
     for (let l = 0; l < b; l++) {
       const w = W[l];
       const basis = [...old, ...U, ...next];
-      const h = orthogonalize(w, basis);
+      // What the Lanczos relation already says about A u_l: Vᵀ(A u_l) = Cᵀe_l (exact pairs in `locked`
+      // and the new columns of this block: 0); UᵀA u_l is measured. See orthogonalizeKnown.
+      const known = new Float64Array(basis.length);
+      const firstV = old.length - this.V.length;
+      for (let i = 0; i < this.V.length; i++) known[firstV + i] = this.C[l * m + (m - this.V.length + i)];
+      const h = orthogonalizeKnown(w, basis, known, { from: old.length, to: old.length + b });
       for (let i = 0; i < b; i++) D[i * b + l] = h[old.length + i];
       for (let i = 0; i < next.length; i++) R[i * b + l] = h[old.length + b + i];
       const beta = norm(w);
@@ -146,8 +168,9 @@ export class BlockLanczosProcess {
         continue;
       }
       vanished++;
+      this.release(w);
       if (this.options.onBreakdown === 'inject') {
-        const r = randomUnitOrthogonalTo(this.op, basis, this.options.rng);
+        const r = randomUnitOrthogonalTo(this.op, basis, this.options.rng, this.options.arena);
         if (r) next.push(r); // its R row stays 0 in this column: zero coupling
       }
     }
@@ -172,6 +195,7 @@ export class BlockLanczosProcess {
     this.T = T;
     this.C = C;
     this.m = M;
+    if (!this.options.keepBasis) for (const v of this.V) this.release(v);
     this.V = this.options.keepBasis ? [...this.V, ...U] : U;
     this.U = next;
 
@@ -205,17 +229,44 @@ export class BlockLanczosProcess {
     return combine(this.op, this.V, ritz.eigen.vectors, this.m, cols);
   }
 
+  /**
+   * The same Ritz vectors formed over the basis itself (no new long vectors, and in an arena no
+   * fresh memory to fault in): for a driver that is done, since V is gone afterwards. T, C and U are
+   * kept, so `ritzImages` still works.
+   */
+  takeRitzVectors(ritz: RitzData, cols: readonly number[]): Vector[] {
+    this.requireBasis('takeRitzVectors');
+    const old = this.V;
+    const out = combineInPlace(old, ritz.eigen.vectors, this.m, cols);
+    for (const v of old.slice(cols.length)) this.release(v);
+    this.V = out;
+    return out;
+  }
+
   /** A y_i = θ_i y_i + U (C s_i) from the Lanczos relation: no application of A. */
   ritzImages(ritz: RitzData, cols: readonly number[], vectors: readonly Vector[]): Vector[] {
     const { m, C, U } = this;
+    const arena = this.options.arena;
     return cols.map((c, l) => {
-      const y = vectors[l].slice() as Vector;
-      scale(ritz.eigen.values[c], y);
+      // coef = [θ, (C s)_0, …]: the image as one combination of [y, U].
+      const coef = new Float64Array(1 + U.length);
+      coef[0] = ritz.eigen.values[c];
       for (let r = 0; r < U.length; r++) {
         let s = 0;
         for (let j = 0; j < m; j++) s += C[r * m + j] * ritz.eigen.vectors[j * m + c];
+        coef[1 + r] = s;
+      }
+      const inputs = [vectors[l], ...U];
+      const slot = arena && arena.holds(inputs) ? arena.alloc() : undefined;
+      if (arena && slot) {
+        arena.combine(inputs as Float32Array[], coef, 1, [0], [slot]);
+        return slot;
+      }
+      const y = vectors[l].slice() as Vector;
+      scale(coef[0], y);
+      for (let r = 0; r < U.length; r++) {
         const u = U[r];
-        for (let i = 0; i < y.length; i++) y[i] += s * u[i];
+        for (let i = 0; i < y.length; i++) y[i] += coef[1 + r] * u[i];
       }
       return y;
     });
@@ -242,7 +293,9 @@ export class BlockLanczosProcess {
     }
     const T = new Float64Array(p * p);
     for (let l = 0; l < p; l++) T[l * p + l] = ritz.eigen.values[keep[l]];
-    this.V = combineInPlace(this.V, S, m, keep);
+    const old = this.V;
+    this.V = combineInPlace(old, S, m, keep);
+    for (const v of old.slice(p)) this.release(v);
     this.T = T;
     this.C = C;
     this.m = p;
@@ -251,6 +304,7 @@ export class BlockLanczosProcess {
   /** Forget locked pairs (the least wanted, when memory is short); later restarts may find them again. */
   dropLocked(indices: readonly number[]): void {
     const drop = new Set(indices);
+    for (const i of drop) this.release(this.locked[i]);
     const keepIdx = this.locked.map((_, i) => i).filter((i) => !drop.has(i));
     const vectors = keepIdx.map((i) => this.locked[i]);
     const values = keepIdx.map((i) => this.lockedValues[i]);
@@ -273,6 +327,18 @@ export class BlockLanczosProcess {
     this.C = new Float64Array(0);
     this.m = 0;
     return eigen.values;
+  }
+
+  /** Gives every stored vector back to the arena (the process is unusable afterwards). */
+  dispose(): void {
+    for (const v of [...this.locked, ...this.V, ...this.U]) this.release(v);
+    this.locked.length = 0;
+    this.V = [];
+    this.U = [];
+  }
+
+  private release(v: Vector): void {
+    this.options.arena?.release(v);
   }
 
   private requireBasis(what: string): void {

@@ -19,10 +19,15 @@
  * evaluate = ‖I (S x)‖², one application of I per vector; see frobenius.ts).
  *
  * Memory: the r sketch vectors (and images, if given) plus blockSize · (⌈kmax/2⌉ + 1) work vectors.
+ *
+ * Float32 operators of large size work in a vector arena (simd/arena.ts): Q is copied in once, each
+ * block of probes is projected with one SIMD sweep over Q for its dots and one for its updates, and
+ * the powers are copied in so that their inner products run there too (r more vectors of memory).
  */
 import { Rng } from '../rng';
 import { fillProbe, orthonormalityDefect, unitRoundoff, type ProbeDistribution } from './basis';
 import { allocVector, axpy, countingOperator, dot, type LinearOperator, type Vector } from './operator';
+import { arenaOf, VectorArena } from './simd/arena';
 import { krylovSketch, type Sketch } from './sketch';
 import { mean, standardError, type Estimate } from './stats';
 
@@ -32,7 +37,10 @@ export interface ProbeFunctional {
   readonly name: string;
   /** Highest power of A that `evaluate` reads (powers[0 … degree]). */
   readonly degree: number;
-  /** xᵀMx for this functional's M, given powers[j] = A^j x. */
+  /**
+   * xᵀMx for this functional's M, given powers[j] = A^j x. The vectors are valid only during the call
+   * (their storage is reused for the next probes): read them, do not keep them.
+   */
   evaluate(powers: readonly Vector[]): number;
 }
 
@@ -117,9 +125,15 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
     sketch = built;
     sketchApplications = built.applications;
   }
-  const Q = sketch?.vectors ?? [];
   if (sketch) validateSketch(op, sketch);
-  const exact = exactPart(A, sketch, kmax, functionals, blockSize);
+  const r = sketch?.vectors.length ?? 0;
+  const arena = VectorArena.forOperator(op, r + blockSize * (h + 2) + 4);
+  const Q = (sketch?.vectors ?? []).map((q) => arena?.copyIn(q) ?? q);
+  if (sketch) checkOrthonormal(op, Q);
+  // Vectors the operator returns, copied into the arena for the inner products (transient slots).
+  const own = (v: Vector): Vector => arena?.copyIn(v) ?? v;
+  const release = (vs: readonly Vector[]): void => vs.forEach((v) => arena?.release(v));
+  const exact = exactPart(A, sketch, Q, kmax, functionals, blockSize, own, release);
   sketchApplications += A.applications;
   A.reset();
 
@@ -151,13 +165,15 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
   let used = 0;
   while (used < maxProbes) {
     const size = Math.min(blockSize, maxProbes - used);
-    const X = Array.from({ length: size }, () => project(fillProbe(rng, allocVector(op), distribution), Q));
-    const powers = krylovPowers(A, X, h);
+    const X = Array.from({ length: size }, () => fillProbe(rng, arena?.alloc() ?? allocVector(op), distribution));
+    project(X, Q);
+    const powers = krylovPowers(A, X, h, own);
     for (let p = 0; p < size; p++) {
       const column = powers.map((P) => P[p]);
       for (let k = 1; k <= kmax; k++) samples[k - 1].push(dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]));
       functionals.forEach((f, i) => fSamples[i].push(f.evaluate(column)));
     }
+    powers.forEach(release);
     used += size;
     if (!adaptive || used < minProbes) continue;
     const progress = summarize();
@@ -168,17 +184,29 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
   return summarize();
 }
 
-/** x ← (Id − QQᵀ)x (one classical Gram–Schmidt pass: Q is orthonormal, the map is what matters). */
-function project(x: Vector, Q: readonly Vector[]): Vector {
-  const c = Q.map((q) => dot(q, x));
-  Q.forEach((q, i) => axpy(-c[i], q, x));
-  return x;
+/**
+ * x ← (Id − QQᵀ)x for each x of the block (one classical Gram–Schmidt pass: Q is orthonormal, the map
+ * is what matters). In an arena: all the block's coefficients in one sweep over Q, then all updates.
+ */
+function project(X: Vector[], Q: readonly Vector[]): void {
+  if (Q.length === 0 || X.length === 0) return;
+  const arena = arenaOf(X[0], ...X, ...Q);
+  if (arena) {
+    const F = X as Float32Array[];
+    const G = Q as Float32Array[];
+    arena.subtractMany(F, G, arena.dotsMany(G, F));
+    return;
+  }
+  for (const x of X) {
+    const c = Q.map((q) => dot(q, x));
+    Q.forEach((q, i) => axpy(-c[i], q, x));
+  }
 }
 
-/** [X, A X, …, A^h X] with one block application per power. */
-function krylovPowers(A: LinearOperator, X: Vector[], h: number): Vector[][] {
+/** [X, A X, …, A^h X] with one block application per power (each power passed through `own`). */
+function krylovPowers(A: LinearOperator, X: Vector[], h: number, own: (v: Vector) => Vector): Vector[][] {
   const powers = [X];
-  for (let j = 1; j <= h; j++) powers.push(A.matmat(powers[j - 1]));
+  for (let j = 1; j <= h; j++) powers.push(A.matmat(powers[j - 1]).map(own));
   return powers;
 }
 
@@ -186,14 +214,16 @@ function krylovPowers(A: LinearOperator, X: Vector[], h: number): Vector[][] {
 function exactPart(
   A: LinearOperator,
   sketch: Sketch | undefined,
+  Q: readonly Vector[],
   kmax: number,
   functionals: readonly ProbeFunctional[],
   blockSize: number,
+  own: (v: Vector) => Vector,
+  release: (vs: readonly Vector[]) => void,
 ): { moments: Float64Array; functionals: Float64Array } {
   const moments = new Float64Array(kmax);
   const fValues = new Float64Array(functionals.length);
-  if (!sketch || sketch.vectors.length === 0) return { moments, functionals: fValues };
-  const Q = sketch.vectors;
+  if (!sketch || Q.length === 0) return { moments, functionals: fValues };
   const hF = Math.max(0, ...functionals.map((f) => f.degree));
   const known = sketch.exactMoments && sketch.exactMoments.length >= kmax;
   if (known) for (let k = 0; k < kmax; k++) moments[k] = sketch.exactMoments![k];
@@ -214,13 +244,14 @@ function exactPart(
   for (let start = 0; start < Q.length; start += blockSize) {
     const block = Q.slice(start, start + blockSize);
     const powers: Vector[][] = [block];
-    powers.push(sketch.images ? sketch.images.slice(start, start + blockSize) : A.matmat(block));
-    for (let j = 2; j <= hs; j++) powers.push(A.matmat(powers[j - 1]));
+    powers.push((sketch.images ? sketch.images.slice(start, start + blockSize) : A.matmat(block)).map(own));
+    for (let j = 2; j <= hs; j++) powers.push(A.matmat(powers[j - 1]).map(own));
     for (let p = 0; p < block.length; p++) {
       const column = powers.map((P) => P[p]);
       if (!known) for (let k = 1; k <= kmax; k++) moments[k - 1] += dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]);
       functionals.forEach((f, fi) => (fValues[fi] += f.evaluate(column)));
     }
+    powers.slice(1).forEach(release);
   }
   return { moments, functionals: fValues };
 }
@@ -239,9 +270,12 @@ function validateSketch(op: LinearOperator, sketch: Sketch): void {
   }
   if (sketch.images && sketch.images.length !== r) throw new RangeError(`sketch: ${sketch.images.length} images for ${r} vectors`);
   if (sketch.eigenvalues && sketch.eigenvalues.length !== r) throw new RangeError(`sketch: ${sketch.eigenvalues.length} eigenvalues for ${r} vectors`);
-  // The split Tr(A^k) = Tr(QᵀA^kQ) + Tr(P⊥A^kP⊥) needs QᵀQ = Id; an error δ there biases by ≈ δ.
+}
+
+/** The split Tr(A^k) = Tr(QᵀA^kQ) + Tr(P⊥A^kP⊥) needs QᵀQ = Id; an error δ there biases by ≈ δ. */
+function checkOrthonormal(op: LinearOperator, Q: readonly Vector[]): void {
   const tolerance = op.precision === 'float64' ? 1e-8 : 1e3 * unitRoundoff('float32');
-  const defect = orthonormalityDefect(sketch.vectors, new Rng(0, 'sketch-check'));
+  const defect = orthonormalityDefect(Q, new Rng(0, 'sketch-check'));
   if (defect > tolerance) {
     throw new RangeError(`sketch: the vectors are not orthonormal (defect ${defect.toExponential(2)} > ${tolerance.toExponential(1)}); orthonormalize them first (e.g. Ritz vectors from lanczosEigs, or krylovSketch)`);
   }

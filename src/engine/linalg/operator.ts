@@ -7,7 +7,12 @@
  * Vectors are plain typed arrays. Large operators (the network's, P ~ 10^6) work in float32 storage
  * and algorithms accumulate their inner products in float64 (`dot` below); small exact operators use
  * float64 throughout.
+ *
+ * `dot`, `axpy` and `scale` run as WebAssembly SIMD kernels when their vectors live in a vector arena
+ * (simd/arena.ts: long float32 vectors of the Krylov methods), with the same float64 arithmetic.
  */
+import { arenaOf } from './simd/arena';
+
 export type Vector = Float32Array | Float64Array;
 
 export type Precision = 'float32' | 'float64';
@@ -33,6 +38,8 @@ export function matvec(op: LinearOperator, x: Vector): Vector {
 /** Inner product accumulated in float64 (four partial sums, so V8 can pipeline them). */
 export function dot(a: Vector, b: Vector): number {
   checkLength(a, b);
+  const arena = arenaOf(a, b);
+  if (arena) return arena.dots([a as Float32Array], b as Float32Array)[0];
   const n = a.length;
   let s0 = 0;
   let s1 = 0;
@@ -56,11 +63,15 @@ export function norm(a: Vector): number {
 /** y ← y + alpha x. */
 export function axpy(alpha: number, x: Vector, y: Vector): void {
   checkLength(x, y);
+  const arena = arenaOf(x, y);
+  if (arena) return arena.subtract(y as Float32Array, [x as Float32Array], [-alpha]);
   for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
 }
 
 /** x ← alpha x. */
 export function scale(alpha: number, x: Vector): void {
+  const arena = arenaOf(x);
+  if (arena) return arena.scale(alpha, x as Float32Array);
   for (let i = 0; i < x.length; i++) x[i] *= alpha;
 }
 

@@ -19,6 +19,7 @@ import { Rng } from '../rng';
 import { breakdownTolerance, combine } from './basis';
 import { BlockLanczosProcess } from './krylov';
 import { allocVector, type LinearOperator, type Vector } from './operator';
+import { exportVector, VectorArena } from './simd/arena';
 
 /** What the deflated estimators accept as Q (see moments.ts). */
 export interface Sketch {
@@ -62,15 +63,17 @@ export function krylovSketch(op: LinearOperator, options: KrylovSketchOptions): 
   const start = Array.from({ length: b }, () => rng.fillNormal(allocVector(op)));
   // 'stop' on breakdown: an invariant subspace is the best possible sketch, and no restart vectors
   // muddle the band structure the exact moments rely on.
+  const s = Math.ceil(kmax / 2);
   const proc = new BlockLanczosProcess(op, start, {
     rng,
     onBreakdown: 'stop',
     keepBasis: true,
     deficiencyTolerance: breakdownTolerance(op.precision),
+    // The basis with its extension and open block, the block's images, and the m images of Q.
+    arena: VectorArena.forOperator(op, 2 * (dimension + b) + (s + 2) * b + 4),
   });
   while (proc.m < dimension && !proc.exhausted) proc.step();
   const m = proc.m;
-  const s = Math.ceil(kmax / 2);
   for (let i = 0; i < s && !proc.exhausted; i++) proc.step();
   const M = proc.m;
   const T = proc.T;
@@ -99,9 +102,10 @@ export function krylovSketch(op: LinearOperator, options: KrylovSketchOptions): 
     for (let q = 0; q < M * m; q++) t += Pa[q] * Pb[q];
     exactMoments[k - 1] = t;
   }
-  const vectors = proc.V.slice(0, m);
+  // Plain copies out of the arena, if there was one.
+  const vectors = proc.V.slice(0, m).map(exportVector);
   const images = options.withImages
-    ? combine(op, proc.V, T, M, Array.from({ length: m }, (_, j) => j))
+    ? combine(op, proc.V, T, M, Array.from({ length: m }, (_, j) => j)).map(exportVector)
     : undefined;
   return { vectors, images, exactMoments, applications: proc.applications, invariant: proc.exhausted };
 }

@@ -23,6 +23,7 @@ import { Rng } from '../rng';
 import { breakdownTolerance, fillProbe, type ProbeDistribution } from './basis';
 import { BlockLanczosProcess } from './krylov';
 import { allocVector, norm, scale, type LinearOperator } from './operator';
+import { VectorArena } from './simd/arena';
 import { mean, standardError, type Estimate } from './stats';
 import { denseEigen } from './denseEigen';
 
@@ -63,6 +64,8 @@ export function slq(op: LinearOperator, options: SlqOptions): SlqResult {
   const out: SlqProbe[] = [];
   let applications = 0;
   let peakVectors = 0;
+  // One arena for all probes (each probe's process gives its vectors back when done).
+  const arena = VectorArena.forOperator(op, m + 8);
   for (let p = 0; p < nv; p++) {
     const v = fillProbe(rng, allocVector(op), distribution);
     scale(1 / norm(v), v);
@@ -71,8 +74,10 @@ export function slq(op: LinearOperator, options: SlqOptions): SlqResult {
       onBreakdown: 'stop',
       keepBasis: options.reorthogonalize ?? true,
       deficiencyTolerance: breakdownTolerance(op.precision),
+      arena,
     });
     while (proc.m < m && !proc.exhausted) proc.step();
+    proc.dispose();
     const { values, vectors } = denseEigen(proc.T, proc.m, 'ascending');
     // The start vector is the first basis vector, so τ_i = (e_1ᵀ s_i)².
     const weights = Float64Array.from(values, (_, i) => vectors[i] ** 2);
