@@ -75,11 +75,15 @@ export class Rng {
 
   /** Fill `out` with iid Rademacher ±1. */
   fillRademacher<T extends Float32Array | Float64Array>(out: T): T {
-    let bits = 0;
-    for (let i = 0; i < out.length; i++) {
-      if ((i & 31) === 0) bits = this.nextUint32();
-      out[i] = (bits & 1) === 1 ? 1 : -1;
-      bits >>>= 1;
+    // 32 signs per draw, written without a branch per element (a probe has ~10^6 entries).
+    const n = out.length;
+    for (let base = 0; base < n; base += 32) {
+      let bits = this.nextUint32();
+      const end = Math.min(n, base + 32);
+      for (let i = base; i < end; i++) {
+        out[i] = ((bits & 1) << 1) - 1;
+        bits >>>= 1;
+      }
     }
     return out;
   }

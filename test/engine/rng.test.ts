@@ -50,3 +50,15 @@ test('rejects a negative or fractional seed with a message', () => {
   assert.throws(() => new Rng(-1), /seed must be an integer/);
   assert.throws(() => new Rng(1.5), /seed must be an integer/);
 });
+
+test('fillRademacher: ±1 only, balanced within 4 standard errors, the same for the same seed', () => {
+  const a = new Rng(11).fillRademacher(new Float32Array(100003));
+  const b = new Rng(11).fillRademacher(new Float32Array(100003));
+  assert.deepEqual(a, b);
+  let sum = 0;
+  for (const x of a) {
+    assert.ok(x === 1 || x === -1);
+    sum += x;
+  }
+  assert.ok(Math.abs(sum) < 4 * Math.sqrt(a.length), `sum ${sum}`);
+});
