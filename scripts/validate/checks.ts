@@ -39,13 +39,13 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
 }
 
 const QUICK_SWEEP = {
-  'sweep.width': [64, 256, 1024],
+  'sweep.width': [50, 200, 800],
   'data.samples': 32,
   'settings.trials': 4,
   'train.steps': 50,
   'measure.points': 3,
   'measure.probes': 10,
-  'measure.top': 3,
+  'measure.top': 2,
 };
 
 export async function widthSweep(options: FigureOptions): Promise<FigureResult> {
