@@ -58,3 +58,11 @@ function splitOnce(text: string, sep: string): [string, string | undefined] {
   const i = text.indexOf(sep);
   return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
 }
+
+/** An integer flag value ≥ `min`, or undefined when the flag is absent; anything else is a usage error. */
+export function optionalInt(value: string | true | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${String(value)}`);
+  return n;
+}

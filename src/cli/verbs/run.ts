@@ -8,6 +8,7 @@ import { writeReportSafely } from '../../run/reportWriter';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
+import { optionalInt } from '../args';
 import { ProgressLine } from '../progress';
 import { runTables } from '../runTables';
 
@@ -135,13 +136,6 @@ export const runVerb: Verb = {
     return outcome.status === 'finished' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT.failure;
   },
 };
-
-function optionalInt(value: string | true | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${String(value)}`);
-  return n;
-}
 
 function parseBackendFlag(value: string): BackendName {
   try {

@@ -2,6 +2,7 @@ import { type ResolvedExperiment, expandSweeps, resolve } from '../../format/ind
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
+import { optionalInt } from '../args';
 import { compileResolved } from '../../run/prepare';
 import { theoryReport, type TheoryReport } from '../theoryReport';
 
@@ -40,8 +41,7 @@ export const theoryVerb: Verb = {
   positionals: { name: 'FILE', min: 1, max: 1 },
   async run(args, io: CliIO) {
     const file = args.positionals[0];
-    const samples = args.flags.samples === undefined ? 64 : Number(args.flags.samples);
-    if (!Number.isInteger(samples) || samples < 2) throw new UsageError(`--samples must be an integer ≥ 2, got ${String(args.flags.samples)}`);
+    const samples = optionalInt(args.flags.samples, '--samples', 2) ?? 64;
     let text: string;
     try {
       text = io.readFile(file);

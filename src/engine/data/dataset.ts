@@ -7,16 +7,8 @@ import { circlePoints, diskPoints, gaussianPoints, inlinePoints, type RawData } 
  * A training set: inputs X (N × n0) and targets Y* (N × nL), row-major float64, exactly as the network
  * sees them (after normalization and label noise).
  */
-export interface Dataset {
+export interface Dataset extends RawData {
   readonly N: number;
-  readonly inputDim: number;
-  readonly outputDim: number;
-  readonly inputs: Float64Array;
-  readonly targets: Float64Array;
-  /** Class labels where the source has them (MNIST digits). */
-  readonly labels?: Int32Array;
-  /** One line for logs and reports, e.g. "mnist 14×14, 256 samples, parity". */
-  readonly description: string;
 }
 
 /**

@@ -7,7 +7,9 @@ export interface RawData {
   readonly outputDim: number;
   readonly inputs: Float64Array;
   readonly targets: Float64Array;
+  /** Class labels where the source has them (MNIST digits). */
   readonly labels?: Int32Array;
+  /** One line for logs and reports, e.g. "mnist 14×14 (digits 0123456789), parity". */
   readonly description: string;
 }
 
