@@ -9,6 +9,7 @@ import type { PanelReply } from './model/panelProtocol';
 import { ROOT_ELEMENT_ID } from './model/reportData';
 import { validatePanelMessage } from './model/validate';
 import { Workspace } from './model/workspace';
+import { drawWithinBudget } from './charts/drawQueue';
 import { Dashboard } from './ui/dashboard';
 import { restoreState, type UiState } from './ui/state';
 import { exposeTestHook } from './ui/testHook';
@@ -45,6 +46,8 @@ function main(): void {
     requestAnimationFrame(() => {
       scheduled = false;
       dashboard.render(ws);
+      // The data is in every chart now; the drawing is spread over frames, visible charts first.
+      drawWithinBudget();
     });
   };
 

@@ -6,6 +6,7 @@
 import './charts/setup';
 import { DATA_ELEMENT_ID, loadReportData, ROOT_ELEMENT_ID } from './model/reportData';
 import { Workspace } from './model/workspace';
+import { flushDraws } from './charts/drawQueue';
 import { Dashboard } from './ui/dashboard';
 import { h } from './ui/dom';
 import { exposeTestHook } from './ui/testHook';
@@ -36,6 +37,8 @@ function main(): void {
   stats.rejections = problems;
   const hook = exposeTestHook(dashboard, ws, stats);
   dashboard.render(ws);
+  // A report is read whole (and printed): every chart drawn before the page is said to be ready.
+  flushDraws();
   watchTheme(() => dashboard.retheme());
   hook.ready = true;
 }

@@ -1,12 +1,13 @@
 /**
  * The life of one chart: created once on its canvas, then fed new data with `update(input)` (datasets
- * are reused by key and `chart.update('none')` redraws without animation), re-colored with
- * `retheme(theme)`. Subclasses say how an input becomes datasets and scales (`apply`) and describe the
+ * are reused by key and `chart.update('none')` redraws without animation, within a frame budget: see
+ * drawQueue.ts), re-colored with `retheme(theme)`. Subclasses say how an input becomes datasets and scales (`apply`) and describe the
  * chart in words for screen readers (`describe`, set as the canvas's aria-label).
  */
 import type { ChartConfiguration, ChartDataset, ChartOptions, ChartType, LegendItem, Plugin, TooltipItem } from 'chart.js';
 import type { BandPoint } from '../model/types';
 import { THEORY_DASH } from './datasets';
+import { cancelDraw, requestDraw, type Drawable } from './drawQueue';
 import { formatValue } from './format';
 import { Chart } from './setup';
 import type { Theme } from './theme';
@@ -20,7 +21,7 @@ export function chartsCreated(): number {
 
 export type AnyDataset = ChartDataset<ChartType, unknown[]>;
 
-export abstract class ChartView<Input> {
+export abstract class ChartView<Input> implements Drawable {
   readonly chart: Chart;
   protected theme: Theme;
   /** When set, the legend ends with one entry for all theory lines (dashed), which toggles them together. */
@@ -57,8 +58,13 @@ export abstract class ChartView<Input> {
     this.last = input;
     this.apply(input);
     this.canvas.setAttribute('aria-label', this.describe(input));
-    this.chart.update('none');
     this.updates++;
+    requestDraw(this);
+  }
+
+  /** Lay out and draw the chart with its current data (the draw queue calls it). */
+  draw(): void {
+    this.chart.update('none');
   }
 
   retheme(theme: Theme): void {
@@ -67,10 +73,11 @@ export abstract class ChartView<Input> {
     // which would carry resolved proxies back into the configuration.
     Object.assign(this.chart.options, this.themedOptions());
     if (this.last !== undefined) this.apply(this.last);
-    this.chart.update('none');
+    requestDraw(this);
   }
 
   destroy(): void {
+    cancelDraw(this);
     this.chart.destroy();
   }
 

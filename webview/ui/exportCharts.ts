@@ -4,6 +4,7 @@
  * `dataset,x,y`. Charts are found through the page's figures (`data-chart` ids), so the set follows
  * whatever the dashboard shows.
  */
+import { flushDraws } from '../charts/drawQueue';
 import { Chart } from '../charts/setup';
 
 export interface ExportedChart {
@@ -13,6 +14,7 @@ export interface ExportedChart {
 }
 
 export function exportCharts(root: ParentNode = document): ExportedChart[] {
+  flushDraws(); // every canvas as its data stands, not as it was last drawn
   const out: ExportedChart[] = [];
   const used = new Set<string>();
   for (const figure of Array.from(root.querySelectorAll<HTMLElement>('figure[data-chart]'))) {

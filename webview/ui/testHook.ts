@@ -4,6 +4,7 @@
  */
 import type { Scale } from 'chart.js';
 import { chartsCreated, type AnyDataset } from '../charts/chartView';
+import { drawStats, flushDraws } from '../charts/drawQueue';
 import { Chart } from '../charts/setup';
 import type { Workspace } from '../model/workspace';
 import type { Dashboard } from './dashboard';
@@ -42,7 +43,10 @@ export interface TestHook {
   Chart: typeof Chart;
   chartsCreated(): number;
   renders(): number;
+  /** Every chart as Chart.js holds it, after drawing what was pending. */
   describe(): ChartDescription[];
+  /** Charts waiting for a frame to be drawn, and draws so far. */
+  draws(): { pending: number; drawn: number };
   stats: { received: number; rejected: number; rejections: string[] };
 }
 
@@ -52,7 +56,11 @@ export function exposeTestHook(dashboard: Dashboard, ws: Workspace, stats: TestH
     Chart,
     chartsCreated,
     renders: () => dashboard.renderCount,
-    describe: () => describeCharts(dashboard),
+    describe: () => {
+      flushDraws();
+      return describeCharts(dashboard);
+    },
+    draws: drawStats,
     stats,
   };
   (globalThis as unknown as { __ntkexp: TestHook & { workspace: Workspace } }).__ntkexp = Object.assign(hook, { workspace: ws });
