@@ -4,8 +4,9 @@
  * object per line (NDJSON), otherwise an aligned table. Medians over repeats, all in one run, so ratios
  * between records are meaningful on a shared, noisy machine.
  */
+import * as os from 'node:os';
 import { initBackend } from '../src/engine/backend';
-import { BENCHMARKS, type BenchRecord } from './suite';
+import { allBenchmarks, type BenchRecord } from './suite';
 
 interface Args {
   json: boolean;
@@ -13,7 +14,7 @@ interface Args {
   repeat: number;
 }
 
-function parseArgs(argv: string[]): Args {
+function parseArgs(argv: string[], names: string[]): Args {
   const args: Args = { json: false, repeat: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -21,7 +22,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--only') args.only = new Set((argv[++i] ?? '').split(','));
     else if (a === '--repeat') args.repeat = Number(argv[++i]);
     else if (a === '--help') {
-      console.log(`npm run bench -- [--json] [--only ${BENCHMARKS.map((b) => b.name).join(',')}] [--repeat N]`);
+      console.log(`npm run bench -- [--json] [--only ${names.join(',')}] [--repeat N]`);
       process.exit(0);
     } else {
       console.error(`bench: unknown argument '${a}' (try --help)`);
@@ -36,18 +37,36 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const BENCHMARKS = await allBenchmarks();
+  const args = parseArgs(process.argv.slice(2), BENCHMARKS.map((b) => b.name));
   const backend = await initBackend();
+  // Every record carries the 1-minute load average when it was printed: figures are only comparable
+  // on a quiet machine (a load above the core count means the bench shared the cores).
   const print = (r: BenchRecord): void => {
-    const record = { ...r, backend: backend.name };
+    const record = { ...r, backend: backend.name, load1: round2(os.loadavg()[0]) };
     if (args.json) console.log(JSON.stringify(record));
     else console.log(formatRecord(record));
   };
+  const cpus = os.cpus();
+  print({
+    name: 'machine',
+    ms: 0,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memory_gb: round2(os.totalmem() / 2 ** 30),
+    node: process.version,
+    tfjs: backend.version,
+    loadavg: os.loadavg().map(round2),
+    started: new Date().toISOString(),
+  });
+  const ctx = { repeat: args.repeat, log: (m: string) => !args.json && console.error(m), shared: new Map<string, Promise<unknown>>() };
   for (const b of BENCHMARKS) {
     if (args.only && !args.only.has(b.name) && !b.produces?.some((p) => args.only!.has(p))) continue;
-    for (const r of await b.run({ repeat: args.repeat, log: (m) => !args.json && console.error(m) })) print(r);
+    for (const r of await b.run(ctx)) print(r);
   }
 }
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function formatRecord(r: Record<string, unknown>): string {
   const { name, backend, ...rest } = r;
@@ -62,7 +81,11 @@ function fmt(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3);
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
-  process.exit(1);
-});
+// Exit explicitly: a benchmark may leave worker threads or child processes behind.
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  },
+);

@@ -13,15 +13,33 @@ import { takeMeasurement } from '../src/engine/measure/measure';
 import { loadMnistDigits } from '../src/run/mnistLoader';
 import { Rng } from '../src/engine/rng';
 import type { MeasureConfig } from '../src/engine/config';
+import { findPython, runPythonJson } from './python';
 import { infiniteWidthKernels, mseExpectedPrediction, msePathwisePrediction, mseSetup } from '../src/engine/theory';
 
 export type BenchRecord = { name: string; ms: number } & Record<string, unknown>;
+
+export interface BenchContext {
+  readonly repeat: number;
+  readonly log: (m: string) => void;
+  /** Results shared by the benchmarks of one run (the matmul rates every kernel is compared with). */
+  readonly shared: Map<string, Promise<unknown>>;
+}
 
 export interface Benchmark {
   readonly name: string;
   /** Other record names it emits (for --only). */
   readonly produces?: readonly string[];
-  run(ctx: { repeat: number; log: (m: string) => void }): Promise<BenchRecord[]>;
+  run(ctx: BenchContext): Promise<BenchRecord[]>;
+}
+
+/** `fn` once per bench run: the first benchmark that needs a shared figure measures it. */
+export function once<T>(ctx: BenchContext, key: string, fn: () => Promise<T> | T): Promise<T> {
+  let p = ctx.shared.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = Promise.resolve().then(fn);
+    ctx.shared.set(key, p);
+  }
+  return p;
 }
 
 /** Median wall time of `fn` over `repeat` runs after one warm-up. */
@@ -62,18 +80,49 @@ export function figure1(width = 1000): Figure1 {
   return { spec, net, targets: data.targets, N: data.N, macs, hiddenMacs };
 }
 
-const gflops = (flops: number, ms: number): number => flops / ms / 1e6;
+export const gflops = (flops: number, ms: number): number => flops / ms / 1e6;
+
+/** The backend's float32 1024² product (2n³ FLOPs), once per run. */
+function backendMatmul(ctx: BenchContext): Promise<BenchRecord & { gflops: number }> {
+  return once(ctx, 'matmul', () => {
+    const a = tf.randomNormal([1024, 1024]);
+    const b = tf.randomNormal([1024, 1024]);
+    const ms = timeMedian(ctx.repeat, () => tf.matMul(a, b).dispose());
+    tf.dispose([a, b]);
+    return { name: 'matmul', ms, gflops: gflops(2 * 1024 ** 3, ms), n: 1024 };
+  });
+}
 
 const matmul: Benchmark = {
   name: 'matmul',
-  async run({ repeat }) {
-    const a = tf.randomNormal([1024, 1024]);
-    const b = tf.randomNormal([1024, 1024]);
-    const ms = timeMedian(repeat, () => tf.matMul(a, b).dispose());
-    tf.dispose([a, b]);
-    return [{ name: 'matmul', ms, gflops: gflops(2 * 1024 ** 3, ms), n: 1024 }];
+  async run(ctx) {
+    return [await backendMatmul(ctx)];
   },
 };
+
+/** NumPy's float32 1024² product in a child python3 (the machine's BLAS on every core), once per run. */
+function numpyMatmul(ctx: BenchContext): Promise<BenchRecord> {
+  return once(ctx, 'numpy_matmul', () => {
+    const found = findPython('numpy');
+    if ('missing' in found) return { name: 'numpy_matmul', ms: NaN, gflops: null, missing: found.missing };
+    const r = runPythonJson(found.python, 'bench-numpy.py', ['1024', String(Math.max(ctx.repeat, 5))]);
+    return { name: 'numpy_matmul', ms: r.ms as number, ...r };
+  });
+}
+
+const numpyMatmulBench: Benchmark = {
+  name: 'numpy_matmul',
+  async run(ctx) {
+    return [await numpyMatmul(ctx)];
+  },
+};
+
+/** A kernel's rate as a fraction of the backend's matmul rate and of NumPy's (null where NumPy is missing). */
+async function fractions(ctx: BenchContext, rate: number): Promise<{ of_backend: number; of_numpy: number | null }> {
+  const backend = await backendMatmul(ctx);
+  const numpy = await numpyMatmul(ctx);
+  return { of_backend: rate / backend.gflops, of_numpy: typeof numpy.gflops === 'number' ? rate / numpy.gflops : null };
+}
 
 /**
  * Gradient (forward + backward + update: one training step), H v, I v and the NTK Gram on the
@@ -86,7 +135,11 @@ const matmul: Benchmark = {
 const passes: Benchmark = {
   name: 'passes',
   produces: ['gradient', 'hvp', 'ivp', 'ntk_gram'],
-  async run({ repeat }) {
+  async run(ctx) {
+    const { repeat } = ctx;
+    // The reference rates first, so that they are measured before (not between) the kernels.
+    await backendMatmul(ctx);
+    await numpyMatmul(ctx);
     const f = figure1();
     const { net, N, macs, hiddenMacs } = f;
     const lossAt = () => evaluateLoss(mse, net.outputs(), f.targets, N, 1);
@@ -110,6 +163,7 @@ const passes: Benchmark = {
     const gramFlops = widths.slice(0, -1).reduce((s, n, l) => s + 2 * N * N * (n + widths[l + 1]), 0) + 2 * N * hiddenMacs;
     out.push({ name: 'ntk_gram', ms: ntkMs, gflops: gflops(gramFlops, ntkMs), N });
     net.dispose();
+    for (const r of out) Object.assign(r, await fractions(ctx, r.gflops as number));
     return out;
   },
 };
@@ -180,4 +234,14 @@ const predictions: Benchmark = {
   },
 };
 
-export const BENCHMARKS: readonly Benchmark[] = [matmul, passes, kernels, predictions, moments, lanczosTop20];
+/**
+ * In order: reference rates, kernels, theory, the measurement, the baselines, the PyTorch reference,
+ * whole runs, the panel. (Imported here, not at the top: those modules import helpers from this one.)
+ */
+export async function allBenchmarks(): Promise<readonly Benchmark[]> {
+  const { momentsBaseline, powerTop20 } = await import('./baselines');
+  const { torchHvp } = await import('./torch');
+  const { multiTrial, eventLoop, memory } = await import('./runs');
+  const { panelFrame } = await import('./panel');
+  return [matmul, numpyMatmulBench, passes, kernels, predictions, moments, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
+}

@@ -1,6 +1,7 @@
 /**
  * The draw queue (webview/charts/drawQueue.ts) with stand-ins for the browser: animation frames run by
- * hand, an IntersectionObserver whose reports the test makes, and charts whose draw takes a known time.
+ * hand, an IntersectionObserver whose reports the test makes, and charts whose draw advances a fake
+ * clock (performance.now) by a known time, so that the test does not depend on the machine's load.
  * Checked: no frame spends more than the budget plus one draw; visible charts are drawn before the
  * others; every dirty chart is drawn in the end (none skipped), each once however often it was marked;
  * a chart that left the page or was cancelled is not drawn; flushDraws draws everything at once.
@@ -30,17 +31,15 @@ before(async () => {
 const DRAW_MS = 3;
 const log: string[] = [];
 
-function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end);
-}
+let clock = 0;
+performance.now = (): number => clock;
 
 function chart(name: string): { canvas: { isConnected: boolean }; draw(): void; name: string } {
   return {
     name,
     canvas: { isConnected: true },
     draw() {
-      busy(DRAW_MS);
+      clock += DRAW_MS;
       log.push(name);
     },
   };
@@ -51,9 +50,9 @@ function runFrames(): number[] {
   const times: number[] = [];
   while (frames.length > 0) {
     const f = frames.shift()!;
-    const t0 = performance.now();
+    const t0 = clock;
     f();
-    times.push(performance.now() - t0);
+    times.push(clock - t0);
   }
   return times;
 }
@@ -70,8 +69,9 @@ test('the drawing is spread over frames, each within the budget plus one draw, a
   for (const c of charts.slice(0, 5)) queue.requestDraw(c as never); // marked twice: drawn once
   const times = runFrames();
   assert.deepEqual([...log].sort(), charts.map((c) => c.name).sort(), 'every chart drawn exactly once');
-  assert.ok(times.length >= 20 * DRAW_MS / (queue.FRAME_BUDGET_MS + DRAW_MS), `spread over ${times.length} frames`);
-  for (const t of times) assert.ok(t <= queue.FRAME_BUDGET_MS + DRAW_MS + 2, `a frame took ${t.toFixed(1)} ms`);
+  assert.ok(times.length >= (20 * DRAW_MS) / (queue.FRAME_BUDGET_MS + DRAW_MS), `spread over ${times.length} frames`);
+  assert.ok(times.some((t) => t >= queue.FRAME_BUDGET_MS), 'a frame uses its budget (not one chart per frame)');
+  for (const t of times) assert.ok(t <= queue.FRAME_BUDGET_MS + DRAW_MS, `a frame drew for ${t} ms`);
   assert.equal(queue.drawStats().pending, 0);
 });
 

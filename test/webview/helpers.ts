@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { EngineMessage } from '../../src/run/protocol';
+import * as crypto from 'node:crypto';
+import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
+import { reportCsp, scriptForInline } from '../../src/run/report';
 import type { RunInfo, RunSummary, SweepInfo } from '../../src/run/runFiles';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -171,3 +173,53 @@ export function percentile(values: readonly number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
+
+/**
+ * A webview-like page for the panel bundle: a strict CSP with a nonce, the stylesheet, `stub` (a script
+ * that defines acquireVsCodeApi) and the bundle. Returns the HTML.
+ */
+export function panelPageHtml(bundle: string, stub: string): string {
+  const nonce = crypto.randomBytes(18).toString('base64');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${reportCsp(nonce)}">
+<style nonce="${nonce}">${stylesheet()}</style></head>
+<body><main id="ntkexp-root"></main>
+<script nonce="${nonce}">${stub}</script>
+<script nonce="${nonce}">${scriptForInline(bundle)}</script>
+</body></html>`;
+}
+
+/**
+ * A recorded run as it would stream from `trials` workers (the fixture's trials reused in turn): per
+ * trial `started`, then each measurement after a progress message, the theory after the first
+ * measurement, the surface and `finished` at the end; the trials interleaved as workers send them.
+ */
+export function liveMessages(run: FixtureRun, trials = 2): EngineMessage[] {
+  const recorded = new Set(run.records.map((m) => m.trial));
+  const perTrial = Array.from({ length: trials }, (_, trial) => {
+    const from = trial % recorded.size;
+    const mine = run.records.filter((m) => m.trial === from).map((m) => ({ ...m, trial }) as EngineMessage);
+    const ms = mine.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement').sort((a, b) => a.step - b.step);
+    const out: EngineMessage[] = [{ type: 'started', run: run.info.id, trial, backend: 'wasm', pid: 1, parameters: run.info.parameters, samples: run.info.samples, outputs: 1 }];
+    ms.forEach((m, i) => {
+      out.push({ type: 'progress', run: run.info.id, trial, step: m.step, steps: 1000, loss: m.loss, measurements: i, measurementsTotal: ms.length, elapsed_ms: m.step });
+      out.push(m);
+      if (i === 0) out.push(...mine.filter((x) => x.type === 'theory'));
+    });
+    out.push(...mine.filter((x) => x.type === 'surface'));
+    out.push({ type: 'finished', run: run.info.id, trial, steps: 1000, loss: ms[ms.length - 1].loss, elapsed_ms: 1000 });
+    return out;
+  });
+  const merged: EngineMessage[] = [];
+  for (let i = 0; i < Math.max(...perTrial.map((p) => p.length)); i++) for (const p of perTrial) if (p[i]) merged.push(p[i]);
+  return merged;
+}
+
+/** Records requestAnimationFrame deltas in globalThis.__frames from the moment it runs, until __stopFrames. */
+export const FRAME_RECORDER = `(() => {
+  globalThis.__frames = [];
+  let last = performance.now();
+  const tick = (now) => { globalThis.__frames.push(now - last); last = now; if (!globalThis.__stopFrames) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;

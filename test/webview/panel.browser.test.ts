@@ -7,17 +7,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildReportHtml, jsonForScript, reportCsp, scriptForInline } from '../../src/run/report';
-import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
+import { buildReportHtml, jsonForScript } from '../../src/run/report';
 import {
   browserBundle,
   describeCharts,
+  FRAME_RECORDER,
   launchChromium,
+  liveMessages,
   outputPath,
+  panelPageHtml,
   percentile,
   readFixtureRun,
   stylesheet,
@@ -41,9 +42,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** A webview-like page: CSP with a nonce, the stylesheet, a stub of the VS Code API, the panel bundle. */
+/** A webview-like page with a stub of the VS Code API that records posts and keeps the state. */
 function panelPage(name: string, storedState: unknown): string {
-  const nonce = crypto.randomBytes(18).toString('base64');
   const stub = `
     globalThis.__vscode = { posted: [], state: ${jsonForScript(storedState ?? null)} };
     globalThis.acquireVsCodeApi = () => ({
@@ -51,53 +51,14 @@ function panelPage(name: string, storedState: unknown): string {
       getState: () => globalThis.__vscode.state,
       setState: (s) => { globalThis.__vscode.state = s; },
     });`;
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${reportCsp(nonce)}">
-<style nonce="${nonce}">${stylesheet()}</style></head>
-<body><main id="ntkexp-root"></main>
-<script nonce="${nonce}">${stub}</script>
-<script nonce="${nonce}">${scriptForInline(bundle)}</script>
-</body></html>`;
   const file = outputPath(name);
-  fs.writeFileSync(file, html);
+  fs.writeFileSync(file, panelPageHtml(bundle, stub));
   return pathToFileURL(file).href;
-}
-
-/**
- * The run as it would stream: per trial started, then each measurement after a progress message, the
- * theory after the first measurement, the surface and finished at the end; the two trials interleaved
- * as two workers would send them.
- */
-function liveMessages(): EngineMessage[] {
-  const perTrial = [0, 1].map((trial) => {
-    const mine = run.records.filter((m) => m.trial === trial);
-    const ms = mine.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement').sort((a, b) => a.step - b.step);
-    const out: EngineMessage[] = [{ type: 'started', run: run.info.id, trial, backend: 'wasm', pid: 1, parameters: run.info.parameters, samples: run.info.samples, outputs: 1 }];
-    ms.forEach((m, i) => {
-      out.push({ type: 'progress', run: run.info.id, trial, step: m.step, steps: 1000, loss: m.loss, measurements: i, measurementsTotal: ms.length, elapsed_ms: m.step });
-      out.push(m);
-      if (i === 0) out.push(...mine.filter((x) => x.type === 'theory'));
-    });
-    out.push(...mine.filter((x) => x.type === 'surface'));
-    out.push({ type: 'finished', run: run.info.id, trial, steps: 1000, loss: ms[ms.length - 1].loss, elapsed_ms: 1000 });
-    return out;
-  });
-  const merged: EngineMessage[] = [];
-  for (let i = 0; i < Math.max(...perTrial.map((p) => p.length)); i++) for (const p of perTrial) if (p[i]) merged.push(p[i]);
-  return merged;
 }
 
 const post = (page: Page, message: unknown): Promise<void> =>
   page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
 
-/** Records requestAnimationFrame deltas from the moment it is called. */
-const FRAME_RECORDER = `(() => {
-  globalThis.__frames = [];
-  let last = performance.now();
-  const tick = (now) => { globalThis.__frames.push(now - last); last = now; if (!globalThis.__stopFrames) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-})()`;
 
 test('a live run replayed at ten messages a second: charts update in place and end as the report draws them', async (t) => {
   const url = panelPage('panel.html', undefined);
@@ -108,7 +69,7 @@ test('a live run replayed at ten messages a second: charts update in place and e
     assert.deepEqual(await page.evaluate('globalThis.__vscode.posted'), [{ type: 'ready' }]);
     await page.evaluate(FRAME_RECORDER);
 
-    const messages = liveMessages();
+    const messages = liveMessages(run);
     const seen = new Map<string, Set<string | number>>();
     const updates = new Map<string, number[]>();
     const snapshot = async (): Promise<void> => {
