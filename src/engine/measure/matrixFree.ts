@@ -17,7 +17,8 @@ import type { NtkSpectrum } from './ntkSpectrum';
  *  - S: Tr(S) exact as Gᵀ∇C; extreme eigenpairs by Lanczos at both ends; Tr(S^k), k ≥ 2, by the
  *    deflated estimator with those Ritz vectors as its sketch (a few large |eigenvalues| dominate
  *    Tr(S⁴)); ‖IS‖_F² = Tr(S I² S) from the same probes, one I product per vector.
- *  - H: top (and bottom) eigenpairs by Lanczos, moments by the deflated estimator sketched with them;
+ *  - H: top (and bottom) eigenpairs by Lanczos, moments by the deflated estimator sketched with them
+ *    (Tr(H) itself exactly, as Tr(I) + Tr(S));
  *    the spectral density by stochastic Lanczos quadrature when asked.
  *  - Figure 2: (vᵀIv, vᵀSv) for the top eigenvectors of I (one S product each) and of S (one J v each).
  *
@@ -111,9 +112,16 @@ export function measureMatrixFree(
   let density: MatrixFreeResult['density'];
   if (settings.density > 0) density = { H: hDensity(H, hEig, settings, rng) };
 
+  // Tr(H) = Tr(I) + Tr(S) by linearity, and both are exact (Θ̂ and Gᵀ∇C): no probe can do better. The
+  // probes' own Tr(H) estimate is still made (it is the same Hutchinson sum) but not reported.
+  const hValues = estimates(hMoments, kmax);
+  const hErrors = stderrs(hMoments, kmax);
+  hValues[0] = spectrum.traces[0] + traceS;
+  hErrors[0] = 0;
+
   return {
-    moments: { H: estimates(hMoments, kmax), I: spectrum.traces.slice(0, kmax), S: sValues },
-    stderr: { H: stderrs(hMoments, kmax), I: new Array(kmax).fill(0), S: sErrors },
+    moments: { H: hValues, I: spectrum.traces.slice(0, kmax), S: sValues },
+    stderr: { H: hErrors, I: new Array(kmax).fill(0), S: sErrors },
     top: {
       H: Array.from(hEig.eigenvalues.subarray(0, top)),
       I: Array.from(spectrum.iEigenvalues.subarray(0, top)),

@@ -65,6 +65,9 @@ for (const [activation, lossName, nL] of [
     }
     // Tr(S) = Gᵀ∇C exactly.
     assert.ok(Math.abs(free.moments.S[0] - exact.moments.S[0]) <= 1e-4 * Math.abs(exact.moments.S[0]));
+    // Tr(H) = Tr(I) + Tr(S), both exact: reported with no standard error, equal to the dense trace.
+    assert.equal(free.moments_stderr.H[0], 0);
+    assert.ok(Math.abs(free.moments.H[0] - exact.moments.H[0]) <= 1e-4 * Math.abs(exact.moments.H[0]), `Tr(H) ${free.moments.H[0]} vs ${exact.moments.H[0]}`);
     // Lanczos top-10 and bottom-5 against the dense eigenvalues.
     const scale = Math.abs(exact.top!.H![0]);
     for (let j = 0; j < 10; j++) {
