@@ -9,6 +9,7 @@
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -93,6 +94,7 @@ interface Shared {
   tmp: string;
   workspace: string;
   extensionsDir: string;
+  vsix?: string;
   browser?: Browser;
   context?: BrowserContext;
   page?: Page;
@@ -225,6 +227,7 @@ before(
     await ensureCodeServer(20 * 60_000);
     const vsix = path.join(s.tmp, 'ntkexp.vsix');
     await buildVsix(vsix, 5 * 60_000);
+    s.vsix = vsix;
     await installExtension(vsix, s.extensionsDir, path.join(s.tmp, 'install', 'user-data'), 2 * 60_000);
     s.browser = await launchChromium();
     console.log(`e2e: setup (code-server present, VSIX built and installed, browser) ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -257,6 +260,24 @@ describe('editor end to end: code-server with the VSIX', { skip: SKIP, timeout: 
     },
     { timeout: 2 * 60_000 },
   );
+
+  step('00 the VSIX: under 15 MB, bundles and assets only, tfjs-node optional', async () => {
+    const file = s.vsix as string;
+    const mb = fs.statSync(file).size / 2 ** 20;
+    assert.ok(mb < 15, `the VSIX is ${mb.toFixed(1)} MB`);
+    const entries = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n');
+    for (const needed of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/media/icon.png', 'extension/media/screenshots/panel.png', 'extension/media/screenshots/language.png', 'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/cli.js', 'extension/dist/webview.js', 'extension/dist/tfjs-backend-wasm-simd.wasm', 'extension/dist/mnist-digits.bin']) {
+      assert.ok(entries.includes(needed), `the VSIX holds ${needed}`);
+    }
+    const unwanted = entries.filter((e) => /\.map$|\.ts$|^extension\/(src|test|node_modules|bench|scripts|webview)\//.test(e));
+    assert.deepEqual(unwanted, [], 'no sources, tests, source maps or node_modules');
+    const manifest = JSON.parse(execFileSync('unzip', ['-p', file, 'extension/package.json'], { encoding: 'utf8' })) as { engines: { vscode: string }; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const [major, minor] = manifest.engines.vscode.replace(/^[\^~>=]+/, '').split('.').map(Number);
+    assert.ok(major === 1 && minor <= 100, `engines.vscode ${manifest.engines.vscode} is no higher than 1.100`);
+    assert.ok(!manifest.dependencies?.['@tensorflow/tfjs-node'], '@tensorflow/tfjs-node is not a hard dependency');
+    assert.ok(manifest.optionalDependencies?.['@tensorflow/tfjs-node'], '@tensorflow/tfjs-node stays optional');
+    console.log(`e2e: VSIX ${mb.toFixed(2)} MB, ${entries.length} entries`);
+  });
 
   step('01 diagnostic and quick fix for a misspelled key', async () => {
     const p = page();
