@@ -1,8 +1,9 @@
 /**
  * The life of one chart: created once on its canvas, then fed new data with `update(input)` (datasets
- * are reused by key and `chart.update('none')` redraws without animation, within a frame budget: see
- * drawQueue.ts), re-colored with `retheme(theme)`. Subclasses say how an input becomes datasets and scales (`apply`) and describe the
- * chart in words for screen readers (`describe`, set as the canvas's aria-label).
+ * are reused by key; `chart.update('none')` redraws without animation, in a frame chosen by
+ * drawQueue.ts), re-colored with `retheme(theme)`. Subclasses say how an input becomes datasets and
+ * scales (`apply`) and describe the chart in words for screen readers (`describe`, set as the canvas's
+ * aria-label).
  */
 import type { ChartConfiguration, ChartDataset, ChartOptions, ChartType, LegendItem, Plugin, TooltipItem } from 'chart.js';
 import type { BandPoint } from '../model/types';

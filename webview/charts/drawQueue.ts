@@ -73,11 +73,8 @@ export function drawWithinBudget(budgetMs = FRAME_BUDGET_MS): void {
   const start = performance.now();
   const order = [...dirty].sort((a, b) => Number(visible(b)) - Number(visible(a)));
   for (const v of order) {
-    if (!v.canvas.isConnected) {
-      dirty.delete(v);
-      continue;
-    }
     dirty.delete(v);
+    if (!v.canvas.isConnected) continue;
     v.draw();
     drawn++;
     if (performance.now() - start >= budgetMs) break;
