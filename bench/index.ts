@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import { initBackend } from '../src/engine/backend';
-import { allBenchmarks, type BenchRecord } from './suite';
+import { allBenchmarks, round2, type BenchRecord } from './suite';
 
 interface Args {
   json: boolean;
@@ -65,8 +65,6 @@ async function main(): Promise<void> {
     for (const r of await b.run(ctx)) print(r);
   }
 }
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function formatRecord(r: Record<string, unknown>): string {
   const { name, backend, ...rest } = r;

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { browserBundle, FRAME_RECORDER, launchChromium, liveMessages, outputPath, panelPageHtml, percentile, readFixtureRun, waitReady, watchedPage } from '../test/webview/helpers';
-import type { Benchmark } from './suite';
+import { round2, type Benchmark } from './suite';
 
 const TRIALS = 8;
 const INTERVAL_MS = 100;
@@ -46,17 +46,16 @@ export const panelFrame: Benchmark = {
       const charts = (await page.evaluate('globalThis.__ntkexp.describe().length')) as number;
       const stats = (await page.evaluate('globalThis.__ntkexp.stats')) as { received: number; rejected: number };
       if (watch.errors.length > 0) throw new Error(`panel errors: ${watch.errors.join('; ')}`);
-      const r2 = (x: number): number => Math.round(x * 100) / 100;
       return [
         {
           name: 'panel_frame',
           ms: seconds * 1000,
-          p50_ms: r2(percentile(frames, 50)),
-          p95_ms: r2(percentile(frames, 95)),
-          max_ms: r2(Math.max(...frames)),
+          p50_ms: round2(percentile(frames, 50)),
+          p95_ms: round2(percentile(frames, 95)),
+          max_ms: round2(Math.max(...frames)),
           frames: frames.length,
           messages: messages.length,
-          messages_per_s: r2(messages.length / seconds),
+          messages_per_s: round2(messages.length / seconds),
           received: stats.received,
           rejected: stats.rejected,
           charts,

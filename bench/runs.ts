@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expandSweeps, resolve } from '../src/format/index';
 import { ExperimentRun, type RunEvents, type RunOutcome } from '../src/run/runExperiment';
-import type { BenchRecord, Benchmark } from './suite';
+import { round2, type BenchRecord, type Benchmark } from './suite';
 
 /** Run an .ntkexp text through ExperimentRun in a fresh temporary folder (removed afterwards). */
 async function runExperiment(text: string, workers: number, events: RunEvents = {}): Promise<{ outcome: RunOutcome; ms: number }> {
@@ -34,8 +34,7 @@ async function runExperiment(text: string, workers: number, events: RunEvents = 
   }
 }
 
-const r2 = (x: number): number => Math.round(x * 100) / 100;
-const load1 = (): number => Math.round(os.loadavg()[0] * 100) / 100;
+const load1 = (): number => round2(os.loadavg()[0]);
 
 /** Four trials of a moderate network (P ≈ 150 k), each ~10–20 s on one core: mostly training and measuring, little start-up. */
 const MULTI_TRIAL = `experiment multi {
@@ -72,10 +71,10 @@ export const multiTrial: Benchmark = {
         ms: two.ms,
         ms_1_worker: one.ms,
         speedup: one.ms / two.ms,
-        trial_s_1_worker: alone.map(r2),
-        trial_s_2_workers: together.map(r2),
+        trial_s_1_worker: alone.map(round2),
+        trial_s_2_workers: together.map(round2),
         // > 1: a trial is that much slower when both cores work; 2 / this bounds the speedup.
-        per_trial_slowdown: r2(sum(together) / sum(alone)),
+        per_trial_slowdown: round2(sum(together) / sum(alone)),
         trials: 4,
         parameters: one.outcome.estimate.parameters,
         load_before: loadBefore,
@@ -119,7 +118,7 @@ async function streamDelay(trials: number): Promise<Record<string, number>> {
       }
     },
   });
-  const ms = (ns: number): number => Math.round((ns / 1e6) * 100) / 100;
+  const ms = (ns: number): number => round2(ns / 1e6);
   return {
     p50_ms: ms(histogram.percentile(50)),
     p99_ms: ms(histogram.percentile(99)),

@@ -82,6 +82,9 @@ export function figure1(width = 1000): Figure1 {
 
 export const gflops = (flops: number, ms: number): number => flops / ms / 1e6;
 
+/** Two decimals, for figures printed in records. */
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
+
 /** The backend's float32 1024² product (2n³ FLOPs), once per run. */
 function backendMatmul(ctx: BenchContext): Promise<BenchRecord & { gflops: number }> {
   return once(ctx, 'matmul', () => {
