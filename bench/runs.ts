@@ -125,7 +125,7 @@ async function streamDelay(trials: number): Promise<Record<string, number>> {
     max_ms: ms(histogram.max),
     messages,
     messages_per_s: Math.round((messages / streamMs) * 1000),
-    mb_per_s: Math.round((bytes / 1e6 / (streamMs / 1000)) * 100) / 100,
+    mb_per_s: round2(bytes / 1e6 / (streamMs / 1000)),
     stream_ms: Math.round(streamMs),
   };
 }
