@@ -28,7 +28,8 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
   const status: Check = { name: 'run finished', passed: run.info.status === 'finished', detail: `${run.info.status}${run.info.error ? `: ${run.info.error}` : ''}` };
   return {
     id: file.replace('.ntkexp', ''),
-    title: `Figure 1 — ${run.info.title}`,
+    // The examples' titles already say "Figure 1: …".
+    title: run.info.title,
     command: `npm run validate${quick ? ' -- --quick' : ''}`,
     settings: settingsLine(experiments[0], quick ? QUICK_FIG1 : {}),
     seconds: (Date.now() - t0) / 1000,
