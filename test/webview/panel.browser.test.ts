@@ -56,6 +56,15 @@ function panelPage(name: string, storedState: unknown): string {
   return pathToFileURL(file).href;
 }
 
+/** Open the panel page and give it the recorded run at once, as a reopened panel is replayed. */
+async function showWholeRun(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitReady(page);
+  await post(page, { type: 'runInfo', info: run.info });
+  await post(page, { type: 'batch', messages: run.records });
+  await waitFor(page, `globalThis.__ntkexp.describe().length > 10`);
+}
+
 const post = (page: Page, message: unknown): Promise<void> =>
   page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
 
@@ -151,11 +160,7 @@ test("the reader's choices go to setState and come back from getState after a re
   const url = panelPage('panel-state.html', undefined);
   const { page, watch } = await watchedPage(browser);
   try {
-    await page.goto(url);
-    await waitReady(page);
-    await post(page, { type: 'runInfo', info: run.info });
-    await post(page, { type: 'batch', messages: run.records });
-    await waitFor(page, `globalThis.__ntkexp.describe().length > 10`);
+    await showWholeRun(page, url);
     await page.evaluate(`(() => { const s = document.querySelector('#section-moments vscode-single-select'); s.value = '3'; s.dispatchEvent(new Event('change')); })()`);
     await page.locator('#fig-density input[type=range]').fill('4');
     const state = (await page.evaluate('globalThis.__vscode.state')) as { ui: { k: string; densityIndex: number } };
@@ -194,11 +199,7 @@ test('Export Charts: an export request is answered with every chart as PNG and C
   const url = panelPage('panel-export.html', undefined);
   const { page, watch } = await watchedPage(browser);
   try {
-    await page.goto(url);
-    await waitReady(page);
-    await post(page, { type: 'runInfo', info: run.info });
-    await post(page, { type: 'batch', messages: run.records });
-    await waitFor(page, `globalThis.__ntkexp.describe().length > 10`);
+    await showWholeRun(page, url);
     await post(page, { type: 'export', request: 7 });
     await waitFor(page, `globalThis.__vscode.posted.some((m) => m.type === 'exported')`);
     const reply = (await page.evaluate(`globalThis.__vscode.posted.find((m) => m.type === 'exported')`)) as {
