@@ -12,6 +12,7 @@ import * as crypto from 'node:crypto';
 import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
 import { reportCsp, scriptForInline } from '../../src/run/report';
 import type { RunInfo, RunSummary, SweepInfo } from '../../src/run/runFiles';
+import type { ChartDescription } from '../../webview/ui/testHook';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -131,31 +132,8 @@ export async function waitReady(page: Page): Promise<void> {
   await waitFor(page, 'globalThis.__ntkexp !== undefined && globalThis.__ntkexp.ready === true', 20_000);
 }
 
-/** What webview/ui/testHook.ts `describe()` returns (restated here: this program has no DOM types). */
-export interface ChartDescription {
-  id: string;
-  chartId: string | number;
-  type: string;
-  ariaLabel: string | null;
-  width: number;
-  height: number;
-  updates: number;
-  datasets: {
-    key?: string;
-    label?: string;
-    type?: string;
-    points: number;
-    dashed: boolean;
-    band: boolean;
-    visible: boolean;
-    inLegend: boolean;
-    first?: { x: number; y: number };
-    last?: { x: number; y: number };
-  }[];
-  scales: Record<string, { type: string; title: string; min: number; max: number; ticks: string[]; color: string }>;
-  legend: string[];
-  heatmap?: { nx: number; ny: number; log: boolean };
-}
+/** What webview/ui/testHook.ts `describe()` returns, one entry per chart. */
+export type { ChartDescription };
 
 export async function describeCharts(page: Page): Promise<Map<string, ChartDescription>> {
   const list = (await page.evaluate('globalThis.__ntkexp.describe()')) as ChartDescription[];
