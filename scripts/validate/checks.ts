@@ -19,7 +19,7 @@ const QUICK_FIG1 = {
 
 export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized.ntkexp', options: FigureOptions): Promise<FigureResult> {
   const quick = options.mode === 'quick';
-  const experiments = loadExample(file, quick ? QUICK_FIG1 : {});
+  const experiments = loadExample(file, settingsFor(options, QUICK_FIG1));
   const t0 = Date.now();
   const outcome = await runExample(file, experiments, options, file.replace('.ntkexp', ''));
   const run = outcome.runs[0];
@@ -30,8 +30,8 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
     id: file.replace('.ntkexp', ''),
     // The examples' titles already say "Figure 1: …".
     title: run.info.title,
-    command: `npm run validate${quick ? ' -- --quick' : ''}`,
-    settings: settingsLine(experiments[0], quick ? QUICK_FIG1 : {}),
+    command: commandLine(options),
+    settings: settingsLine(experiments[0], settingsFor(options, QUICK_FIG1)),
     seconds: (Date.now() - t0) / 1000,
     backend: run.info.backend,
     body: `Mean ± standard error over ${run.summary.trials.finished} trials against the expectation over initializations (THEORY.md §6), deviation = (mean − expected)/|expected|; and, paired trial by trial, measured minus the trial's own path-wise prediction, relative to the mean prediction. Target: ${quick ? 'quick mode (width 500, 4 trials): every Tr(H^k) within 30% of the paired path-wise prediction or 3 standard errors — with 4 trials the mean of heavy-tailed quantities such as Tr S(t)² sits far from its expectation, so the quick target uses the paired comparison; the expected column is reported' : 'every Tr(H^k) within 10% of the expectation or 3 standard errors (the paired column explains misses)'}.\n\n${table}`,
@@ -52,7 +52,7 @@ const QUICK_SWEEP = {
 export async function widthSweep(options: FigureOptions): Promise<FigureResult> {
   const quick = options.mode === 'quick';
   const file = 'width-sweep.ntkexp';
-  const experiments = loadExample(file, quick ? QUICK_SWEEP : {});
+  const experiments = loadExample(file, settingsFor(options, QUICK_SWEEP));
   const t0 = Date.now();
   const outcome = await runExample(file, experiments, options, 'width-sweep');
   const sweep = outcome.sweepSummary as SweepSummary;
@@ -73,8 +73,8 @@ export async function widthSweep(options: FigureOptions): Promise<FigureResult> 
   return {
     id: 'width-sweep',
     title: 'Deviation from theory against width',
-    command: `npm run validate${quick ? ' -- --quick' : ''}`,
-    settings: settingsLine(experiments[0], quick ? QUICK_SWEEP : {}),
+    command: commandLine(options),
+    settings: settingsLine(experiments[0], settingsFor(options, QUICK_SWEEP)),
     seconds: (Date.now() - t0) / 1000,
     backend: outcome.runs[0].info.backend,
     body: `Mean over the measurement times of |deviation| of Tr(H^k) from the expectation, per width; fitted slope of log |deviation| against log width: ${slopes.map((s, k) => `k = ${k + 1}: ${fmt(s, 3)}`).join(', ')}.\n\n${rows.join('\n')}`,
@@ -87,7 +87,7 @@ const QUICK_FIG2 = { 'data.samples': 64, 'data.size': 7, 'network.width': 250, '
 export async function figure2(options: FigureOptions): Promise<FigureResult> {
   const quick = options.mode === 'quick';
   const file = 'fig2-orthogonality.ntkexp';
-  const experiments = loadExample(file, quick ? QUICK_FIG2 : {});
+  const experiments = loadExample(file, settingsFor(options, QUICK_FIG2));
   const t0 = Date.now();
   const outcome = await runExample(file, experiments, options, 'fig2');
   const ms = measurements(outcome.runs[0].dir);
@@ -126,8 +126,8 @@ export async function figure2(options: FigureOptions): Promise<FigureResult> {
   return {
     id: 'fig2',
     title: 'Figure 2 — Rayleigh quotients of the top eigenvectors of I and S',
-    command: `npm run validate${quick ? ' -- --quick' : ''}`,
-    settings: settingsLine(experiments[0], quick ? QUICK_FIG2 : {}),
+    command: commandLine(options),
+    settings: settingsLine(experiments[0], settingsFor(options, QUICK_FIG2)),
     seconds: (Date.now() - t0) / 1000,
     backend: outcome.runs[0].info.backend,
     body: `For the top ${experiments[0].measure.top} eigenvectors v of I and of S, the ratio of the other matrix's Rayleigh quotient to the own one (0 when I and S act on orthogonal subspaces), at each measurement. Targets at initialization, the picture of the paper's Figure 2${quick ? ' (quick mode, width 250: ratio < 0.3; full mode, width 1000: < 0.1)' : ' (ratio < 0.1)'}. Later in training ∇C → 0 shrinks S, so S's own quotients vanish and the S-side ratio grows, while the last column — each quotient measured in its own matrix's norm — and ‖IS‖_F/(‖I‖_F‖S‖_F) stay small.\n\n${rows.join('\n')}`,
@@ -138,9 +138,8 @@ export async function figure2(options: FigureOptions): Promise<FigureResult> {
 const QUICK_FIG3 = { 'network.width': 250, 'data.samples': 32, 'train.steps': 500, 'measure.points': 2, 'surface.grid': 11 };
 
 export async function figure3(options: FigureOptions): Promise<FigureResult> {
-  const quick = options.mode === 'quick';
   const file = 'fig3-surface.ntkexp';
-  const experiments = loadExample(file, quick ? QUICK_FIG3 : {});
+  const experiments = loadExample(file, settingsFor(options, QUICK_FIG3));
   const t0 = Date.now();
   const outcome = await runExample(file, experiments, options, 'fig3');
   const rows = ['| activation | final loss | curvature along I1 | curvature along I4 | condition number (I1/I4) |', '|---|---|---|---|---|'];
@@ -165,13 +164,24 @@ export async function figure3(options: FigureOptions): Promise<FigureResult> {
   return {
     id: 'fig3',
     title: 'Figure 3 — loss surface on the plane of the 1st and 4th eigenvectors of I',
-    command: `npm run validate${quick ? ' -- --quick' : ''}`,
-    settings: settingsLine(experiments[0], quick ? QUICK_FIG3 : {}),
+    command: commandLine(options),
+    settings: settingsLine(experiments[0], settingsFor(options, QUICK_FIG3)),
     seconds: (Date.now() - t0) / 1000,
     backend: outcome.runs[0].info.backend,
     body: `Curvature dᵀHd of the loss along each unit direction at the end of training (the surface record's), and their ratio: the condition number of the valley along the two directions.\n\n${rows.join('\n')}`,
     checks,
   };
+}
+
+/** The command that reproduces a figure, with its `--set` overrides. */
+function commandLine(options: FigureOptions): string {
+  const flags = [...(options.mode === 'quick' ? ['--quick'] : []), ...Object.entries(options.overrides ?? {}).map(([k, v]) => `--set ${k}=${JSON.stringify(v)}`)];
+  return `npm run validate${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+}
+
+/** Quick mode's overrides, then the command line's `--set` ones (which win). */
+function settingsFor(options: FigureOptions, quickOverrides: Record<string, unknown>): Record<string, unknown> {
+  return { ...(options.mode === 'quick' ? quickOverrides : {}), ...(options.overrides ?? {}) };
 }
 
 function settingsLine(exp: { name: string; experiment: string }, overrides: Record<string, unknown>): string {

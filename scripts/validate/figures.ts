@@ -36,6 +36,8 @@ export interface FigureOptions {
   readonly mode: Mode;
   readonly out: string;
   readonly workers?: number;
+  /** `--set block.key=value` overrides of the examples' settings, printed in the report. */
+  readonly overrides?: Record<string, unknown>;
 }
 
 const ROOT = path.join(__dirname, '..', '..');
