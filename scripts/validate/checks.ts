@@ -1,4 +1,6 @@
+import type { MeasurementRecord } from '../../src/engine/records';
 import type { SweepSummary } from '../../src/run/runFiles';
+import { leastSquaresSlope } from '../../src/run/summary';
 import { fmt, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
 /**
@@ -97,16 +99,12 @@ export async function figure2(options: FigureOptions): Promise<FigureResult> {
   ];
   const ratios: { step: number; I: number; S: number }[] = [];
   for (const m of ms) {
-    const o = m.orthogonality;
-    if (!o) continue;
-    const rI = median(o.rayleigh.I.map(([vIv, vSv]) => Math.abs(vSv) / Math.abs(vIv)));
-    const rS = median(o.rayleigh.S.map(([vIv, vSv]) => Math.abs(vIv) / Math.abs(vSv)));
-    const normI = m.top?.I?.[0] ?? NaN;
-    const normS = Math.max(Math.abs(m.top?.S?.[0] ?? 0), Math.abs(m.bottom?.S?.[0] ?? 0));
-    const rSn = median(o.rayleigh.S.map(([vIv, vSv]) => Math.abs(vIv) / normI / (Math.abs(vSv) / normS)));
-    ratios.push({ step: m.step, I: rI, S: rS });
-    rows.push(`| ${m.step} | ${fmt(o.IS)} ± ${fmt(o.IS_stderr, 2)} | ${fmt(rI, 3)} | ${fmt(rS, 3)} | ${fmt(rSn, 3)} |`);
+    const r = orthogonalityRatios(m);
+    if (!r) continue;
+    ratios.push({ step: m.step, I: r.iSide, S: r.sSide });
+    rows.push(`| ${m.step} | ${fmt(r.IS)} ± ${fmt(r.IS_stderr, 2)} | ${fmt(r.iSide, 3)} | ${fmt(r.sSide, 3)} | ${fmt(r.sSideNormed, 3)} |`);
   }
+  const byWidth = await orthogonalityByWidth(file, options, quick ? [100, 250] : [250, 500, 1000, 2000]);
   // The paper's Figure 2 is the picture at initialization; later, ∇C → 0 makes S (and its own Rayleigh
   // quotients) vanish while I stays, so the S-side ratio grows even as ‖IS‖_F/(‖I‖_F‖S‖_F) keeps falling.
   const bound = quick ? 0.3 : 0.1;
@@ -130,9 +128,56 @@ export async function figure2(options: FigureOptions): Promise<FigureResult> {
     settings: settingsLine(experiments[0], settingsFor(options, QUICK_FIG2)),
     seconds: (Date.now() - t0) / 1000,
     backend: outcome.runs[0].info.backend,
-    body: `For the top ${experiments[0].measure.top} eigenvectors v of I and of S, the ratio of the other matrix's Rayleigh quotient to the own one (0 when I and S act on orthogonal subspaces), at each measurement. Targets at initialization, the picture of the paper's Figure 2${quick ? ' (quick mode, width 250: ratio < 0.3; full mode, width 1000: < 0.1)' : ' (ratio < 0.1)'}. Later in training ∇C → 0 shrinks S, so S's own quotients vanish and the S-side ratio grows, while the last column — each quotient measured in its own matrix's norm — and ‖IS‖_F/(‖I‖_F‖S‖_F) stay small.\n\n${rows.join('\n')}`,
+    body: `For the top ${experiments[0].measure.top} eigenvectors v of I and of S, the ratio of the other matrix's Rayleigh quotient to the own one (0 when I and S act on orthogonal subspaces), at each measurement. Targets at initialization, the picture of the paper's Figure 2${quick ? ' (quick mode, width 250: ratio < 0.3; full mode, width 1000: < 0.1)' : ' (ratio < 0.1)'}. Later in training ∇C → 0 shrinks S, so S's own quotients vanish and the S-side ratio grows, while the last column — each quotient measured in its own matrix's norm — and ‖IS‖_F/(‖I‖_F‖S‖_F) stay small.\n\n${rows.join('\n')}\n\n${byWidth}`,
     checks,
   };
+}
+
+/** Figure 2's ratios at one measurement (undefined when it has no orthogonality record). */
+function orthogonalityRatios(m: MeasurementRecord): { IS: number; IS_stderr: number; iSide: number; sSide: number; sSideNormed: number; normI: number; normS: number; sLeak: number } | undefined {
+  const o = m.orthogonality;
+  if (!o) return undefined;
+  const normI = m.top?.I?.[0] ?? NaN;
+  const normS = Math.max(Math.abs(m.top?.S?.[0] ?? 0), Math.abs(m.bottom?.S?.[0] ?? 0));
+  return {
+    IS: o.IS,
+    IS_stderr: o.IS_stderr,
+    iSide: median(o.rayleigh.I.map(([vIv, vSv]) => Math.abs(vSv) / Math.abs(vIv))),
+    sSide: median(o.rayleigh.S.map(([vIv, vSv]) => Math.abs(vIv) / Math.abs(vSv))),
+    sSideNormed: median(o.rayleigh.S.map(([vIv, vSv]) => Math.abs(vIv) / normI / (Math.abs(vSv) / normS))),
+    normI,
+    normS,
+    sLeak: median(o.rayleigh.S.map(([vIv]) => Math.abs(vIv))),
+  };
+}
+
+/**
+ * Why the S-side ratio can miss: Figure 2's example at initialization at several widths. The ratio
+ * vᵀIv/|vᵀSv| over S's top eigenvectors is a quotient — what those eigenvectors see of I over S's own
+ * top eigenvalues — and Proposition 5 only makes ‖IS‖_F vanish: it does not say which of the two
+ * falls faster with the width. The table reports both, with their log-log slopes.
+ */
+async function orthogonalityByWidth(file: string, options: FigureOptions, widths: readonly number[]): Promise<string> {
+  const rows = [
+    '| width | ‖IS‖_F/(‖I‖_F‖S‖_F) | I-side median |vᵀSv|/vᵀIv | S-side median vᵀIv/|vᵀSv| | largest |eigenvalue| of S | median vᵀIv over S\'s top eigenvectors | largest eigenvalue of I |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const points: { width: number; r: NonNullable<ReturnType<typeof orthogonalityRatios>> }[] = [];
+  for (const width of widths) {
+    const overrides = { ...settingsFor(options, QUICK_FIG2), 'network.width': width, 'train.steps': 0 };
+    const outcome = await runExample(file, loadExample(file, overrides), options, `fig2-width/width=${width}`);
+    const r = orthogonalityRatios(measurements(outcome.runs[0].dir)[0]);
+    if (!r) throw new Error(`fig2 at width ${width}: no orthogonality measurement`);
+    points.push({ width, r });
+    rows.push(`| ${width} | ${fmt(r.IS, 3)} | ${fmt(r.iSide, 3)} | ${fmt(r.sSide, 3)} | ${fmt(r.normS, 3)} | ${fmt(r.sLeak, 3)} | ${fmt(r.normI, 3)} |`);
+  }
+  const slope = (f: (r: (typeof points)[number]['r']) => number): string =>
+    fmt(leastSquaresSlope(points.map((p) => [Math.log(p.width), Math.log(f(p.r))] as const)), 3);
+  return [
+    `At initialization (the same example with train.steps = 0) against the width; log-log slopes over these widths: ‖IS‖_F/(‖I‖_F‖S‖_F) ${slope((r) => r.IS)}, I-side ratio ${slope((r) => r.iSide)}, S-side ratio ${slope((r) => r.sSide)}, largest |eigenvalue| of S ${slope((r) => r.normS)}, vᵀIv over S's top eigenvectors ${slope((r) => r.sLeak)}. The S-side ratio is the quotient of the last two but one columns (what S's top eigenvectors see of I, over S's largest eigenvalues); Proposition 5 makes ‖IS‖_F vanish with the width but does not say which of the two falls faster.`,
+    '',
+    ...rows,
+  ].join('\n');
 }
 
 const QUICK_FIG3 = { 'network.width': 250, 'data.samples': 32, 'train.steps': 500, 'measure.points': 2, 'surface.grid': 11 };
