@@ -174,7 +174,7 @@ async function orthogonalityByWidth(file: string, options: FigureOptions, widths
   const slope = (f: (r: (typeof points)[number]['r']) => number): string =>
     fmt(leastSquaresSlope(points.map((p) => [Math.log(p.width), Math.log(f(p.r))] as const)), 3);
   return [
-    `At initialization (the same example with train.steps = 0) against the width; log-log slopes over these widths: ‖IS‖_F/(‖I‖_F‖S‖_F) ${slope((r) => r.IS)}, I-side ratio ${slope((r) => r.iSide)}, S-side ratio ${slope((r) => r.sSide)}, largest |eigenvalue| of S ${slope((r) => r.normS)}, vᵀIv over S's top eigenvectors ${slope((r) => r.sLeak)}. The S-side ratio is the quotient of the last two but one columns (what S's top eigenvectors see of I, over S's largest eigenvalues); Proposition 5 makes ‖IS‖_F vanish with the width but does not say which of the two falls faster.`,
+    `At initialization (the same example with train.steps = 0) against the width; log-log slopes over these widths: ‖IS‖_F/(‖I‖_F‖S‖_F) ${slope((r) => r.IS)}, I-side ratio ${slope((r) => r.iSide)}, S-side ratio ${slope((r) => r.sSide)}, largest |eigenvalue| of S ${slope((r) => r.normS)}, vᵀIv over S's top eigenvectors ${slope((r) => r.sLeak)}. The S-side ratio is about the median vᵀIv over S's top eigenvectors divided by S's largest |eigenvalue| (what those eigenvectors see of I, over S's own scale); Proposition 5 makes ‖IS‖_F vanish with the width but does not say which of the two falls faster.`,
     '',
     ...rows,
   ].join('\n');
