@@ -26,7 +26,7 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
   const outcome = await runExample(file, experiments, options, file.replace('.ntkexp', ''));
   const run = outcome.runs[0];
   const relTol = quick ? 0.3 : 0.1;
-  const { table, checks } = momentsTable(run.summary, measurements(run.dir), relTol, quick ? 'pathwise' : 'expected');
+  const { table, checks, why } = momentsTable(run.summary, measurements(run.dir), relTol, quick ? 'pathwise' : 'expected');
   const status: Check = { name: 'run finished', passed: run.info.status === 'finished', detail: `${run.info.status}${run.info.error ? `: ${run.info.error}` : ''}` };
   return {
     id: file.replace('.ntkexp', ''),
@@ -36,7 +36,7 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
     settings: settingsLine(experiments[0], settingsFor(options, QUICK_FIG1)),
     seconds: (Date.now() - t0) / 1000,
     backend: run.info.backend,
-    body: `Mean ± standard error over ${run.summary.trials.finished} trials against the expectation over initializations (THEORY.md §6), deviation = (mean − expected)/|expected|; and, paired trial by trial, measured minus the trial's own path-wise prediction, relative to the mean prediction. Target: ${quick ? 'quick mode (width 500, 4 trials): every Tr(H^k) within 30% of the paired path-wise prediction or 3 standard errors — with 4 trials the mean of heavy-tailed quantities such as Tr S(t)² sits far from its expectation, so the quick target uses the paired comparison; the expected column is reported' : 'every Tr(H^k) within 10% of the expectation or 3 standard errors (the paired column explains misses)'}.\n\n${table}`,
+    body: `Mean ± standard error over ${run.summary.trials.finished} trials against the expectation over initializations (THEORY.md §6), deviation = (mean − expected)/|expected|; and, paired trial by trial, measured minus the trial's own path-wise prediction, relative to the mean prediction. Target: ${quick ? 'quick mode (width 500, 4 trials): every Tr(H^k) within 30% of the paired path-wise prediction or 3 standard errors — with 4 trials the mean of heavy-tailed quantities such as Tr S(t)² sits far from its expectation, so the quick target uses the paired comparison; the expected column is reported' : 'every Tr(H^k) within 10% of the expectation or 3 standard errors (the paired column explains misses)'}.\n\n${table}${why ? `\n\n${why}` : ''}`,
     checks: [status, ...checks],
   };
 }
