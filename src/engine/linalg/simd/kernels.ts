@@ -13,6 +13,39 @@
  * multiple of 16 floats, see arena.ts). Vectors come in groups of 4 through a table of i32 start
  * addresses (the arena pads a group with its zero slot and a zero coefficient).
  */
+/**
+ * The kernels work on vectors four at a time (a, b, c, d), each 16-byte chunk as two f64x2 halves
+ * (0: the chunk's low 8 bytes, 1: its high 8). These helpers write the four-way unrolled lines once.
+ */
+const GROUP = ['a', 'b', 'c', 'd'] as const;
+
+/** One line per vector of a group: `line(v, index)`, joined on new lines at `indent`. */
+function perVector(indent: string, line: (v: string, index: number) => string): string {
+  return GROUP.map((v, i) => indent + line(v, i)).join('\n');
+}
+
+/** The f32 pair at byte `addr` (+8 for the high half) promoted to an f64x2. */
+function promoted(addr: string, half: 0 | 1): string {
+  return `(f64x2.promote_low_f32x4 (v128.load64_zero${half ? ' offset=8' : ''} ${addr}))`;
+}
+
+/** Two f64x2 rounded to f32 and packed into one 16-byte chunk. */
+function demoted(lo: string, hi: string): string {
+  return `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero ${lo}) (f32x4.demote_f64x2_zero ${hi}))`;
+}
+
+/** $a … $d = the group's four start addresses from the table. */
+function loadGroup(indent: string): string {
+  return perVector(indent, (v, i) => `(local.set $${v} (i32.load offset=${4 * i} (local.get $tab)))`);
+}
+
+/** $a0, $a1 … $d1 = 0. */
+function zeroAccumulators(indent: string): string {
+  return perVector(indent, (v) => `(local.set $${v}0 (f64x2.splat (f64.const 0)))\n${indent}(local.set $${v}1 (f64x2.splat (f64.const 0)))`);
+}
+
+const ACCUMULATORS = '(local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $c0 v128) (local $c1 v128) (local $d0 v128) (local $d1 v128)';
+
 export const KERNELS_WAT = String.raw`
 (module
  (memory (import "env" "memory") 1)
@@ -22,40 +55,20 @@ export const KERNELS_WAT = String.raw`
  (func $dots (export "dots") (param $tab i32) (param $groups i32) (param $w i32) (param $s i32) (param $e i32) (param $acc i32)
   (local $g i32) (local $i i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
   (local $wl v128) (local $wh v128)
-  (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $c0 v128) (local $c1 v128) (local $d0 v128) (local $d1 v128)
+  ${ACCUMULATORS}
   (block $gdone (loop $G
    (br_if $gdone (i32.ge_u (local.get $g) (local.get $groups)))
-   (local.set $a (i32.load offset=0 (local.get $tab)))
-   (local.set $b (i32.load offset=4 (local.get $tab)))
-   (local.set $c (i32.load offset=8 (local.get $tab)))
-   (local.set $d (i32.load offset=12 (local.get $tab)))
-   (local.set $a0 (f64x2.splat (f64.const 0)))
-   (local.set $a1 (f64x2.splat (f64.const 0)))
-   (local.set $b0 (f64x2.splat (f64.const 0)))
-   (local.set $b1 (f64x2.splat (f64.const 0)))
-   (local.set $c0 (f64x2.splat (f64.const 0)))
-   (local.set $c1 (f64x2.splat (f64.const 0)))
-   (local.set $d0 (f64x2.splat (f64.const 0)))
-   (local.set $d1 (f64x2.splat (f64.const 0)))
+${loadGroup('   ')}
+${zeroAccumulators('   ')}
    (local.set $i (local.get $s))
    (block $done (loop $L
     (br_if $done (i32.ge_u (local.get $i) (local.get $e)))
     (local.set $wl (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $i)))))
     (local.set $wh (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $w) (local.get $i)))))
-    (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $a) (local.get $i)))) (local.get $wl))))
-    (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $a) (local.get $i)))) (local.get $wh))))
-    (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (local.get $i)))) (local.get $wl))))
-    (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $b) (local.get $i)))) (local.get $wh))))
-    (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $c) (local.get $i)))) (local.get $wl))))
-    (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $c) (local.get $i)))) (local.get $wh))))
-    (local.set $d0 (f64x2.add (local.get $d0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $d) (local.get $i)))) (local.get $wl))))
-    (local.set $d1 (f64x2.add (local.get $d1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $d) (local.get $i)))) (local.get $wh))))
+${perVector('    ', (v) => `(local.set $${v}0 (f64x2.add (local.get $${v}0) (f64x2.mul ${promoted(`(i32.add (local.get $${v}) (local.get $i))`, 0)} (local.get $wl))))\n    (local.set $${v}1 (f64x2.add (local.get $${v}1) (f64x2.mul ${promoted(`(i32.add (local.get $${v}) (local.get $i))`, 1)} (local.get $wh))))`)}
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $L)))
-   (v128.store offset=0 (local.get $acc) (f64x2.add (v128.load offset=0 (local.get $acc)) (f64x2.add (local.get $a0) (local.get $a1))))
-   (v128.store offset=16 (local.get $acc) (f64x2.add (v128.load offset=16 (local.get $acc)) (f64x2.add (local.get $b0) (local.get $b1))))
-   (v128.store offset=32 (local.get $acc) (f64x2.add (v128.load offset=32 (local.get $acc)) (f64x2.add (local.get $c0) (local.get $c1))))
-   (v128.store offset=48 (local.get $acc) (f64x2.add (v128.load offset=48 (local.get $acc)) (f64x2.add (local.get $d0) (local.get $d1))))
+${perVector('   ', (v, i) => `(v128.store offset=${16 * i} (local.get $acc) (f64x2.add (v128.load offset=${16 * i} (local.get $acc)) (f64x2.add (local.get $${v}0) (local.get $${v}1))))`)}
    (local.set $tab (i32.add (local.get $tab) (i32.const 16)))
    (local.set $acc (i32.add (local.get $acc) (i32.const 64)))
    (local.set $g (i32.add (local.get $g) (i32.const 1)))
@@ -93,14 +106,8 @@ export const KERNELS_WAT = String.raw`
   (local $ka v128) (local $kb v128) (local $kc v128) (local $kd v128) (local $lo v128) (local $hi v128)
   (block $gdone (loop $G
    (br_if $gdone (i32.ge_u (local.get $g) (local.get $groups)))
-   (local.set $a (i32.load offset=0 (local.get $tab)))
-   (local.set $b (i32.load offset=4 (local.get $tab)))
-   (local.set $c (i32.load offset=8 (local.get $tab)))
-   (local.set $d (i32.load offset=12 (local.get $tab)))
-   (local.set $ka (v128.load64_splat offset=0 (local.get $cf)))
-   (local.set $kb (v128.load64_splat offset=8 (local.get $cf)))
-   (local.set $kc (v128.load64_splat offset=16 (local.get $cf)))
-   (local.set $kd (v128.load64_splat offset=24 (local.get $cf)))
+${loadGroup('   ')}
+${perVector('   ', (v, i) => `(local.set $k${v} (v128.load64_splat offset=${8 * i} (local.get $cf)))`)}
    (local.set $t (local.get $t0))
    (local.set $i (local.get $s))
    (block $done (loop $L
@@ -137,20 +144,13 @@ export const KERNELS_WAT = String.raw`
  (func $combine (export "combine") (param $tab i32) (param $m i32) (param $cf i32) (param $tiles i32) (param $s i32) (param $e i32) (param $out i32) (param $rs i32)
   (local $k i32) (local $i i32) (local $j i32) (local $p i32) (local $q i32) (local $o i32)
   (local $lo v128) (local $hi v128) (local $x v128)
-  (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $c0 v128) (local $c1 v128) (local $d0 v128) (local $d1 v128)
+  ${ACCUMULATORS}
   (block $kdone (loop $K
    (br_if $kdone (i32.ge_u (local.get $k) (local.get $tiles)))
    (local.set $i (local.get $s))
    (block $idone (loop $I
     (br_if $idone (i32.ge_u (local.get $i) (local.get $e)))
-    (local.set $a0 (f64x2.splat (f64.const 0)))
-    (local.set $a1 (f64x2.splat (f64.const 0)))
-    (local.set $b0 (f64x2.splat (f64.const 0)))
-    (local.set $b1 (f64x2.splat (f64.const 0)))
-    (local.set $c0 (f64x2.splat (f64.const 0)))
-    (local.set $c1 (f64x2.splat (f64.const 0)))
-    (local.set $d0 (f64x2.splat (f64.const 0)))
-    (local.set $d1 (f64x2.splat (f64.const 0)))
+${zeroAccumulators('    ')}
     (local.set $j (i32.const 0))
     (local.set $p (local.get $tab))
     (local.set $q (local.get $cf))
@@ -158,30 +158,13 @@ export const KERNELS_WAT = String.raw`
      (br_if $jdone (i32.ge_u (local.get $j) (local.get $m)))
      (local.set $lo (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (i32.load (local.get $p)) (local.get $i)))))
      (local.set $hi (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (i32.load (local.get $p)) (local.get $i)))))
-     (local.set $x (v128.load64_splat offset=0 (local.get $q)))
-     (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $lo) (local.get $x))))
-     (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $hi) (local.get $x))))
-     (local.set $x (v128.load64_splat offset=8 (local.get $q)))
-     (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $lo) (local.get $x))))
-     (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $hi) (local.get $x))))
-     (local.set $x (v128.load64_splat offset=16 (local.get $q)))
-     (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $lo) (local.get $x))))
-     (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $hi) (local.get $x))))
-     (local.set $x (v128.load64_splat offset=24 (local.get $q)))
-     (local.set $d0 (f64x2.add (local.get $d0) (f64x2.mul (local.get $lo) (local.get $x))))
-     (local.set $d1 (f64x2.add (local.get $d1) (f64x2.mul (local.get $hi) (local.get $x))))
+${perVector('     ', (v, i) => `(local.set $x (v128.load64_splat offset=${8 * i} (local.get $q)))\n     (local.set $${v}0 (f64x2.add (local.get $${v}0) (f64x2.mul (local.get $lo) (local.get $x))))\n     (local.set $${v}1 (f64x2.add (local.get $${v}1) (f64x2.mul (local.get $hi) (local.get $x))))`)}
      (local.set $p (i32.add (local.get $p) (i32.const 4)))
      (local.set $q (i32.add (local.get $q) (i32.const 32)))
      (local.set $j (i32.add (local.get $j) (i32.const 1)))
      (br $J)))
     (local.set $o (i32.add (local.get $out) (i32.sub (local.get $i) (local.get $s))))
-    (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a0)) (f32x4.demote_f64x2_zero (local.get $a1))))
-    (local.set $o (i32.add (local.get $o) (local.get $rs)))
-    (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $b0)) (f32x4.demote_f64x2_zero (local.get $b1))))
-    (local.set $o (i32.add (local.get $o) (local.get $rs)))
-    (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $c0)) (f32x4.demote_f64x2_zero (local.get $c1))))
-    (local.set $o (i32.add (local.get $o) (local.get $rs)))
-    (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $d0)) (f32x4.demote_f64x2_zero (local.get $d1))))
+${perVector('    ', (v, i) => `${i ? '(local.set $o (i32.add (local.get $o) (local.get $rs)))\n    ' : ''}(v128.store (local.get $o) ${demoted(`(local.get $${v}0)`, `(local.get $${v}1)`)})`)}
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $I)))
    (local.set $cf (i32.add (local.get $cf) (i32.shl (local.get $m) (i32.const 5))))
