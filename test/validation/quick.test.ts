@@ -13,6 +13,11 @@ test('quick validation: every figure meets its stated quick-mode targets', { tim
   const results = await validate('quick', Object.keys(FIGURES), mkdtempSync(join(tmpdir(), 'ntkexp-validate-')), undefined, (m) => t.diagnostic(m));
   const text = report(results, 'quick');
   assert.match(text, /^# Validation/);
+  // Figure 2 also reports its ratios against the width (quick mode: 100 and 250), each with a number.
+  const fig2 = results.find((r) => r.id === 'fig2');
+  assert.ok(fig2, 'fig2 ran');
+  assert.match(fig2.body, /log-log slopes over these widths: ‖IS‖_F\/\(‖I‖_F‖S‖_F\) -?\d/);
+  assert.match(fig2.body, /\n\| 100 \| \d[^\n]*\n\| 250 \| \d/);
   for (const r of results) {
     for (const c of r.checks) {
       t.diagnostic(`${r.id}: ${c.name}: ${c.passed ? 'met' : 'MISSED'} — ${c.detail}`);
