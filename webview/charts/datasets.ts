@@ -8,13 +8,14 @@ export function pointRadius(n: number): number {
   return n > 60 ? 0 : n > 25 ? 1.5 : 2.5;
 }
 
+/** What every line of the charts has: its key (for incremental updates), legend label and points. */
+function line(key: string, label: string, points: Point[] | BandPoint[], borderColor: string): Record<string, unknown> {
+  return { type: 'line', key, label, data: points, borderColor };
+}
+
 export function meanLine(key: string, label: string, color: string, points: BandPoint[], extra: Partial<AnyDataset> = {}): AnyDataset {
   return {
-    type: 'line',
-    key,
-    label,
-    data: points,
-    borderColor: color,
+    ...line(key, label, points, color),
     backgroundColor: color,
     borderWidth: 2,
     pointRadius: pointRadius(points.length),
@@ -28,11 +29,7 @@ export function meanLine(key: string, label: string, color: string, points: Band
 
 export function trialLine(key: string, label: string, color: string, points: Point[]): AnyDataset {
   return {
-    type: 'line',
-    key,
-    label,
-    data: points,
-    borderColor: withAlpha(color, 0.45),
+    ...line(key, label, points, withAlpha(color, 0.45)),
     backgroundColor: withAlpha(color, 0.45),
     borderWidth: 1,
     pointRadius: 0,
@@ -46,11 +43,7 @@ export const THEORY_DASH = [6, 4];
 
 export function theoryLine(key: string, label: string, color: string, points: Point[], extra: Partial<AnyDataset> = {}): AnyDataset {
   return {
-    type: 'line',
-    key,
-    label,
-    data: points,
-    borderColor: color,
+    ...line(key, label, points, color),
     backgroundColor: 'transparent',
     borderWidth: 1.5,
     borderDash: THEORY_DASH,
