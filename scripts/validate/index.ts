@@ -8,12 +8,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { figure1, figure2, figure3, widthSweep } from './checks';
+import { figure1, figure2, figure3, ntkDrift, widthSweep } from './checks';
 import type { FigureOptions, FigureResult, Mode } from './figures';
 
 export const FIGURES: Record<string, (o: FigureOptions) => Promise<FigureResult>> = {
   'fig1-smooth-relu': (o) => figure1('fig1-smooth-relu.ntkexp', o),
   'fig1-normalized': (o) => figure1('fig1-normalized.ntkexp', o),
+  'ntk-drift': ntkDrift,
   'width-sweep': widthSweep,
   fig2: figure2,
   fig3: figure3,
