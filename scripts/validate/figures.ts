@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MeasurementRecord, SurfaceRecord } from '../../src/engine/records';
@@ -38,6 +39,13 @@ export interface FigureOptions {
   readonly workers?: number;
   /** `--set block.key=value` overrides of the examples' settings, printed in the report. */
   readonly overrides?: Record<string, unknown>;
+  /**
+   * `--reuse`: a single (non-sweep) run whose folder under `out` already holds a finished run of the
+   * same file and the same resolved settings is read back instead of run again, and listed here (with
+   * its wall time), so that a report can be re-rendered after hours of computing.
+   */
+  readonly reuse?: boolean;
+  readonly reused?: { dir: string; seconds: number }[];
 }
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -74,6 +82,14 @@ export async function runExample(file: string, experiments: ResolvedExperiment[]
   const full = path.join(ROOT, 'examples', file);
   const base = experiments[0];
   const sweep = experiments.length > 1 || Object.keys(base.varied).length > 0 ? base.experiment : undefined;
+  if (options.reuse && !sweep) {
+    const done = finishedRun(path.join(options.out, label), fs.readFileSync(full, 'utf8'), base);
+    if (done) {
+      const { info } = done.runs[0];
+      options.reused?.push({ dir: done.dir, seconds: (Date.parse(info.ended ?? info.started) - Date.parse(info.started)) / 1000 });
+      return done;
+    }
+  }
   const run = new ExperimentRun({
     file: full,
     text: fs.readFileSync(full, 'utf8'),
@@ -83,6 +99,28 @@ export async function runExample(file: string, experiments: ResolvedExperiment[]
     workers: options.workers,
   });
   return run.start();
+}
+
+/** The finished run in `dir` of exactly this text and these resolved settings, as a run outcome; else undefined. */
+export function finishedRun(dir: string, text: string, experiment: ResolvedExperiment): RunOutcome | undefined {
+  if (!fs.existsSync(path.join(dir, 'run.json'))) return undefined;
+  const stored = readRun(dir);
+  const sameSource = stored.info.source.sha256 === createHash('sha256').update(text).digest('hex');
+  if (stored.info.status !== 'finished' || !stored.summary || !sameSource || canonical(stored.info.resolved) !== canonical(experiment)) return undefined;
+  return {
+    status: 'finished',
+    dir,
+    runs: [{ dir, info: stored.info, summary: stored.summary }],
+    estimate: { memoryMb: stored.info.estimate.memory_mb, trialSeconds: stored.info.estimate.seconds, parameters: stored.info.parameters, breakdown: [] },
+    workers: stored.info.workers,
+  };
+}
+
+/** JSON with sorted keys: equal settings give equal text whatever order they were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 export function measurements(dir: string): (MeasurementRecord & { trial: number })[] {
@@ -149,7 +187,8 @@ export function momentsTable(
           total++;
           if (!ok && e !== undefined) {
             // mean measured − expected = (mean path-wise − expected) + mean(measured − path-wise), exactly.
-            attributions.push(`step ${s.step}, k = ${k}: ${fmt(mean(atStep.map((r) => r.moments.H[k - 1])) - e, 3)} = ${fmt(p - e, 3)} (initializations) ${d >= 0 ? '+' : '−'} ${fmt(Math.abs(d), 3)} ± ${fmt(dse, 2)} (finite width)`);
+            const init = Math.abs(p - e) <= 1e-12 * Math.abs(e) ? 0 : p - e; // rounding, not a difference
+            attributions.push(`step ${s.step}, k = ${k}: ${fmt(mean(atStep.map((r) => r.moments.H[k - 1])) - e, 3)} = ${fmt(init, 3)} (initializations) ${d >= 0 ? '+' : '−'} ${fmt(Math.abs(d), 3)} ± ${fmt(dse, 2)} (finite width)`);
           }
           if (!ok) {
             misses.push(

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIGURES, parseSets, report, validate } from '../../scripts/validate/index';
-import { surfaces } from '../../scripts/validate/figures';
+import { finishedRun, loadExample, surfaces } from '../../scripts/validate/figures';
+import { readFileSync } from 'node:fs';
 
 // `npm run validate -- --quick` inside the test suite: the paper's figures at reduced size, each target
 // as stated in its section of the report (quick mode's targets are looser than full mode's and say so).
@@ -46,4 +47,22 @@ test('--set overrides reach the run and are printed in the report; an unknown se
     assert.equal(surface.x.length, 9, `${activation}: the surface was computed on the overridden 9 × 9 grid`);
   }
   await assert.rejects(validate('quick', ['fig3'], dir, undefined, () => undefined, { 'surface.gird': 9 }), /override surface\.gird: no such setting/);
+});
+
+test('--reuse reads finished runs back instead of running them again, only when the settings are the same', { timeout: 10 * 60 * 1000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-validate-reuse-'));
+  const [first] = await validate('quick', ['ntk-drift'], dir, undefined, () => undefined);
+  const started = Date.now();
+  const [again] = await validate('quick', ['ntk-drift'], dir, undefined, () => undefined, {}, true);
+  const seconds = (Date.now() - started) / 1000;
+  assert.match(again.settings, /re-rendered with `--reuse` from 4 finished runs made earlier/);
+  assert.deepEqual(again.checks, first.checks, 'the same runs give the same figures');
+  assert.ok(seconds < first.seconds / 2, `re-rendering took ${seconds.toFixed(1)} s against ${first.seconds.toFixed(1)} s for the runs`);
+  // another setting, or another text of the example, is never taken for the stored run
+  const file = join(__dirname, '..', '..', 'examples', 'fig1-smooth-relu.ntkexp');
+  const stored = join(dir, 'ntk-drift', 'fig1-smooth-relu', 'width=100');
+  const settings = { 'data.samples': 64, 'data.size': 7, 'train.steps': 100, 'settings.trials': 2, 'measure.points': 2, 'measure.probes': 2, 'measure.top': 0, 'network.width': 100 };
+  assert.ok(finishedRun(stored, readFileSync(file, 'utf8'), loadExample('fig1-smooth-relu.ntkexp', settings)[0]), 'the stored run matches its own settings');
+  assert.equal(finishedRun(stored, readFileSync(file, 'utf8'), loadExample('fig1-smooth-relu.ntkexp', { ...settings, 'network.width': 101 })[0]), undefined);
+  assert.equal(finishedRun(stored, `${readFileSync(file, 'utf8')}\n# edited\n`, loadExample('fig1-smooth-relu.ntkexp', settings)[0]), undefined);
 });
