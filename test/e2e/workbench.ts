@@ -48,24 +48,40 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
   throw new Error(`the quick input did not open with ${key}`);
 }
 
+/**
+ * Choose the row labelled `label` after setting the quick input's text to `text`. The text is set on
+ * the input box itself (not typed key by key) and set again when the row does not show: right after a
+ * window reload the palette can open before it listens, and keys typed then are lost, which leaves the
+ * whole unfiltered list with the wanted row scrolled out of sight.
+ */
+async function pick(page: Page, widget: Locator, text: string, label: string, timeoutMs: number): Promise<void> {
+  const input = widget.locator('.quick-input-box input').first();
+  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await input.fill(text);
+    const left = deadline - Date.now();
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, left)) });
+      break;
+    } catch (e) {
+      if (Date.now() >= deadline) throw e;
+    }
+  }
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
 /** Run a command through the palette (F1) by its exact title, e.g. "NTK: Run Experiment". */
 export async function runCommand(page: Page, title: string, options: { timeoutMs?: number } = {}): Promise<void> {
   const widget = await openQuickInput(page, 'F1');
-  await page.keyboard.type(title);
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
-  await row.waitFor({ state: 'visible', timeout: options.timeoutMs ?? 15_000 });
-  await row.click();
-  await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  await pick(page, widget, `>${title}`, title, options.timeoutMs ?? 15_000);
 }
 
 /** Open a workspace file with Quick Open (Ctrl+P) by its name, in the active editor group. */
 export async function openFile(page: Page, name: string): Promise<void> {
   const widget = await openQuickInput(page, 'Control+P');
-  await page.keyboard.type(name);
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await row.click();
-  await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  await pick(page, widget, name, name, 15_000);
   await until(`the editor tab of ${name} to be active`, async () => (await activeTabTitle(page)) === name, 15_000);
 }
 
