@@ -1,7 +1,7 @@
 import type { MeasurementRecord } from '../../src/engine/records';
 import type { SweepSummary } from '../../src/run/runFiles';
 import { leastSquaresSlope } from '../../src/run/summary';
-import { fmt, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
+import { fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
 /**
  * One function per figure of the paper. Quick mode shrinks the data, width, trials and steps (the
@@ -73,21 +73,11 @@ export async function ntkDrift(options: FigureOptions): Promise<FigureResult> {
       const outcome = await runExample(file, experiments, options, `ntk-drift/${file.replace('.ntkexp', '')}/width=${width}`);
       backend = outcome.runs[0].info.backend;
       const ms = measurements(outcome.runs[0].dir);
-      const steps = [...new Set(ms.map((m) => m.step))].sort((a, b) => a - b);
-      const first = ms.filter((m) => m.step === steps[0]);
-      const last = ms.filter((m) => m.step === steps[steps.length - 1]);
-      kmax = first[0]?.moments.I.length ?? 0;
-      const cells: string[] = [];
-      for (let k = 1; k <= kmax; k++) {
-        const changes = last.flatMap((end) => {
-          const start = first.find((m) => m.trial === end.trial);
-          return start ? [end.moments.I[k - 1] / start.moments.I[k - 1] - 1] : [];
-        });
-        const { mean: c, stderr: se } = meanStderr(changes);
-        (byK[k - 1] ??= []).push([Math.log(width), Math.log(Math.abs(c))]);
-        cells.push(`${percent(c)} ± ${(100 * se).toFixed(1)}%`);
-      }
-      rows.push(`| ${width} | ${last.length} | ${steps[steps.length - 1]} | ${cells.join(' | ')} |`);
+      kmax = ms[0]?.moments.I.length ?? 0;
+      const drifts = Array.from({ length: kmax }, (_, i) => iDrift(ms, i + 1));
+      drifts.forEach((d, i) => (byK[i] ??= []).push([Math.log(width), Math.log(Math.abs(d.mean))]));
+      const cells = drifts.map((d) => `${percent(d.mean)} ± ${(100 * d.stderr).toFixed(1)}%`);
+      rows.push(`| ${width} | ${drifts[0]?.trials ?? 0} | ${drifts[0]?.last ?? '—'} | ${cells.join(' | ')} |`);
     }
     names.push(name);
     const slopes = byK.map((pts) => leastSquaresSlope(pts));
@@ -130,10 +120,6 @@ function alongFit(points: readonly [number, number][], slope: number, x: number)
   return Math.exp(my + slope * (x - mx));
 }
 
-function meanStderr(x: readonly number[]): { mean: number; stderr: number } {
-  const m = x.reduce((a, b) => a + b, 0) / x.length;
-  return { mean: m, stderr: x.length > 1 ? Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1) / x.length) : NaN };
-}
 
 const QUICK_SWEEP = {
   'sweep.width': [50, 200, 800],

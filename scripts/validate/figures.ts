@@ -224,24 +224,33 @@ export function momentsTable(
  * the first, paired per trial (the infinite-width theory keeps I fixed under MSE).
  */
 function missAttribution(attributions: readonly string[], records: readonly MeasurementRecord[], kmax: number): string {
+  const drift = Array.from({ length: kmax }, (_, i) => iDrift(records, i + 1));
+  const { first, last } = drift[0] ?? { first: 0, last: 0 };
+  return [
+    `**Why the misses.** Each gap between the mean and the expectation splits exactly into the trials' initializations (the mean of their path-wise predictions, which start from each trial's own Y(0) and G(0), against the expectation over initializations) and the finite width (the paired mean of measured − path-wise): ${attributions.join('; ')}.`,
+    `Tr(I^k) moved between step ${first} and step ${last} (the infinite-width theory keeps I fixed under MSE), paired per trial: ${drift.map((d, i) => `k = ${i + 1}: ${percent(d.mean)} ± ${(100 * d.stderr).toFixed(1)}%`).join(', ')}.`,
+  ].join('\n\n');
+}
+
+/**
+ * How far Tr(I^k) moved between a run's first and last measured steps: Tr(I^k)(last)/Tr(I^k)(first) − 1,
+ * paired per trial, as mean ± standard error over the trials measured at both.
+ */
+export function iDrift(records: readonly MeasurementRecord[], k: number): { mean: number; stderr: number; first: number; last: number; trials: number } {
   const steps = [...new Set(records.map((r) => r.step))].sort((a, b) => a - b);
   const first = steps[0];
   const last = steps[steps.length - 1];
-  const drift: string[] = [];
-  for (let k = 1; k <= kmax; k++) {
-    const changes: number[] = [];
-    for (const end of records.filter((r) => r.step === last)) {
-      const start = records.find((r) => r.step === first && r.trial === end.trial);
-      if (start) changes.push(end.moments.I[k - 1] / start.moments.I[k - 1] - 1);
-    }
-    const c = mean(changes);
-    const se = changes.length > 1 ? Math.sqrt(changes.reduce((a, x) => a + (x - c) ** 2, 0) / (changes.length - 1) / changes.length) : NaN;
-    drift.push(`k = ${k}: ${percent(c)} ± ${(100 * se).toFixed(1)}%`);
+  const changes: number[] = [];
+  for (const end of records.filter((r) => r.step === last)) {
+    const start = records.find((r) => r.step === first && r.trial === end.trial);
+    if (start) changes.push(end.moments.I[k - 1] / start.moments.I[k - 1] - 1);
   }
-  return [
-    `**Why the misses.** Each gap between the mean and the expectation splits exactly into the trials' initializations (the mean of their path-wise predictions, which start from each trial's own Y(0) and G(0), against the expectation over initializations) and the finite width (the paired mean of measured − path-wise): ${attributions.join('; ')}.`,
-    `Tr(I^k) moved between step ${first} and step ${last} (the infinite-width theory keeps I fixed under MSE), paired per trial: ${drift.join(', ')}.`,
-  ].join('\n\n');
+  return { ...meanStderr(changes), first, last, trials: changes.length };
+}
+
+function meanStderr(x: readonly number[]): { mean: number; stderr: number } {
+  const m = mean(x);
+  return { mean: m, stderr: x.length > 1 ? Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1) / x.length) : NaN };
 }
 
 function mean(x: readonly number[]): number {
