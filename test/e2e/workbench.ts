@@ -49,39 +49,43 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
 }
 
 /**
- * Choose the row labelled `label` after setting the quick input's text to `text`. The text is set on
- * the input box itself (not typed key by key) and set again when the row does not show: right after a
- * window reload the palette can open before it listens, and keys typed then are lost, which leaves the
- * whole unfiltered list with the wanted row scrolled out of sight.
+ * Open the quick input with `key`, set its text to `text` and choose the row labelled `label`. Every
+ * attempt is bounded and starts again from the key when anything is off: right after a window reload
+ * the palette can open before it listens (keys typed then are lost, leaving the unfiltered list with
+ * the wanted row out of sight), or close again under us (a late focus change), and a lost key press
+ * leaves nothing open. The text is set on the input box itself, not typed key by key.
  */
-async function pick(page: Page, widget: Locator, text: string, label: string, timeoutMs: number): Promise<void> {
-  const input = widget.locator('.quick-input-box input').first();
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+async function pick(page: Page, key: string, text: string, label: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await input.fill(text);
-    const left = deadline - Date.now();
+  let last = '';
+  for (let attempt = 0; ; attempt++) {
     try {
-      await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, left)) });
-      break;
+      const widget = await openQuickInput(page, key);
+      const input = widget.locator('.quick-input-box input').first();
+      const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+      await input.fill(text, { timeout: 3_000 });
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.click({ timeout: 3_000 });
+      await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+      return;
     } catch (e) {
-      if (Date.now() >= deadline) throw e;
+      last = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      if (Date.now() >= deadline) throw new Error(`could not choose "${label}" after ${attempt + 1} attempt(s) (last error: ${last})`);
+      // Close whatever is half open, so that the next key press opens a fresh quick input.
+      await page.keyboard.press('Escape').catch(() => undefined);
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
     }
   }
-  await row.click();
-  await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
 /** Run a command through the palette (F1) by its exact title, e.g. "NTK: Run Experiment". */
 export async function runCommand(page: Page, title: string, options: { timeoutMs?: number } = {}): Promise<void> {
-  const widget = await openQuickInput(page, 'F1');
-  await pick(page, widget, `>${title}`, title, options.timeoutMs ?? 15_000);
+  await pick(page, 'F1', `>${title}`, title, options.timeoutMs ?? 30_000);
 }
 
 /** Open a workspace file with Quick Open (Ctrl+P) by its name, in the active editor group. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  const widget = await openQuickInput(page, 'Control+P');
-  await pick(page, widget, name, name, 15_000);
+  await pick(page, 'Control+P', name, name, 30_000);
   await until(`the editor tab of ${name} to be active`, async () => (await activeTabTitle(page)) === name, 15_000);
 }
 
@@ -91,10 +95,20 @@ export async function activeTabTitle(page: Page): Promise<string> {
 
 /** Put the cursor at line:column of the active editor (Go to Line, Ctrl+G). */
 export async function goToLine(page: Page, line: number, column: number): Promise<void> {
-  await openQuickInput(page, 'Control+G');
-  await page.keyboard.type(`${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await until(`the cursor at Ln ${line}, Col ${column}`, async () => (await cursorPosition(page)) === `Ln ${line}, Col ${column}`, 10_000);
+  // Like `pick`: set the text on the box (Go to Line's own ":" prefix included) and try again from the key.
+  const want = `Ln ${line}, Col ${column}`;
+  await until(
+    `the cursor at ${want}`,
+    async () => {
+      const widget = await openQuickInput(page, 'Control+G');
+      await widget.locator('.quick-input-box input').first().fill(`:${line}:${column}`, { timeout: 3_000 });
+      await page.keyboard.press('Enter');
+      const at = await until('the cursor to move', async () => (await cursorPosition(page)) === want, 3_000).catch(() => false);
+      if (!at) await page.keyboard.press('Escape');
+      return at;
+    },
+    20_000,
+  );
 }
 
 export async function cursorPosition(page: Page): Promise<string> {
