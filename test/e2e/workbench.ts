@@ -71,6 +71,7 @@ async function pick(page: Page, key: string, text: string, label: string, timeou
     } catch (e) {
       last = e instanceof Error ? e.message.split('\n')[0] : String(e);
       if (Date.now() >= deadline) throw new Error(`could not choose "${label}" after ${attempt + 1} attempt(s) (last error: ${last})`);
+      console.log(`e2e: choosing "${label}" again (attempt ${attempt + 1}: ${last})`);
       // Close whatever is half open, so that the next key press opens a fresh quick input.
       await page.keyboard.press('Escape').catch(() => undefined);
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
