@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] : String(e));
+
 /** Poll `probe` until it returns something other than undefined/false; fail with the last detail seen. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -17,7 +19,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      last = firstLine(e);
     }
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -49,34 +51,42 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
 }
 
 /**
- * Open the quick input with `key`, set its text to `text` and choose the row labelled `label`. Every
- * attempt is bounded and starts again from the key when anything is off: right after a window reload
- * the palette can open before it listens (keys typed then are lost, leaving the unfiltered list with
- * the wanted row out of sight), or close again under us (a late focus change), and a lost key press
- * leaves nothing open. The text is set on the input box itself, not typed key by key.
+ * Open the quick input with `key` and do `step` in it (true when done), starting again from the key
+ * until `timeoutMs` when anything is off: right after a window reload the palette can open before it
+ * listens (keys typed then are lost, leaving the unfiltered list with the wanted row out of sight), or
+ * close again under us (a late focus change), and a lost key press leaves nothing open. Each step is
+ * bounded, and a failed one closes whatever is half open so that the next key press opens a fresh one.
  */
+async function inQuickInput(page: Page, key: string, what: string, timeoutMs: number, step: (widget: Locator) => Promise<boolean>): Promise<void> {
+  let attempt = 0;
+  await until(
+    what,
+    async () => {
+      attempt++;
+      try {
+        if (await step(await openQuickInput(page, key))) return true;
+        throw new Error('not done yet');
+      } catch (e) {
+        console.log(`e2e: ${what}: attempt ${attempt} failed (${firstLine(e)})`);
+        await page.keyboard.press('Escape').catch(() => undefined);
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+        throw e;
+      }
+    },
+    timeoutMs,
+  );
+}
+
+/** Set the quick input's text on its box (not typed key by key) and choose the row labelled `label`. */
 async function pick(page: Page, key: string, text: string, label: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const widget = await openQuickInput(page, key);
-      const input = widget.locator('.quick-input-box input').first();
-      const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
-      await input.fill(text, { timeout: 3_000 });
-      await row.waitFor({ state: 'visible', timeout: 5_000 });
-      await row.click({ timeout: 3_000 });
-      await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
-      return;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      if (Date.now() >= deadline) throw new Error(`could not choose "${label}" after ${attempt + 1} attempt(s) (last error: ${last})`);
-      console.log(`e2e: choosing "${label}" again (attempt ${attempt + 1}: ${last})`);
-      // Close whatever is half open, so that the next key press opens a fresh quick input.
-      await page.keyboard.press('Escape').catch(() => undefined);
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
-    }
-  }
+  await inQuickInput(page, key, `choosing "${label}"`, timeoutMs, async (widget) => {
+    const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+    await widget.locator('.quick-input-box input').first().fill(text, { timeout: 3_000 });
+    await row.waitFor({ state: 'visible', timeout: 5_000 });
+    await row.click({ timeout: 3_000 });
+    await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    return true;
+  });
 }
 
 /** Run a command through the palette (F1) by its exact title, e.g. "NTK: Run Experiment". */
@@ -96,20 +106,13 @@ export async function activeTabTitle(page: Page): Promise<string> {
 
 /** Put the cursor at line:column of the active editor (Go to Line, Ctrl+G). */
 export async function goToLine(page: Page, line: number, column: number): Promise<void> {
-  // Like `pick`: set the text on the box (Go to Line's own ":" prefix included) and try again from the key.
+  // Go to Line's own ":" prefix is part of the text set on the box.
   const want = `Ln ${line}, Col ${column}`;
-  await until(
-    `the cursor at ${want}`,
-    async () => {
-      const widget = await openQuickInput(page, 'Control+G');
-      await widget.locator('.quick-input-box input').first().fill(`:${line}:${column}`, { timeout: 3_000 });
-      await page.keyboard.press('Enter');
-      const at = await until('the cursor to move', async () => (await cursorPosition(page)) === want, 3_000).catch(() => false);
-      if (!at) await page.keyboard.press('Escape');
-      return at;
-    },
-    20_000,
-  );
+  await inQuickInput(page, 'Control+G', `the cursor at ${want}`, 20_000, async (widget) => {
+    await widget.locator('.quick-input-box input').first().fill(`:${line}:${column}`, { timeout: 3_000 });
+    await page.keyboard.press('Enter');
+    return until('the cursor to move', async () => (await cursorPosition(page)) === want, 3_000).catch(() => false);
+  });
 }
 
 export async function cursorPosition(page: Page): Promise<string> {
