@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mean, meanEstimate, standardError } from '../../src/engine/linalg/stats';
 import type { MeasurementRecord, SurfaceRecord } from '../../src/engine/records';
 import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format/index';
 import { ExperimentRun, type RunOutcome } from '../../src/run/runExperiment';
@@ -177,7 +178,7 @@ export function momentsTable(
         const diffs = atStep.map((r) => r.moments[A][k - 1] - (r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]);
         const predicted = atStep.map((r) => (r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]);
         const d = mean(diffs);
-        const dse = diffs.length > 1 ? Math.sqrt(diffs.reduce((a, x) => a + (x - d) ** 2, 0) / (diffs.length - 1) / diffs.length) : 0;
+        const dse = diffs.length > 1 ? standardError(diffs) : 0;
         const p = mean(predicted);
         const rel = Math.abs(p) > 1e-300 ? d / Math.abs(p) : null;
         const okExpected = e !== undefined && (Math.abs(m - e) <= 3 * se || (dev !== null && Math.abs(dev) <= relTol));
@@ -245,16 +246,8 @@ export function iDrift(records: readonly MeasurementRecord[], k: number): { mean
     const start = records.find((r) => r.step === first && r.trial === end.trial);
     if (start) changes.push(end.moments.I[k - 1] / start.moments.I[k - 1] - 1);
   }
-  return { ...meanStderr(changes), first, last, trials: changes.length };
-}
-
-function meanStderr(x: readonly number[]): { mean: number; stderr: number } {
-  const m = mean(x);
-  return { mean: m, stderr: x.length > 1 ? Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1) / x.length) : NaN };
-}
-
-function mean(x: readonly number[]): number {
-  return x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
+  const { estimate, stderr } = meanEstimate(changes);
+  return { mean: estimate, stderr, first, last, trials: changes.length };
 }
 
 export function median(values: readonly number[]): number {
