@@ -1,6 +1,6 @@
 import type { MeasurementRecord } from '../../src/engine/records';
 import type { SweepSummary } from '../../src/run/runFiles';
-import { leastSquaresSlope } from '../../src/run/summary';
+import { leastSquaresLine, leastSquaresSlope } from '../../src/run/summary';
 import { fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
 /**
@@ -80,7 +80,8 @@ export async function ntkDrift(options: FigureOptions): Promise<FigureResult> {
       rows.push(`| ${width} | ${drifts[0]?.trials ?? 0} | ${drifts[0]?.last ?? '—'} | ${cells.join(' | ')} |`);
     }
     names.push(name);
-    const slopes = byK.map((pts) => leastSquaresSlope(pts));
+    const lines = byK.map((pts) => leastSquaresLine(pts));
+    const slopes = lines.map((l) => l.slope);
     checks.push({
       name: `${name}: the NTK's drift over training falls with the width (log-log slope < 0, k = 1..${kmax})`,
       passed: slopes.length > 0 && slopes.every((x) => x < 0),
@@ -90,7 +91,7 @@ export async function ntkDrift(options: FigureOptions): Promise<FigureResult> {
       [
         `### \`${name}\``,
         '',
-        `Log-log slopes of |drift| against width: ${slopes.map((x, k) => `k = ${k + 1}: ${fmt(x, 3)}`).join(', ')}. Extrapolated along the fitted lines to width ${PAPER_FIG1_WIDTH} (the paper's Figure 1; not measured here): ${byK.map((pts, k) => `k = ${k + 1}: ${percent(alongFit(pts, slopes[k], Math.log(PAPER_FIG1_WIDTH)))}`).join(', ')} in size.`,
+        `Log-log slopes of |drift| against width: ${slopes.map((x, k) => `k = ${k + 1}: ${fmt(x, 3)}`).join(', ')}. Extrapolated along the fitted lines to width ${PAPER_FIG1_WIDTH} (the paper's Figure 1; not measured here): ${lines.map((l, k) => `k = ${k + 1}: ${percent(Math.exp(l.intercept + l.slope * Math.log(PAPER_FIG1_WIDTH)))}`).join(', ')} in size.`,
         '',
         `| width | trials | last step | ${Array.from({ length: kmax }, (_, k) => `Tr(I^${k + 1}) drift`).join(' | ')} |`,
         `|---|---|---|${'---|'.repeat(kmax)}`,
@@ -112,14 +113,6 @@ export async function ntkDrift(options: FigureOptions): Promise<FigureResult> {
 
 /** The width of the paper's Figure 1 networks. */
 const PAPER_FIG1_WIDTH = 5000;
-
-/** exp of the least-squares line through (log width, log |drift|) at x: an extrapolation, labelled so. */
-function alongFit(points: readonly [number, number][], slope: number, x: number): number {
-  const mx = points.reduce((a, p) => a + p[0], 0) / points.length;
-  const my = points.reduce((a, p) => a + p[1], 0) / points.length;
-  return Math.exp(my + slope * (x - mx));
-}
-
 
 const QUICK_SWEEP = {
   'sweep.width': [50, 200, 800],

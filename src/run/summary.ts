@@ -136,6 +136,11 @@ export function summarizeSweep(sweepId: string, runs: readonly { id: string; var
 }
 
 export function leastSquaresSlope(points: readonly (readonly [number, number])[]): number {
+  return leastSquaresLine(points).slope;
+}
+
+/** The least-squares line y ≈ intercept + slope·x (slope NaN when the x's do not vary). */
+export function leastSquaresLine(points: readonly (readonly [number, number])[]): { slope: number; intercept: number } {
   const n = points.length;
   const mx = points.reduce((s, p) => s + p[0], 0) / n;
   const my = points.reduce((s, p) => s + p[1], 0) / n;
@@ -145,5 +150,6 @@ export function leastSquaresSlope(points: readonly (readonly [number, number])[]
     sxy += (x - mx) * (y - my);
     sxx += (x - mx) ** 2;
   }
-  return sxx > 0 ? sxy / sxx : NaN;
+  const slope = sxx > 0 ? sxy / sxx : NaN;
+  return { slope, intercept: my - slope * mx };
 }
