@@ -134,5 +134,6 @@ export function withCsvLoaded(exp: ResolvedExperiment, text: string): ResolvedEx
     name,
   );
   const points: ResolvedData = { source: 'points', inputs, targets, normalize: data.normalize, noise: data.noise };
-  return { ...exp, data: points };
+  const { dataFile: _read, ...rest } = exp;
+  return { ...rest, data: points };
 }

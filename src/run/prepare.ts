@@ -11,7 +11,12 @@ import { loadMnistDigits } from './mnistLoader';
  * data that every trial's theory lines share. Used by the CLI verbs, the engine process and tests.
  */
 export function compileResolved(resolved: ResolvedExperiment): ExperimentConfig {
-  return compileExperiment(resolved, { readText: (path) => fs.readFileSync(path, 'utf8') });
+  return compileExperiment(resolved, { readText: () => readDataText(resolved) });
+}
+
+/** The text of an experiment's csv file: the one place a run reads a data file. */
+export function readDataText(resolved: ResolvedExperiment): string {
+  return fs.readFileSync(resolved.dataFile ?? String(resolved.data.path), 'utf8');
 }
 
 export function datasetFor(config: ExperimentConfig): Dataset {
