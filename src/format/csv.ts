@@ -1,3 +1,4 @@
+import { tooLarge } from './magnitude';
 import type { ResolvedData, ResolvedExperiment } from './resolve';
 
 /**
@@ -109,17 +110,24 @@ export function csvToPoints(
   const featureIdx = features.map((f) => index(f, 'feature'));
   if (featureIdx.length === 0) throw new CsvError(`${name}: no feature columns are left besides the target`);
   if (table.rows.length === 0) throw new CsvError(`${name} has a header but no data rows`);
-  const num = (row: number, col: number): number => {
+  const num = (row: number, col: number, role: 'input' | 'target', count: number): number => {
     const cell = table.rows[row][col].trim();
     const v = cell === '' ? NaN : Number(cell);
     if (!Number.isFinite(v)) {
       throw new CsvError(`${name}, line ${table.lines[row]}: column \`${table.header[col]}\` holds \`${cell}\`, expected a number`);
     }
+    const large = tooLarge(v, role, count);
+    if (large) {
+      throw new CsvError(
+        `${name}, line ${table.lines[row]}, column ${col + 1} (\`${table.header[col]}\`): \`${cell}\` is too large: ${large}; rescale the column (divide it by a power of ten)`,
+      );
+    }
     return v;
   };
+  const targetCount = table.rows.length * targetIdx.length;
   return {
-    inputs: table.rows.map((_, r) => featureIdx.map((c) => num(r, c))),
-    targets: table.rows.map((_, r) => targetIdx.map((c) => num(r, c))),
+    inputs: table.rows.map((_, r) => featureIdx.map((c) => num(r, c, 'input', featureIdx.length))),
+    targets: table.rows.map((_, r) => targetIdx.map((c) => num(r, c, 'target', targetCount))),
   };
 }
 

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { largestMagnitude } from '../../src/format/magnitude';
+import { normalizeRows } from '../../src/engine/data/dataset';
 import { CsvError, MAX_SWEEP_POINTS, compileExperiment, csvToPoints, expandSweeps, parseCsv, resolve, withCsvLoaded } from '../../src/format/index';
 import type { ResolvedExperiment } from '../../src/format/index';
 
@@ -115,6 +117,34 @@ test('csv data: the path beside the file, the columns, and the points read throu
   const loaded = withCsvLoaded(e, 'a,b,y\n1,2,3\n');
   assert.equal(loaded.data.source, 'points');
   assert.deepEqual(JSON.parse(JSON.stringify(loaded)), loaded);
+});
+
+test('csv values whose squares overflow are refused with the file, line, column and what to do; the largest usable ones work', () => {
+  const name = 'csv file d.csv';
+  const refused = (text: string, target: string | string[] = 'y'): string => {
+    try {
+      csvToPoints(parseCsv(text, name), { target }, name);
+    } catch (e) {
+      assert.ok(e instanceof CsvError);
+      return e.message;
+    }
+    return assert.fail(`accepted ${JSON.stringify(text)}`);
+  };
+  // One value too large to square, as a feature or as a target, of either sign.
+  assert.match(refused('a,b,y\n1,2,3\n1e308,1,2\n'), /^csv file d\.csv, line 3, column 1 \(`a`\): `1e308` is too large: the squares of the 2 input values .* rescale the column/);
+  assert.match(refused('a,y\n1,2\n3,-1e200\n'), /^csv file d\.csv, line 3, column 2 \(`y`\): `-1e200` is too large: the squares of all 2 target values/);
+  // Each square finite, their sum not: 3 × (1.2e154)² > Number.MAX_VALUE.
+  assert.match(refused('a,b,c,y\n1.2e154,1.2e154,1.2e154,1\n'), /line 2, column 1 \(`a`\): `1.2e154` is too large/);
+  assert.match(refused('a,y1,y2\n1,1.2e154,1\n2,1.2e154,1\n', ['y1', 'y2']), /line 2, column 2 \(`y1`\)/);
+  // Kept: empty cells and non-numbers have their own messages.
+  assert.match(refused('a,y\n,1\n'), /line 2: column `a` holds ``, expected a number/);
+  assert.match(refused('a,y\n1e999,1\n'), /line 2: column `a` holds `1e999`, expected a number/);
+  // The largest usable values normalize to finite, nonzero rows and have a finite sum of squared targets.
+  const big = largestMagnitude(3);
+  const { inputs, targets } = csvToPoints(parseCsv(`a,b,c,y\n${big},${-big},${big},${largestMagnitude(1)}\n`), { target: 'y' });
+  const normalized = normalizeRows(Float64Array.from(inputs.flat()), 3);
+  assert.ok(normalized.every((v) => Number.isFinite(v) && Math.abs(v) > 0.5), String(normalized));
+  assert.ok(Number.isFinite(targets[0][0] ** 2));
 });
 
 test('parseCsv: quotes, doubled quotes, embedded commas and newlines, CRLF, a BOM, blank lines', () => {

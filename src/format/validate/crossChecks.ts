@@ -2,6 +2,7 @@ import type { Value } from '../ast';
 import type { Acceptor } from '../diagnostics';
 import { builtinLoss, isBuiltinLoss } from '../../engine/loss/builtins';
 import { builtinActivation, isBuiltinActivation } from '../../engine/nonlinearity/builtins';
+import { tooLarge } from '../magnitude';
 import { DIRECTION_PATTERN, type Json, keySpec } from '../schema';
 import type { Definitions } from './definitions';
 import type { CheckedBlock, CheckedExperiment } from './experiment';
@@ -9,7 +10,7 @@ import type { CheckedBlock, CheckedExperiment } from './experiment';
 /**
  * Checks across settings, each a small function: widths against depth, nonsmooth activations with the
  * theory on, the loss against the number of outputs, surface directions against `top`, `every`
- * against `points`/`spacing`, and the shapes of inline points. Where a setting is swept, every value of
+ * against `points`/`spacing`, and the shapes and sizes of inline points. Where a setting is swept, every value of
  * the sweep is checked.
  */
 export function crossCheck(exp: CheckedExperiment, defs: Definitions, accept: Acceptor): void {
@@ -19,6 +20,7 @@ export function crossCheck(exp: CheckedExperiment, defs: Definitions, accept: Ac
   directionsWithinTop(exp, accept);
   everyExcludesPoints(exp, accept);
   pointsShapes(exp, accept);
+  pointsMagnitudes(exp, accept);
   csvColumns(exp, accept);
 }
 
@@ -186,6 +188,34 @@ function pointsShapes(exp: CheckedExperiment, accept: Acceptor): void {
       const m = (rows[0] as Json[]).length;
       const bad = rows.findIndex((r) => (r as Json[]).length !== m);
       if (bad >= 0) accept('error', 'shape', `data points: target ${bad + 1} has ${(rows[bad] as Json[]).length} outputs but target 1 has ${m}`, nodes[bad].range);
+    }
+  }
+}
+
+/** Inline values too large to square (magnitude.ts), as csv values are refused when the rows are read. */
+function pointsMagnitudes(exp: CheckedExperiment, accept: Acceptor): void {
+  if (exp.data?.source !== 'points') return;
+  const rowsOf = (key: string): { values: Json[]; nodes: Value[] }[] => {
+    const s = exp.data?.settings.get(key);
+    if (!s || !Array.isArray(s.value) || s.setting.value.kind !== 'list') return [];
+    const items = s.setting.value.items;
+    return s.value.map((row, i) => {
+      const node = items[i];
+      const values = Array.isArray(row) ? row : [row];
+      return { values, nodes: values.map((_, j) => (node?.kind === 'list' ? (node.items[j] ?? node) : node)) };
+    });
+  };
+  const inputs = rowsOf('inputs');
+  const targets = rowsOf('targets');
+  const targetCount = targets.reduce((n, r) => n + r.values.length, 0);
+  for (const [role, rows] of [['input', inputs], ['target', targets]] as const) {
+    for (const [i, row] of rows.entries()) {
+      const count = role === 'input' ? row.values.length : targetCount;
+      const j = row.values.findIndex((v) => typeof v === 'number' && tooLarge(v, role, count) !== undefined);
+      if (j < 0) continue;
+      const v = row.values[j] as number;
+      accept('error', 'range', `data points: ${v} in ${role} ${i + 1} is too large: ${tooLarge(v, role, count)}; rescale the ${role}s`, row.nodes[j].range);
+      return;
     }
   }
 }
