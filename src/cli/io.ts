@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** What the verbs do to the outside world, so that a test can run them in memory. */
 export interface CliIO {
@@ -7,8 +7,6 @@ export interface CliIO {
   /** A file's text; `-` is standard input. Throws a Node error (ENOENT, EISDIR, …) on failure. */
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
-  /** Canonical path, or undefined if it does not exist. */
-  readonly realpath: (path: string) => string | undefined;
   /** Whether stdout is a terminal (a live progress line makes sense). */
   readonly isTTY?: boolean;
   /** Call `handler` on Ctrl-C (SIGINT) instead of dying; a second Ctrl-C exits at once. Returns the unsubscribe. */
@@ -22,13 +20,6 @@ export const nodeIO: CliIO = {
   stderr: (text) => void process.stderr.write(text),
   readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
-  realpath: (path) => {
-    try {
-      return realpathSync.native(path);
-    } catch {
-      return undefined;
-    }
-  },
   isTTY: process.stdout.isTTY === true,
   columns: () => process.stderr.columns ?? 100,
   onInterrupt: (handler) => {

@@ -14,7 +14,7 @@ import { DIRECTION_PATTERN, type Json, targetVariables } from './schema';
  * layer, csv data is read through `io.readText` (the caller's I/O) into points.
  */
 export interface CompileIO {
-  /** The text of a csv file, given the `dataFile` of the resolved experiment. */
+  /** The text of a csv file, given its path as written (relative to the experiment's `dataFolder`). */
   readonly readText?: (path: string) => string;
 }
 
@@ -25,7 +25,7 @@ export function compileExperiment(resolved: ResolvedExperiment, io: CompileIO = 
   let exp = resolved;
   if (exp.data.source === 'csv') {
     if (!io.readText) throw new Error(`experiment \`${exp.name}\` reads csv data: pass io.readText to compileExperiment, or load it first with withCsvLoaded`);
-    exp = withCsvLoaded(exp, io.readText(exp.dataFile ?? String(exp.data.path)));
+    exp = withCsvLoaded(exp, io.readText(String(exp.data.path)));
   }
   const s = exp.settings;
   const depth = int(exp.network, 'depth');

@@ -142,6 +142,6 @@ export function withCsvLoaded(exp: ResolvedExperiment, text: string): ResolvedEx
     name,
   );
   const points: ResolvedData = { source: 'points', inputs, targets, normalize: data.normalize, noise: data.noise };
-  const { dataFile: _read, ...rest } = exp;
+  const { dataFolder: _read, ...rest } = exp;
   return { ...rest, data: points };
 }

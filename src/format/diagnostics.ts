@@ -18,6 +18,7 @@ export const DIAGNOSTIC_CODES = {
   label: 'a block header with a missing or unexpected name (`data` without a source, `network foo`)',
   shape: 'lists whose lengths disagree (width vs depth, inputs vs targets, outputs vs loss)',
   'path-escape': 'a csv path that leaves the folder of the .ntkexp file',
+  'data-file': 'a csv file that cannot be used: missing, not a regular file (a FIFO, a device, a socket, a folder) or over the size limit',
   'sweep-key': 'a sweep key that names no setting of the experiment',
   conflict: 'settings that exclude each other (`every` with `points` or `spacing`)',
   'unused-definition': 'a custom activation or loss no experiment uses (warning)',

@@ -12,6 +12,7 @@ export { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, type Severity, 
 export { parse, parseExpression, type ParseResult } from './parser';
 export { format, type FormatResult } from './formatter';
 export { validate, type CheckOptions, type CheckedFile } from './validator';
+export { folderOf, leavesFolder, lexicalEscape, pathParts, type DataFileCheck, type DataFileProblem } from './validate/paths';
 export { resolve, resolveChecked, type ResolveResult, type ResolvedExperiment, type ResolvedBlock, type ResolvedData, type ResolvedDefinition, type ResolvedSweep } from './resolve';
 export { compileExperiment, type CompileIO } from './compile';
 export { expandSweeps, MAX_SWEEP_POINTS } from './sweep';

@@ -4,7 +4,7 @@ import { parseWith } from './parser';
 import { printExpression } from './print';
 import { type DataSource, type Json, type KeySpec, keysOf } from './schema';
 import type { CheckedBlock, CheckedExperiment } from './validate/experiment';
-import { besideFile } from './validate/paths';
+import { folderOf } from './validate/paths';
 import { type CheckOptions, type CheckedFile, validate } from './validator';
 
 /**
@@ -45,8 +45,11 @@ export interface ResolvedExperiment {
   /** Experiment-level keys: title, seed, trials, loss. */
   readonly settings: ResolvedBlock;
   readonly data: ResolvedData;
-  /** For csv data: the file beside the .ntkexp file (`path` joined to its folder), when the file's path is known. */
-  readonly dataFile?: string;
+  /**
+   * For csv data: the folder of the .ntkexp file, when its path is known. `data.path` is relative to it
+   * and must stay inside it; src/run/confine.ts reads the file only through that confinement.
+   */
+  readonly dataFolder?: string;
   readonly network: ResolvedBlock;
   readonly train: ResolvedBlock;
   readonly measure: ResolvedBlock;
@@ -120,7 +123,7 @@ function resolveExperiment(exp: CheckedExperiment, file: NtkFile, options: Check
     varied: {},
     settings,
     data: source === 'csv' ? ({ ...dataBlock, path: path ?? '' } as ResolvedData) : dataBlock,
-    ...(source === 'csv' && path !== undefined && options.path ? { dataFile: besideFile(options.path, path) } : {}),
+    ...(source === 'csv' && path !== undefined && options.path ? { dataFolder: folderOf(options.path) } : {}),
     network,
     train: fill(exp.train, keysOf('train')),
     measure: fill(exp.measure, keysOf('measure')),

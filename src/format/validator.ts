@@ -3,6 +3,7 @@ import type { Acceptor } from './diagnostics';
 import { crossCheck } from './validate/crossChecks';
 import { type Definitions, checkDefinitions } from './validate/definitions';
 import { type CheckedExperiment, checkExperiment } from './validate/experiment';
+import type { DataFileCheck } from './validate/paths';
 
 /**
  * Validation of a parsed file against NTKEXP.md's table (schema.ts): each check reports through the
@@ -12,8 +13,12 @@ import { type CheckedExperiment, checkExperiment } from './validate/experiment';
 export interface CheckOptions {
   /** The file's path: csv paths are resolved against its folder. */
   readonly path?: string;
-  /** Canonical path of an existing file or folder (undefined if it does not exist): catches csv paths that leave through symbolic links. */
-  readonly realpath?: (path: string) => string | undefined;
+  /**
+   * What the file system says about the csv file `relative` beside `sourcePath` (a symbolic link that
+   * leads out, a missing file, a FIFO, a file over the size limit), without reading it. Callers with a
+   * file system pass src/run/confine.ts's probe, the same check the read itself makes.
+   */
+  readonly dataFile?: DataFileCheck;
 }
 
 export interface CheckedFile {
@@ -37,7 +42,7 @@ export function validate(file: NtkFile, accept: Acceptor, options: CheckOptions 
     if (first && name !== '') {
       accept('error', 'duplicate', `experiment \`${name}\` is defined twice (first at line ${first.name.range.start.line + 1}): give each experiment its own name`, item.name.range);
     } else names.set(name, item);
-    const checked = checkExperiment(item, definitions, accept, { path: options.path, realpath: options.realpath, use });
+    const checked = checkExperiment(item, definitions, accept, { path: options.path, dataFile: options.dataFile, use });
     crossCheck(checked, definitions, accept);
     experiments.push(checked);
   }

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import type { ExperimentConfig } from '../engine/config';
 import { buildDataset, type Dataset } from '../engine/data/dataset';
 import { infiniteWidthKernels, type InfiniteWidthKernels } from '../engine/theory';
 import { compileExperiment, type ResolvedExperiment } from '../format/index';
+import { FileRefused, type ReadOptions, readConfined } from './confine';
 import { loadMnistDigits } from './mnistLoader';
 
 /**
@@ -14,9 +14,16 @@ export function compileResolved(resolved: ResolvedExperiment): ExperimentConfig 
   return compileExperiment(resolved, { readText: () => readDataText(resolved) });
 }
 
-/** The text of an experiment's csv file: the one place a run reads a data file. */
-export function readDataText(resolved: ResolvedExperiment): string {
-  return fs.readFileSync(resolved.dataFile ?? String(resolved.data.path), 'utf8');
+/** The text of an experiment's csv file: the one place a run reads a data file, confined to the folder of the .ntkexp file. */
+export function readDataText(resolved: ResolvedExperiment, options: ReadOptions = {}): string {
+  const relative = String(resolved.data.path);
+  if (resolved.dataFolder === undefined) {
+    throw new FileRefused(`csv file ${relative}`, {
+      code: 'data-file',
+      message: 'has no folder to be read from (the .ntkexp text came without a file path: standard input or an unsaved editor); save the .ntkexp file beside its data',
+    });
+  }
+  return readConfined(resolved.dataFolder, relative, options);
 }
 
 export function datasetFor(config: ExperimentConfig): Dataset {

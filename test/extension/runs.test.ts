@@ -1,7 +1,8 @@
 import './mock/install';
 import { afterEach, beforeEach, test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,6 +13,8 @@ import { validateReply } from '../../src/extension/panels/replies';
 import { RESTRICTED_MESSAGE } from '../../src/extension/trust';
 import { scanRuns } from '../../src/extension/runs/runsTree';
 import type { RunInfo } from '../../src/run/runFiles';
+import { check } from '../../src/format/index';
+import { checkOptionsForFile } from '../../src/run/confine';
 
 // The extension's commands, runs and panels under the mocked VS Code, with real engine processes.
 
@@ -74,6 +77,37 @@ test('Run Experiment: the run goes to a forked engine, its panel opens and fills
   const runs = scanRuns(roots);
   assert.equal(runs.length, 1);
   assert.equal((runs[0].info as RunInfo).status, 'finished');
+});
+
+test('Run Experiment refuses a csv that Problems flags (a link out as the file or as its folder, a FIFO): nothing is read or run', async () => {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'ntkexp-ext-data-')));
+  mkdirSync(join(root, 'outside'));
+  writeFileSync(join(root, 'outside', 'secret.csv'), 'a,y\n666,666\n');
+  const cases: [string, (ws: string) => void, string, RegExp][] = [
+    ['d.csv', (ws) => symlinkSync(join(root, 'outside', 'secret.csv'), join(ws, 'd.csv')), 'path-escape', /the symbolic link `d\.csv` leads to .*outside\/secret\.csv/],
+    ['out/secret.csv', (ws) => symlinkSync(join(root, 'outside'), join(ws, 'out')), 'path-escape', /the symbolic link `out` leads to .*outside/],
+    ['d.csv', (ws) => assert.equal(spawnSync('mkfifo', [join(ws, 'd.csv')]).status, 0, 'mkfifo'), 'data-file', /is a FIFO \(named pipe\), not a regular file/],
+  ];
+  for (const [i, [csv, plant, code, why]] of cases.entries()) {
+    const ws = join(root, `ws${i}`);
+    mkdirSync(ws);
+    plant(ws);
+    const file = join(ws, 'e.ntkexp');
+    const text = `experiment e {\n  data csv "${csv}" { target = y }\n  network { depth = 2; width = 8 }\n  train { steps = 3 }\n}\n`;
+    writeFileSync(file, text);
+    const uri = vscode.Uri.file(file);
+    vscodeMock.respond('error', undefined);
+    await vscode.commands.executeCommand('ntkexp.run', uri, 'e');
+    assert.ok(vscodeMock.messages('error').includes('e.ntkexp has 1 error; nothing was run. The Problems panel lists them.'), `${csv}: ${vscodeMock.messages('error').join(' | ')}`);
+    // What Problems shows is what refused the run: the options of `ntkexp check`.
+    const problems = vscodeMock.diagnostics(uri);
+    assert.deepEqual(problems.map((d) => d.code), [code], csv);
+    assert.match(problems[0].message, why);
+    assert.deepEqual(problems.map((d) => d.message), check(text, checkOptionsForFile(file)).map((d) => d.message));
+    assert.equal(existsSync(join(ws, 'ntkexp-runs')), false, `${csv}: no run folder`);
+  }
+  assert.equal(vscodeMock.panels.length, 0);
+  assert.equal(vscodeMock.progress.length, 0, 'no run started');
 });
 
 test('Cancel on the progress notification stops the run; the run is marked cancelled', async () => {

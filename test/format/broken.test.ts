@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIAGNOSTIC_CODES, check } from '../../src/format/index';
+import { checkOptionsForFile } from '../../src/run/confine';
 import { brokenFixtures } from './helpers';
 
 /**
  * The corpus of broken files: each fixture ends with `# expect` lines giving every diagnostic it must
  * produce (line, column, severity, code, a fragment of the message, the suggested replacement), and it
- * must produce nothing else.
+ * must produce nothing else. They are checked as `ntkexp check FILE` checks them, csv files on disk included.
  */
 const fixtures = brokenFixtures();
 
@@ -22,7 +23,7 @@ test('the corpus covers every diagnostic code', () => {
 
 for (const f of fixtures) {
   test(`broken/${f.name}`, () => {
-    const actual = check(f.text, { path: f.path }).map((d) => ({
+    const actual = check(f.text, checkOptionsForFile(f.path)).map((d) => ({
       line: d.range.start.line + 1,
       column: d.range.start.character + 1,
       severity: d.severity,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { check, compileExperiment, expandSweeps, parse, resolve } from '../../src/format/index';
 import { docExamples, exampleFiles } from './helpers';
 
@@ -35,7 +36,7 @@ for (const ex of exampleFiles()) {
       // JSON-serializable: a round trip through JSON changes nothing.
       assert.deepEqual(JSON.parse(JSON.stringify(exp)), exp);
       for (const point of expandSweeps(exp)) {
-        const config = compileExperiment(point, { readText: (p) => readFileSync(p, 'utf8') });
+        const config = compileExperiment(point, { readText: (p) => readFileSync(join(String(point.dataFolder), p), 'utf8') });
         assert.equal(config.name, point.name);
         assert.equal(config.network.widths.length, config.network.depth - 1);
         assert.equal(config.network.activation.scalar.length, 4);

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check } from '../../src/format/index';
-import { besideFile, folderOf, lexicalEscape } from '../../src/format/validate/paths';
+import { type DataFileProblem, check } from '../../src/format/index';
+import { folderOf, leavesFolder, lexicalEscape, pathParts } from '../../src/format/validate/paths';
+import { checkOptionsForFile } from '../../src/run/confine';
+
+const text = (p: string): string => `experiment e {\n  data csv "${p}" { target = y }\n}\n`;
 
 test('lexical check: relative paths inside the folder pass; absolute paths and climbing `..` do not', () => {
   for (const ok of ['d.csv', './d.csv', 'sub/d.csv', 'sub/../d.csv', 'a\\b.csv']) assert.equal(lexicalEscape(ok), undefined, ok);
@@ -13,15 +16,40 @@ test('lexical check: relative paths inside the folder pass; absolute paths and c
   }
 });
 
-test('paths beside the file', () => {
+test('paths: the folder of a file, and the parts of a relative path at either separator', () => {
   assert.equal(folderOf('/a/b/c.ntkexp'), '/a/b');
   assert.equal(folderOf('c.ntkexp'), '.');
-  assert.equal(besideFile('/a/b/c.ntkexp', './sub//d.csv'), '/a/b/sub/d.csv');
-  assert.equal(besideFile('C:\\a\\c.ntkexp', 'sub/d.csv'), 'C:\\a\\sub\\d.csv');
-  assert.equal(besideFile(undefined, 'd.csv'), 'd.csv');
+  assert.equal(folderOf('C:\\a\\c.ntkexp'), 'C:\\a');
+  assert.deepEqual(pathParts('./sub//d.csv'), ['sub', 'd.csv']);
+  assert.deepEqual(pathParts('a\\..\\b.csv'), ['a', '..', 'b.csv']);
 });
 
-test('with a realpath hook, a symbolic link that leads out of the folder is a path-escape', () => {
+test('the dataFile hook: its problem is the diagnostic, with its code, at the path; lexical escapes never reach it', () => {
+  const asked: [string, string][] = [];
+  const problems: Record<string, DataFileProblem> = {
+    'fifo.csv': { code: 'data-file', message: 'is a FIFO (named pipe), not a regular file: name a regular csv file' },
+    'link.csv': { code: 'path-escape', message: leavesFolder('the symbolic link `link.csv` leads to /elsewhere/x.csv') },
+  };
+  const dataFile = (source: string, relative: string): DataFileProblem | undefined => {
+    asked.push([source, relative]);
+    return problems[relative];
+  };
+  const options = { path: '/ws/exp.ntkexp', dataFile };
+  assert.deepEqual(check(text('ok.csv'), options), []);
+  for (const [name, problem] of Object.entries(problems)) {
+    const [d] = check(text(name), options);
+    assert.equal(d.code, problem.code);
+    assert.equal(d.message, `csv path "${name}" ${problem.message}`);
+    assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.character], [1, 11, 13 + name.length]);
+  }
+  assert.deepEqual(asked, [['/ws/exp.ntkexp', 'ok.csv'], ['/ws/exp.ntkexp', 'fifo.csv'], ['/ws/exp.ntkexp', 'link.csv']]);
+  asked.length = 0;
+  assert.equal(check(text('../x.csv'), options)[0].code, 'path-escape');
+  assert.deepEqual(check(text('fifo.csv'), { dataFile }), [], 'without the file’s path there is no folder to look in');
+  assert.deepEqual(asked, []);
+});
+
+test('with the file system probe, a symbolic link that leads out of the folder is a path-escape', () => {
   const root = mkdtempSync(join(tmpdir(), 'ntkexp-paths-'));
   const inside = join(root, 'project');
   const outside = join(root, 'elsewhere');
@@ -30,19 +58,10 @@ test('with a realpath hook, a symbolic link that leads out of the folder is a pa
   writeFileSync(join(outside, 'secret.csv'), 'a,y\n1,2\n');
   writeFileSync(join(inside, 'ok.csv'), 'a,y\n1,2\n');
   symlinkSync(outside, join(inside, 'link'));
-  const realpath = (p: string): string | undefined => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return undefined;
-    }
-  };
   const file = join(inside, 'exp.ntkexp');
-  const text = (p: string): string => `experiment e { data csv "${p}" { target = y } }`;
-  assert.deepEqual(check(text('ok.csv'), { path: file, realpath }), []);
-  const escaped = check(text('link/secret.csv'), { path: file, realpath });
-  assert.equal(escaped.length, 1);
-  assert.equal(escaped[0].code, 'path-escape');
-  assert.match(escaped[0].message, /symbolic link/);
+  assert.deepEqual(check(text('ok.csv'), checkOptionsForFile(file)), []);
+  const escaped = check(text('link/secret.csv'), checkOptionsForFile(file));
+  assert.deepEqual(escaped.map((d) => d.code), ['path-escape']);
+  assert.match(escaped[0].message, /leaves the folder of the \.ntkexp file: the symbolic link `link` leads to .*elsewhere/);
   assert.deepEqual(check(text('link/secret.csv'), { path: file }), [], 'lexically the path stays inside');
 });

@@ -99,11 +99,11 @@ test('compileExperiment compiles targets and refuses an unexpanded sweep', () =>
   if (config.data.source === 'gaussian') assert.equal(config.data.target.evaluate({ x1: 2, x2: 5, x3: 4 }), 8);
 });
 
-test('csv data: the path beside the file, the columns, and the points read through the caller', () => {
+test('csv data: the folder the path is confined to, the columns, and the points read through the caller', () => {
   const e = one('experiment c {\n  data csv "sub/d.csv" { target = y; features = [b, a] }\n}\n', '/home/u/exp/run.ntkexp');
   assert.equal(e.data.source, 'csv');
   assert.equal(e.data.path, 'sub/d.csv');
-  assert.equal(e.dataFile, '/home/u/exp/sub/d.csv');
+  assert.equal(e.dataFolder, '/home/u/exp');
   assert.throws(() => compileExperiment(e), /readText/);
   let asked = '';
   const config = compileExperiment(e, {
@@ -112,7 +112,7 @@ test('csv data: the path beside the file, the columns, and the points read throu
       return 'a,b,y\n1,2,3\n4,5,6\n';
     },
   });
-  assert.equal(asked, '/home/u/exp/sub/d.csv');
+  assert.equal(asked, 'sub/d.csv');
   assert.deepEqual(config.data, { source: 'points', inputs: [[2, 1], [5, 4]], targets: [[3], [6]], normalize: true, noise: 0 });
   const loaded = withCsvLoaded(e, 'a,b,y\n1,2,3\n');
   assert.equal(loaded.data.source, 'points');

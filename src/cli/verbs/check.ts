@@ -1,4 +1,5 @@
 import { check } from '../../format/index';
+import { checkOptionsForFile } from '../../run/confine';
 import { type CliIO, describeIOError } from '../io';
 import { type JsonDiagnostic, countText, toJson, toLine } from '../report';
 import { EXIT, type Verb } from '../verb';
@@ -37,7 +38,7 @@ export const checkVerb: Verb = {
         unreadable = true;
         continue;
       }
-      const diagnostics = check(text, file === '-' ? {} : { path: file, realpath: io.realpath });
+      const diagnostics = check(text, file === '-' ? {} : checkOptionsForFile(file));
       for (const d of diagnostics) {
         if (d.severity === 'error') errors++;
         else warnings++;

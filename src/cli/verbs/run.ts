@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseBackendName, type BackendName } from '../../engine/backend';
 import { resolve } from '../../format/index';
 import { ChoiceError, chooseRun } from '../../run/choose';
+import { checkOptionsForFile } from '../../run/confine';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
 import type { EngineMessage } from '../../run/protocol';
 import { writeReportSafely } from '../../run/reportWriter';
@@ -59,7 +60,7 @@ export const runVerb: Verb = {
       return EXIT.usage;
     }
     if (file === '-') throw new UsageError('run needs a file path (results are written beside it), not standard input');
-    const result = resolve(text, { path: file, realpath: io.realpath });
+    const result = resolve(text, checkOptionsForFile(file));
     if (result.experiments.length === 0) {
       for (const d of result.diagnostics) io.stderr(`${toLine(file, d)}\n`);
       io.stderr(`ntkexp run: ${file} has errors; nothing was run\n`);

@@ -3,6 +3,7 @@ import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
+import { checkOptionsForFile } from '../../run/confine';
 import { compileResolved } from '../../run/prepare';
 import { theoryReport, type TheoryReport } from '../theoryReport';
 
@@ -49,7 +50,7 @@ export const theoryVerb: Verb = {
       io.stderr(`ntkexp theory: cannot read ${file}: ${describeIOError(e)}\n`);
       return EXIT.usage;
     }
-    const result = resolve(text, file === '-' ? {} : { path: file, realpath: io.realpath });
+    const result = resolve(text, file === '-' ? {} : checkOptionsForFile(file));
     if (result.experiments.length === 0) {
       for (const d of result.diagnostics) io.stderr(`${toLine(file, d)}\n`);
       io.stderr(`ntkexp theory: ${file} has errors; \`ntkexp check ${file}\` lists them\n`);

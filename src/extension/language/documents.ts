@@ -1,7 +1,7 @@
-import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { type CheckOptions, type Diagnostic, type NtkFile, parse, sortDiagnostics, validate } from '../../format/index';
 import { collector } from '../../format/diagnostics';
+import { checkOptionsForFile } from '../../run/confine';
 
 /**
  * One parse per document version, shared by every provider (diagnostics, completion, hover, symbols,
@@ -20,19 +20,12 @@ export interface ParsedDocument {
   diagnostics(): readonly Diagnostic[];
 }
 
-/** Options of `check` for a document: its file path (csv paths are resolved beside it) and the real file system's realpath. */
+/**
+ * Options of `check` for a document: for a file on disk, those of `ntkexp check FILE` (its path, and the
+ * probe of the csv files it names); an untitled document has no folder, so only the lexical check applies.
+ */
 export function checkOptionsFor(uri: vscode.Uri): CheckOptions {
-  if (uri.scheme !== 'file') return {};
-  return {
-    path: uri.fsPath,
-    realpath: (path) => {
-      try {
-        return realpathSync.native(path);
-      } catch {
-        return undefined;
-      }
-    },
-  };
+  return uri.scheme === 'file' ? checkOptionsForFile(uri.fsPath) : {};
 }
 
 function parsedDocument(document: vscode.TextDocument): ParsedDocument {

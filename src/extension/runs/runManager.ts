@@ -7,6 +7,7 @@ import type { EngineMessage } from '../../run/protocol';
 import { writeReportSafely } from '../../run/reportWriter';
 import type { RunInfo, RunSummary } from '../../run/runFiles';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
+import { checkOptionsFor } from '../language/documents';
 import { log, showError } from '../log';
 import { requireTrust } from '../trust';
 
@@ -56,7 +57,8 @@ export class RunManager implements vscode.Disposable {
     const document = await vscode.workspace.openTextDocument(uri);
     const file = uri.fsPath;
     const text = document.getText();
-    const resolved = resolve(text, { path: file });
+    // The same options as the Problems panel: a csv file flagged there is refused here, not read.
+    const resolved = resolve(text, checkOptionsFor(uri));
     if (resolved.experiments.length === 0) {
       const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;
       await showError(`${path.basename(file)} has ${errors} error${errors === 1 ? '' : 's'}; nothing was run. The Problems panel lists them.`);

@@ -3,7 +3,7 @@ import type { Acceptor } from '../diagnostics';
 import { BLOCKS, type BlockName, type DataSource, type KeySpec, SOURCES, keysOf, sourceSpec, targetVariables } from '../schema';
 import { closest, didYouMean } from '../suggest';
 import type { Definitions } from './definitions';
-import { lexicalEscape, realEscape } from './paths';
+import { type DataFileCheck, leavesFolder, lexicalEscape } from './paths';
 import { type BlockContext, type CheckedSetting, type SettingMap, checkRequired, checkSettings } from './settings';
 import { type SweepEntry, checkSweep } from './sweep';
 import type { ValueContext } from './values';
@@ -35,7 +35,7 @@ export interface CheckedExperiment {
 
 export interface ExperimentOptions {
   readonly path?: string;
-  readonly realpath?: (path: string) => string | undefined;
+  readonly dataFile?: DataFileCheck;
   readonly use: (kind: 'activation' | 'loss', name: string) => void;
 }
 
@@ -171,11 +171,9 @@ function checkData(
 function checkCsvPath(p: StringLiteral, accept: Acceptor, options: ExperimentOptions): void {
   const lexical = lexicalEscape(p.value);
   if (lexical) {
-    accept('error', 'path-escape', `csv path ${p.raw} leaves the folder of the .ntkexp file: ${lexical}; put the file beside the .ntkexp file or in a subfolder`, p.range);
+    accept('error', 'path-escape', `csv path ${p.raw} ${leavesFolder(lexical)}`, p.range);
     return;
   }
-  if (options.path && options.realpath) {
-    const real = realEscape(options.path, p.value, options.realpath);
-    if (real) accept('error', 'path-escape', `csv path ${p.raw} leaves the folder of the .ntkexp file: ${real}`, p.range);
-  }
+  const problem = options.path === undefined ? undefined : options.dataFile?.(options.path, p.value);
+  if (problem) accept('error', problem.code, `csv path ${p.raw} ${problem.message}`, p.range);
 }

@@ -1,8 +1,19 @@
 /**
- * CSV paths must stay inside the folder of the .ntkexp file (NTKEXP.md). The check is lexical, with
- * no file system: absolute paths and `..` that climb above the folder are refused. A caller with a
- * file system can add a `realpath` hook to catch symbolic links that lead out.
+ * CSV paths must stay inside the folder of the .ntkexp file (NTKEXP.md). The check here is lexical,
+ * with no file system: absolute paths and `..` that climb above the folder are refused. What only the
+ * file system can tell (symbolic links that lead out, a FIFO or a folder named as the file) is the
+ * `dataFile` hook of CheckOptions, which src/run/confine.ts provides.
  */
+import type { DiagnosticCode } from '../diagnostics';
+
+/** What is wrong with the csv file `relative` beside `sourcePath` on disk, or undefined when it can be read. */
+export type DataFileCheck = (sourcePath: string, relative: string) => DataFileProblem | undefined;
+
+export interface DataFileProblem {
+  readonly code: Extract<DiagnosticCode, 'path-escape' | 'data-file'>;
+  /** Follows "csv path X": what is wrong and what to do ("is a FIFO (named pipe), not a regular file: …"). */
+  readonly message: string;
+}
 
 /** Why `path` leaves its folder, or undefined if it stays inside. */
 export function lexicalEscape(path: string): string | undefined {
@@ -10,8 +21,7 @@ export function lexicalEscape(path: string): string | undefined {
   if (/^[\\/]/.test(path) || /^[A-Za-z]:/.test(path)) return 'it is absolute';
   if (path.startsWith('~')) return 'it starts at the home folder';
   let depth = 0;
-  for (const part of path.split(/[\\/]+/)) {
-    if (part === '' || part === '.') continue;
+  for (const part of pathParts(path)) {
     if (part === '..') {
       depth--;
       if (depth < 0) return '`..` climbs above the folder of the .ntkexp file';
@@ -21,30 +31,18 @@ export function lexicalEscape(path: string): string | undefined {
   return undefined;
 }
 
+/** The components of a path, split at either separator, without empty and `.` parts. */
+export function pathParts(path: string): string[] {
+  return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
+}
+
 /** The folder of a file path (either separator), without a trailing separator. */
 export function folderOf(filePath: string): string {
   const i = Math.max(filePath.lastIndexOf('/'), filePath.lastIndexOf('\\'));
   return i < 0 ? '.' : i === 0 ? filePath[0] : filePath.slice(0, i);
 }
 
-/** `relative` joined to the folder of `filePath`, with the separator the file path uses. */
-export function besideFile(filePath: string | undefined, relative: string): string {
-  if (!filePath) return relative;
-  const sep = filePath.includes('\\') && !filePath.includes('/') ? '\\' : '/';
-  const parts = relative.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
-  return `${folderOf(filePath)}${sep}${parts.join(sep)}`;
-}
-
-/**
- * Why `relative` leaves the folder of `filePath` once symbolic links are followed by `realpath`
- * (which returns undefined for a path that does not exist), or undefined.
- */
-export function realEscape(filePath: string, relative: string, realpath: (path: string) => string | undefined): string | undefined {
-  const folder = realpath(folderOf(filePath));
-  const target = realpath(besideFile(filePath, relative));
-  if (folder === undefined || target === undefined) return undefined;
-  const norm = (p: string): string => p.replace(/\\/g, '/').replace(/\/+$/, '');
-  const f = norm(folder);
-  const t = norm(target);
-  return t === f || t.startsWith(`${f}/`) ? undefined : `it leads to ${target} through a symbolic link`;
+/** What a diagnostic or an error says after "csv path X" when the path leaves the folder, and what to do. */
+export function leavesFolder(why: string): string {
+  return `leaves the folder of the .ntkexp file: ${why}; put the file beside the .ntkexp file or in a subfolder`;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { check } from '../../../src/format/index';
-import { nodeIO } from '../../../src/cli/io';
+import { checkOptionsForFile } from '../../../src/run/confine';
 import { registerLanguageFeatures } from '../../../src/extension/language/index';
 import { FIXTURE, open, setup, vscodeMock } from './helpers';
 
@@ -22,7 +22,7 @@ function shown(d: vscode.Diagnostic): [number, number, number, number, string, s
 }
 
 function expected(text: string, path: string): ReturnType<typeof shown>[] {
-  return check(text, { path, realpath: nodeIO.realpath }).map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.code, d.message]);
+  return check(text, checkOptionsForFile(path)).map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.code, d.message]);
 }
 
 test('opening a document publishes the diagnostics of `check` at once: same ranges, codes, severities and messages', () => {
