@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { FileRefused, errnoText, readRegularFile } from '../run/confine';
 
 /** What the verbs do to the outside world, so that a test can run them in memory. */
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** A file's text; `-` is standard input. Throws a Node error (ENOENT, EISDIR, …) on failure. */
+  /** A file's text; `-` is standard input. Throws FileRefused (not a regular file, over the size limit, missing, …) on failure. */
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
   /** Whether stdout is a terminal (a live progress line makes sense). */
@@ -18,7 +19,8 @@ export interface CliIO {
 export const nodeIO: CliIO = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
-  readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
+  // Never blocks: a FIFO or a device named as FILE is refused, not waited on.
+  readFile: (path) => (path === '-' ? readFileSync(0, 'utf8') : readRegularFile(path)),
   writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
   isTTY: process.stdout.isTTY === true,
   columns: () => process.stderr.columns ?? 100,
@@ -38,18 +40,7 @@ export const nodeIO: CliIO = {
   },
 };
 
-/** "cannot read FILE: no such file" from a Node error. */
+/** "cannot read FILE: it does not exist" from a refusal or a Node error. */
 export function describeIOError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'it is a folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return e instanceof Error ? e.message : String(error);
-  }
+  return `it ${error instanceof FileRefused ? error.problem.message : errnoText(error)}`;
 }

@@ -25,6 +25,13 @@ export const DATA_FILE_LIMIT = 64 * 2 ** 20;
 /** Largest .ntkexp file the command line reads: 16 MiB (a file that large holds data better kept in a csv). */
 export const SOURCE_FILE_LIMIT = 16 * 2 ** 20;
 
+/** What `ntkexp check --help` and `ntkexp run --help` say about the files they read. */
+export const dataFilesDoc = [
+  'A csv path must name a regular file inside the folder of FILE (absolute paths, `..` above the folder and',
+  'symbolic links that lead out are refused; a FIFO, a device, a socket or a folder is not data) of at most',
+  `${DATA_FILE_LIMIT / 2 ** 20} MiB; FILE itself must be a regular file of at most ${SOURCE_FILE_LIMIT / 2 ** 20} MiB.`,
+].join('\n');
+
 export interface ReadOptions {
   /** Size limit in bytes (default DATA_FILE_LIMIT, or SOURCE_FILE_LIMIT for readRegularFile). */
   readonly limit?: number;

@@ -95,7 +95,7 @@ test('check --json prints one array of {file, line, column, endLine, endColumn, 
 test('check: an unreadable file or a missing argument exits 2', () => {
   const missing = run(['check', join(tmp, 'nope.ntkexp'), clean]);
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /cannot read .*nope\.ntkexp: no such file/);
+  assert.match(missing.stderr, /cannot read .*nope\.ntkexp: it does not exist$/m);
   const folder = run(['check', tmp]);
   assert.equal(folder.status, 2);
   assert.match(folder.stderr, /it is a folder/);

@@ -116,3 +116,24 @@ test('run and theory: a file naming hostile csv files is refused promptly with t
     close();
   }
 });
+
+test('a FIFO, a folder or a file over the limit as the .ntkexp file itself: every verb says so and exits 2 at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-datafiles-'));
+  const fifo = join(dir, 'pipe.ntkexp');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  const big = join(dir, 'big.ntkexp');
+  writeFileSync(big, '');
+  truncateSync(big, 17 * 2 ** 20);
+  const cases: [string, RegExp][] = [
+    [fifo, /: it is a FIFO \(named pipe\), not a regular file: use a regular \.ntkexp file \(or - for standard input\)$/m],
+    [join(dir), /: it is a folder, not a regular file/],
+    [big, /: it is 17 MiB, over the 16 MiB limit for \.ntkexp files: move large data to a csv file$/m],
+  ];
+  for (const [file, why] of cases) {
+    for (const verb of ['check', 'run', 'theory', 'fmt']) {
+      const r = ntkexp([verb, file]);
+      assert.equal(r.status, 2, `${verb} ${file}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^ntkexp ${verb}: cannot read ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${why.source}`, 'm'), `${verb} ${file}`);
+    }
+  }
+});

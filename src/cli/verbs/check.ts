@@ -1,5 +1,5 @@
 import { check } from '../../format/index';
-import { checkOptionsForFile } from '../../run/confine';
+import { checkOptionsForFile, dataFilesDoc } from '../../run/confine';
 import { type CliIO, describeIOError } from '../io';
 import { type JsonDiagnostic, countText, toJson, toLine } from '../report';
 import { EXIT, type Verb } from '../verb';
@@ -12,6 +12,8 @@ export const checkVerb: Verb = {
     'Parses and validates each FILE against the .ntkexp format (docs: NTKEXP.md) and prints every problem,',
     'one per line, as FILE:LINE:COL: error|warning: MESSAGE (lines and columns from 1). FILE may be - for',
     'standard input.',
+    '',
+    dataFilesDoc,
     '',
     'Exit status: 0 when no file has an error (warnings allowed), 1 when one has, 2 on a usage error or a',
     'file that cannot be read.',

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseBackendName, type BackendName } from '../../engine/backend';
 import { resolve } from '../../format/index';
 import { ChoiceError, chooseRun } from '../../run/choose';
-import { checkOptionsForFile } from '../../run/confine';
+import { checkOptionsForFile, dataFilesDoc } from '../../run/confine';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
 import type { EngineMessage } from '../../run/protocol';
 import { writeReportSafely } from '../../run/reportWriter';
@@ -28,6 +28,8 @@ export const runVerb: Verb = {
     'sub-folder per combination. On a terminal a progress line shows trial, step, loss and ETA; at the',
     'end a table compares the moments Tr(H^k), Tr(I^k), Tr(S^k) with the theory. Ctrl-C stops cleanly:',
     'what was measured stays, and the run is marked cancelled.',
+    '',
+    dataFilesDoc,
     '',
     'Exit status: 0 finished, 1 failed (a diverging run, a crashed engine: the reason is printed and kept in',
     'run.json), 2 bad input (errors in FILE, a bad flag, a run too large for memory), 130 cancelled.',
