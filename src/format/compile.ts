@@ -3,7 +3,6 @@ import type { SampleLoss } from '../engine/loss/loss';
 import { builtinLoss, isBuiltinLoss } from '../engine/loss/builtins';
 import type { Activation } from '../engine/nonlinearity/activation';
 import { builtinActivation, isBuiltinActivation } from '../engine/nonlinearity/builtins';
-import { withCsvLoaded } from './csv';
 import { compileActivation, compileLoss, compileTarget } from './expressions';
 import type { ResolvedBlock, ResolvedExperiment } from './resolve';
 import { DIRECTION_PATTERN, type Json, targetVariables } from './schema';
@@ -11,21 +10,12 @@ import { DIRECTION_PATTERN, type Json, targetVariables } from './schema';
 /**
  * A resolved (concrete) experiment → the engine's ExperimentConfig: names become objects (built-in or
  * compiled custom activations and losses, target functions), widths are expanded to one per hidden
- * layer, csv data is read through `io.readText` (the caller's I/O) into points.
+ * layer. CSV data must already be points: the caller reads the file (src/run/prepare.ts, through the
+ * confinement) and loads it with withCsvLoaded, so compiling never touches a file.
  */
-export interface CompileIO {
-  /** The text of a csv file, given its path as written (relative to the experiment's `dataFolder`). */
-  readonly readText?: (path: string) => string;
-}
-
-export function compileExperiment(resolved: ResolvedExperiment, io: CompileIO = {}): ExperimentConfig {
-  if (resolved.sweep.length > 0) {
-    throw new Error(`experiment \`${resolved.name}\` still has a sweep: compile each point of expandSweeps(experiment)`);
-  }
-  let exp = resolved;
-  if (exp.data.source === 'csv') {
-    if (!io.readText) throw new Error(`experiment \`${exp.name}\` reads csv data: pass io.readText to compileExperiment, or load it first with withCsvLoaded`);
-    exp = withCsvLoaded(exp, io.readText(String(exp.data.path)));
+export function compileExperiment(exp: ResolvedExperiment): ExperimentConfig {
+  if (exp.sweep.length > 0) {
+    throw new Error(`experiment \`${exp.name}\` still has a sweep: compile each point of expandSweeps(experiment)`);
   }
   const s = exp.settings;
   const depth = int(exp.network, 'depth');
@@ -132,7 +122,7 @@ function compileData(exp: ResolvedExperiment): DataConfig {
       };
     }
     case 'csv':
-      throw new Error('compileExperiment: csv data must be loaded first');
+      throw new Error(`experiment \`${exp.name}\` reads csv data: load its rows first with withCsvLoaded (compiling reads no file)`);
   }
 }
 

@@ -12,8 +12,8 @@ import { networkSpec } from '../engine/network/spec';
 import type { InfiniteWidthKernels } from '../engine/theory';
 import { DivergenceError } from '../engine/train/divergence';
 import { runTrial } from '../engine/train/trial';
-import type { ResolvedExperiment } from '../format/index';
-import { compileResolved, datasetFor, kernelsFor } from './prepare';
+import { compileExperiment, type ResolvedExperiment } from '../format/index';
+import { datasetFor, kernelsFor } from './prepare';
 import { paramsFile } from './params';
 import { isEngineCommand, type EngineMessage, type TrialTask } from './protocol';
 
@@ -62,7 +62,12 @@ function prepare(resolved: ResolvedExperiment): Prepared {
   const key = JSON.stringify(resolved);
   let p = prepared.get(key);
   if (!p) {
-    const config = compileResolved(resolved);
+    // Check once, read once: the parent read and checked the data, and the task carries its rows. An
+    // engine never opens a path it is given, so a file swapped after the check cannot reach a trial.
+    if (resolved.data.source === 'csv') {
+      throw new Error(`the task names the csv file ${String(resolved.data.path)} instead of carrying its rows, and engines read no file; this is a bug, please report it`);
+    }
+    const config = compileExperiment(resolved);
     const data = datasetFor(config);
     p = { config, data, kernels: config.measure.theory ? kernelsFor(config, data) : undefined };
     prepared.set(key, p);

@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
-import { withCsvLoaded, type ResolvedExperiment } from '../format/index';
+import { compileExperiment, type ResolvedExperiment } from '../format/index';
 import type { BackendName } from '../engine/backend';
 import { estimateRun, checkFits, type RunEstimate } from './estimate';
-import { compileResolved, datasetFor, readDataText } from './prepare';
+import { dataLoader, datasetFor } from './prepare';
 
 /**
  * The first stage of a run: everything that can be wrong with the input shows here, before any folder
@@ -55,11 +55,12 @@ export class RunRefused extends Error {
 
 export function planRun(req: PlanRequest): RunPlan {
   if (req.experiments.length === 0) throw new RunRefused('no experiment to run');
+  const loadData = dataLoader();
   const experiments = req.experiments.map((e) => {
     const resolved = withOverrides(e, req);
     try {
       const task = loadData(resolved);
-      const config = compileResolved(task);
+      const config = compileExperiment(task);
       const data = datasetFor(config);
       const trials = trialIndices(config.trials, req.shard);
       return { resolved, task, config, data, trials, estimate: estimateRun(config, data.N, data.inputDim, data.outputDim, req.backend ?? 'wasm') };
@@ -73,12 +74,6 @@ export function planRun(req: PlanRequest): RunPlan {
   const refusal = checkFits(estimate, workers, req.availableMemoryMb);
   if (refusal) throw new RunRefused(refusal);
   return { experiments, workers, estimate };
-}
-
-/** A csv experiment with its rows in place of the path: read here, once, by the one reader. */
-function loadData(exp: ResolvedExperiment): ResolvedExperiment {
-  if (exp.data.source !== 'csv') return exp;
-  return withCsvLoaded(exp, readDataText(exp));
 }
 
 function withOverrides(exp: ResolvedExperiment, req: PlanRequest): ResolvedExperiment {

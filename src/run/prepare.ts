@@ -1,17 +1,35 @@
 import type { ExperimentConfig } from '../engine/config';
 import { buildDataset, type Dataset } from '../engine/data/dataset';
 import { infiniteWidthKernels, type InfiniteWidthKernels } from '../engine/theory';
-import { compileExperiment, type ResolvedExperiment } from '../format/index';
+import { type ResolvedExperiment, withCsvLoaded } from '../format/index';
 import { FileRefused, type ReadOptions, readConfined } from './confine';
 import { loadMnistDigits } from './mnistLoader';
 
 /**
- * From a resolved experiment to what the engine runs: the compiled config (csv files read here, the
- * engine does no I/O), the data set (MNIST digits loaded here), and the infinite-width kernels of the
- * data that every trial's theory lines share. Used by the CLI verbs, the engine process and tests.
+ * From a resolved experiment to what the engine runs: the data loaded (a csv file read here, in the
+ * parent, through the confinement; the engine does no I/O), the data set (MNIST digits loaded here),
+ * and the infinite-width kernels of the data that every trial's theory lines share. Used by the run's
+ * plan, the CLI verbs, the engine process and tests; compiling is the format's compileExperiment.
  */
-export function compileResolved(resolved: ResolvedExperiment): ExperimentConfig {
-  return compileExperiment(resolved, { readText: () => readDataText(resolved) });
+
+/**
+ * A loader of experiments' data: csv experiments come back with the rows of their file in place of
+ * the path (what an engine may be given; it never reads a path itself). Each file is read once per
+ * loader, by the one reader: the points of a sweep share its rows, and a file rewritten between two
+ * points cannot give them different data.
+ */
+export function dataLoader(options: ReadOptions = {}): (exp: ResolvedExperiment) => ResolvedExperiment {
+  const texts = new Map<string, string>();
+  return (exp) => {
+    if (exp.data.source !== 'csv') return exp;
+    const key = JSON.stringify([exp.dataFolder, exp.data.path]);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = readDataText(exp, options);
+      texts.set(key, text);
+    }
+    return withCsvLoaded(exp, text);
+  };
 }
 
 /** The text of an experiment's csv file: the one place a run reads a data file, confined to the folder of the .ntkexp file. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, compileExperiment, expandSweeps, parse, resolve } from '../../src/format/index';
+import { check, compileExperiment, expandSweeps, parse, resolve, withCsvLoaded } from '../../src/format/index';
 import { docExamples, exampleFiles } from './helpers';
 
 test('NTKEXP.md has at least one ntkexp example', () => {
@@ -36,7 +36,8 @@ for (const ex of exampleFiles()) {
       // JSON-serializable: a round trip through JSON changes nothing.
       assert.deepEqual(JSON.parse(JSON.stringify(exp)), exp);
       for (const point of expandSweeps(exp)) {
-        const config = compileExperiment(point, { readText: (p) => readFileSync(join(String(point.dataFolder), p), 'utf8') });
+        const loaded = point.data.source === 'csv' ? withCsvLoaded(point, readFileSync(join(String(point.dataFolder), String(point.data.path)), 'utf8')) : point;
+        const config = compileExperiment(loaded);
         assert.equal(config.name, point.name);
         assert.equal(config.network.widths.length, config.network.depth - 1);
         assert.equal(config.network.activation.scalar.length, 4);

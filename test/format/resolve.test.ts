@@ -99,23 +99,16 @@ test('compileExperiment compiles targets and refuses an unexpanded sweep', () =>
   if (config.data.source === 'gaussian') assert.equal(config.data.target.evaluate({ x1: 2, x2: 5, x3: 4 }), 8);
 });
 
-test('csv data: the folder the path is confined to, the columns, and the points read through the caller', () => {
+test('csv data: the folder the path is confined to, the columns, and the points loaded by the caller', () => {
   const e = one('experiment c {\n  data csv "sub/d.csv" { target = y; features = [b, a] }\n}\n', '/home/u/exp/run.ntkexp');
   assert.equal(e.data.source, 'csv');
   assert.equal(e.data.path, 'sub/d.csv');
   assert.equal(e.dataFolder, '/home/u/exp');
-  assert.throws(() => compileExperiment(e), /readText/);
-  let asked = '';
-  const config = compileExperiment(e, {
-    readText: (p) => {
-      asked = p;
-      return 'a,b,y\n1,2,3\n4,5,6\n';
-    },
-  });
-  assert.equal(asked, 'sub/d.csv');
-  assert.deepEqual(config.data, { source: 'points', inputs: [[2, 1], [5, 4]], targets: [[3], [6]], normalize: true, noise: 0 });
-  const loaded = withCsvLoaded(e, 'a,b,y\n1,2,3\n');
-  assert.equal(loaded.data.source, 'points');
+  assert.equal(one('experiment c {\n  data csv "d.csv" { target = y }\n}\n').dataFolder, undefined, 'no file path, no folder');
+  assert.throws(() => compileExperiment(e), /load its rows first with withCsvLoaded/);
+  const loaded = withCsvLoaded(e, 'a,b,y\n1,2,3\n4,5,6\n');
+  assert.equal(loaded.dataFolder, undefined, 'the rows replace the file');
+  assert.deepEqual(compileExperiment(loaded).data, { source: 'points', inputs: [[2, 1], [5, 4]], targets: [[3], [6]], normalize: true, noise: 0 });
   assert.deepEqual(JSON.parse(JSON.stringify(loaded)), loaded);
 });
 

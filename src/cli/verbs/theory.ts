@@ -1,10 +1,10 @@
-import { type ResolvedExperiment, expandSweeps, resolve } from '../../format/index';
+import { type ResolvedExperiment, compileExperiment, expandSweeps, resolve } from '../../format/index';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
-import { checkOptionsForFile } from '../../run/confine';
-import { compileResolved } from '../../run/prepare';
+import { FileRefused, checkOptionsForFile } from '../../run/confine';
+import { dataLoader } from '../../run/prepare';
 import { theoryReport, type TheoryReport } from '../theoryReport';
 
 /**
@@ -59,10 +59,10 @@ export const theoryVerb: Verb = {
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
     let prediction: TheoryReport;
     try {
-      prediction = theoryReport(compileResolved(chosen), { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
+      prediction = theoryReport(compileExperiment(dataLoader()(chosen)), { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
     } catch (e) {
       io.stderr(`ntkexp theory: ${chosen.name}: ${e instanceof Error ? e.message : String(e)}\n`);
-      return EXIT.failure;
+      return e instanceof FileRefused ? EXIT.usage : EXIT.failure;
     }
     if (args.flags.json === true) io.stdout(`${JSON.stringify(prediction.json)}\n`);
     else io.stdout(prediction.text);
