@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineMessage } from './protocol';
 import { RUN_FILE, type RunInfo, type RunStatus, type RunSummary } from './runFiles';
-import { RunWriter, readRun, type StoredRun } from './store';
+import { readRun, type StoredRun } from './readStore';
+import { RunWriter } from './store';
 import { summarizeRun } from './summary';
 
 /**

@@ -10,13 +10,11 @@ import { describeSkipped, keepValid, MAX_NAME_BYTES, plainName, SkipTally, valid
 import { engineMessageCheck } from '../../src/contracts/engineMessages';
 import { checkPanelMessage, MAX_NOTICE } from '../../src/contracts/panelMessages';
 import { runInfoCheck, sweepInfoCheck, sweepSummaryCheck } from '../../src/contracts/runStore';
+import { HOSTILE_IDS } from '../fixtures/planted';
 import { readFixtureRun, readFixtureSweep } from '../webview/helpers';
 
 const run = readFixtureRun();
 const sweep = readFixtureSweep();
-
-/** Ids a planted sweep.json or run.json may hold to lead a path elsewhere (or to break a file name). */
-export const HOSTILE_IDS: readonly unknown[] = ['../x', '/abs', 'a/b', 'a\\b', '..', '.', '', 'x\0y', 'C:evil', 'two\nlines', '../../..', 'a/../../b', 'x'.repeat(MAX_NAME_BYTES + 1), 'é'.repeat(128), 7, null, ['a']];
 
 test('plain names: run ids as ntkexp writes them pass; every hostile form is refused with a reason', () => {
   for (const id of ['circle-20250101-000000', 'widths-width-32', 'width=250,activation=smooth_relu', 'a..b', '..x', 'x'.repeat(MAX_NAME_BYTES)]) {
@@ -31,6 +29,7 @@ test('plain names: run ids as ntkexp writes them pass; every hostile form is ref
   }
   assert.match(plainName('a/b', 'id') ?? '', /found "\/"/);
   assert.match(plainName('é'.repeat(128), 'id') ?? '', /at most 255 bytes, got 256/);
+  assert.equal(plainName('x'.repeat(MAX_NAME_BYTES + 1), 'id'), `id: expected a plain name of at most 255 bytes, got 256`);
 });
 
 test('sweep.json and sweep summaries: a run id that is not a plain name makes the file invalid, naming the entry', () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineMessage } from '../../run/protocol';
 import { RUN_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type SweepInfo, type SweepSummary } from '../../run/runFiles';
-import { readRun } from '../../run/store';
+import { readRun } from '../../run/readStore';
 import { log } from '../log';
 import type { RunManager } from '../runs/runManager';
 import { MessageBatcher } from './batcher';
