@@ -15,7 +15,7 @@ import { RunStatusBar } from './runs/statusBar';
  */
 export function activate(context: vscode.ExtensionContext): void {
   const runs = new RunManager();
-  const host: PanelHost = { extensionUri: context.extensionUri, runs };
+  const host: PanelHost = { extensionUri: context.extensionUri, runs, state: context.workspaceState };
   const tree = new RunsTreeProvider(runs);
   context.subscriptions.push(
     runs,

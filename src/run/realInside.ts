@@ -8,17 +8,32 @@ import * as path from 'node:path';
  */
 export type Inside = { readonly ok: true; readonly real: string } | { readonly ok: false; readonly reason: string };
 
-export function realPathInside(folder: string, target: string): Inside {
-  let realFolder: string;
-  let real: string;
+function real(p: string): Inside {
   try {
-    realFolder = fs.realpathSync(folder);
-    real = fs.realpathSync(target);
+    return { ok: true, real: fs.realpathSync(p) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? `${target} does not exist` : `${target} cannot be resolved (${code ?? (e as Error).message})` };
+    return { ok: false, reason: code === 'ENOENT' ? `${p} does not exist` : `${p} cannot be resolved (${code ?? (e as Error).message})` };
   }
-  return isBelow(realFolder, real) ? { ok: true, real } : { ok: false, reason: `${target} leads to ${real}, outside ${realFolder}` };
+}
+
+export function realPathInside(folder: string, target: string): Inside {
+  const t = real(target);
+  if (!t.ok) return t;
+  const f = real(folder);
+  if (!f.ok) return f;
+  return isBelow(f.real, t.real) ? t : { ok: false, reason: `${target} leads to ${t.real}, outside ${f.real}` };
+}
+
+/** The real path of `target` when it is inside one of `folders` (the workspace folders), else why not. */
+export function realPathInsideAny(folders: readonly string[], target: string): Inside {
+  const t = real(target);
+  if (!t.ok) return t;
+  const inside = folders.some((folder) => {
+    const f = real(folder);
+    return f.ok && isBelow(f.real, t.real);
+  });
+  return inside ? t : { ok: false, reason: `${t.real} is not inside a workspace folder` };
 }
 
 /** Lexically: `child` is strictly below `parent` (both absolute and normalized). */
