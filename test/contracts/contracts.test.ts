@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeSkipped, keepValid, MAX_NAME_BYTES, plainName, SkipTally, validate } from '../../src/contracts/checks';
 import { engineMessageCheck } from '../../src/contracts/engineMessages';
@@ -15,6 +16,16 @@ import { readFixtureRun, readFixtureSweep } from '../webview/helpers';
 
 const run = readFixtureRun();
 const sweep = readFixtureSweep();
+
+test('src/contracts is the bottom layer: it imports nothing but itself (no other project folder, no Node, no DOM)', () => {
+  const dir = path.join(__dirname, '..', '..', 'src', 'contracts');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  assert.ok(files.length >= 4);
+  for (const f of files) {
+    const specifiers = [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]);
+    for (const s of specifiers) assert.match(s, /^\.\/[A-Za-z]+$/, `${f} imports ${s}`);
+  }
+});
 
 test('plain names: run ids as ntkexp writes them pass; every hostile form is refused with a reason', () => {
   for (const id of ['circle-20250101-000000', 'widths-width-32', 'width=250,activation=smooth_relu', 'a..b', '..x', 'x'.repeat(MAX_NAME_BYTES)]) {
