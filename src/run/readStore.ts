@@ -19,9 +19,10 @@ import { RUN_FILE, SERIES_FILE, SUMMARY_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, ty
 export const STORE_LIMITS = {
   /** run.json, summary.json, sweep.json, sweep-summary.json. */
   jsonBytes: 64 * 2 ** 20,
-  seriesBytes: 256 * 2 ** 20,
-  /** One line of series.jsonl. */
-  recordChars: 16 * 2 ** 20,
+  /** Read line by line (never one string of the whole file, which V8 caps near 512 MB). */
+  seriesBytes: 1024 * 2 ** 20,
+  /** One line of series.jsonl, in bytes. */
+  recordBytes: 16 * 2 ** 20,
 } as const;
 
 export class RunStoreError extends Error {
@@ -56,9 +57,9 @@ export interface StoredSweep {
   readonly runs: readonly { readonly id: string; readonly dir?: string; readonly problem?: string }[];
 }
 
-function readText(file: string, maxBytes: number): string {
+function readBytes(file: string, maxBytes: number): Buffer {
   try {
-    return readRegularFile(file, maxBytes).toString('utf8');
+    return readRegularFile(file, maxBytes);
   } catch (e) {
     if (e instanceof FileRefused) throw new RunStoreError(file, e.message);
     throw e;
@@ -67,7 +68,7 @@ function readText(file: string, maxBytes: number): string {
 
 /** A JSON file of the store, checked: the value as T, or a RunStoreError naming the file and the field. */
 function readChecked<T>(file: string, check: Check, label: string): T {
-  const text = readText(file, STORE_LIMITS.jsonBytes);
+  const text = readBytes(file, STORE_LIMITS.jsonBytes).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -104,7 +105,7 @@ export function readRun(dir: string): StoredRun {
   if (!existsNoFollow(infoFile)) throw new RunStoreError(infoFile, `${dir} is not a run folder: it has no ${RUN_FILE}`);
   const info = readRunInfo(dir);
   const seriesFile = path.join(dir, SERIES_FILE);
-  const series = existsNoFollow(seriesFile) ? parseSeries(readText(seriesFile, STORE_LIMITS.seriesBytes)) : { records: [], torn: false };
+  const series = existsNoFollow(seriesFile) ? parseSeries(readBytes(seriesFile, STORE_LIMITS.seriesBytes)) : { records: [], torn: false };
   const summary = readOptional<RunSummary>(path.join(dir, SUMMARY_FILE), runSummaryCheck, SUMMARY_FILE);
   return {
     dir,
@@ -118,21 +119,19 @@ export function readRun(dir: string): StoredRun {
 }
 
 /**
- * The records of a series.jsonl text, each checked; what cannot be read (not JSON, too long, not a
+ * The records of series.jsonl's content, each checked; what cannot be read (not JSON, too long, not a
  * valid record) is skipped and counted with the first line number and reason. A torn last line (no
  * newline after it and not JSON) is a write cut short by a crash: ignored, not counted.
  */
-export function parseSeries(text: string, limits: { recordChars: number } = STORE_LIMITS): { records: EngineMessage[]; torn: boolean; skipped?: Skipped } {
-  const lines = text.split('\n');
-  // A file written line by line ends with '\n': the last element is '' unless the last write was cut.
-  const last = lines.pop() ?? '';
+export function parseSeries(content: Buffer | string, limits: { recordBytes: number } = STORE_LIMITS): { records: EngineMessage[]; torn: boolean; skipped?: Skipped } {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const records: EngineMessage[] = [];
   const tally = new SkipTally();
   let torn = false;
-  const take = (line: string, index: number, final: boolean): void => {
+  const take = (start: number, end: number, where: string, final: boolean): void => {
+    if (end - start > limits.recordBytes) return tally.skip(`${where}: ${end - start} bytes, more than the ${limits.recordBytes} a record may have`);
+    const line = bytes.toString('utf8', start, end);
     if (line.trim() === '') return;
-    const where = `line ${index + 1}`;
-    if (line.length > limits.recordChars) return tally.skip(`${where}: ${line.length} characters, more than the ${limits.recordChars} a record may have`);
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -145,8 +144,13 @@ export function parseSeries(text: string, limits: { recordChars: number } = STOR
     if (error) tally.skip(error);
     else records.push(value as EngineMessage);
   };
-  lines.forEach((line, i) => take(line, i, false));
-  take(last, lines.length, true);
+  // Line by line on the bytes. A file written line by line ends with '\n': a last line without one is a write that was cut.
+  for (let start = 0, index = 1; start < bytes.length; index++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline;
+    take(start, end, `line ${index}`, newline < 0);
+    start = end + 1;
+  }
   return { records, torn, ...(tally.result ? { skipped: tally.result } : {}) };
 }
 

@@ -69,7 +69,7 @@ test('series.jsonl with bad records in the middle: the rest is read, the count a
   assert.match(stored.skipped?.first ?? '', /^line 4: message: unknown type "bogus"/);
   assert.deepEqual(storedRunNotices(stored), [`${seriesFile}: ${bad.length} records could not be read and are not shown (first: ${stored.skipped?.first})`]);
   // The limit of a line is an option of the parser (the reader uses its stated default).
-  assert.equal(parseSeries('{"type":"log","trial":0,"level":"info","message":"hello"}\n', { recordChars: 10 }).skipped?.count, 1);
+  assert.equal(parseSeries('{"type":"log","trial":0,"level":"info","message":"hello"}\n', { recordBytes: 10 }).skipped?.count, 1);
 });
 
 test('series.jsonl and summary.json that are not regular files: series refused by name, summary left out with the reason', { timeout: 20_000 }, () => {
