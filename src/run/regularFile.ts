@@ -65,7 +65,7 @@ export function readRegularFile(file: string, maxBytes: number): Buffer {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new FileRefused(file, `is ${kindOf(stat)}, not a regular file`);
-    if (stat.size > maxBytes) throw new FileRefused(file, `is ${megabytes(stat.size)}, more than the ${megabytes(maxBytes)} this reader takes`);
+    if (stat.size > maxBytes) throw new FileRefused(file, `is ${megabytes(stat.size)}, more than the ${megabytes(maxBytes)} limit for it; it is not read`);
     // Read what fstat counted (a file that grows meanwhile is read to that size, never past the limit).
     const buffer = Buffer.alloc(stat.size);
     let at = 0;
