@@ -7,6 +7,7 @@
 import './charts/setup';
 import type { PanelReply } from './model/panelProtocol';
 import { ROOT_ELEMENT_ID } from './model/reportData';
+import { describeSkipped } from '../src/contracts/checks';
 import { validatePanelMessage } from './model/validate';
 import { Workspace } from './model/workspace';
 import { drawWithinBudget } from './charts/drawQueue';
@@ -66,6 +67,15 @@ function main(): void {
       console.warn(`ntkexp panel: message dropped: ${result.error}`);
       api?.postMessage({ type: 'rejected', reason: result.error });
       return;
+    }
+    if (result.skipped) {
+      // Some members of a batch were unreadable: the rest is drawn, the page and the extension's log say so.
+      const reason = describeSkipped(result.skipped, 'a batch of live updates');
+      stats.rejected += result.skipped.count;
+      if (stats.rejections.length < MAX_REJECTIONS_KEPT) stats.rejections.push(reason);
+      ws.skipped(result.skipped);
+      api?.postMessage({ type: 'rejected', reason });
+      schedule();
     }
     if (ws.ingest(result.value)) schedule();
   });

@@ -5,7 +5,7 @@ import { mean, meanEstimate, standardError } from '../../src/engine/linalg/stats
 import type { MeasurementRecord, SurfaceRecord } from '../../src/engine/records';
 import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format/index';
 import { ExperimentRun, type RunOutcome } from '../../src/run/runExperiment';
-import { readRun } from '../../src/run/store';
+import { readRun } from '../../src/run/readStore';
 import type { RunSummary } from '../../src/run/runFiles';
 
 /**

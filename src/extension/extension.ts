@@ -3,7 +3,7 @@ import { compareRuns, deleteRun, exportCharts, openResults, revealRun, folderOf 
 import { runExperiment, showTheory, stopRuns } from './commands/runCommands';
 import { newExperiment, selectBackend } from './commands/setupCommands';
 import { registerLanguageFeatures } from './language';
-import { disposeLog, log } from './log';
+import { disposeLog, log, showError } from './log';
 import { PANEL_VIEW_TYPE, RunPanel, type PanelHost } from './panels/runPanel';
 import { RunManager } from './runs/runManager';
 import { RunsTreeProvider } from './runs/runsTree';
@@ -15,7 +15,7 @@ import { RunStatusBar } from './runs/statusBar';
  */
 export function activate(context: vscode.ExtensionContext): void {
   const runs = new RunManager();
-  const host: PanelHost = { extensionUri: context.extensionUri, runs };
+  const host: PanelHost = { extensionUri: context.extensionUri, runs, state: context.workspaceState };
   const tree = new RunsTreeProvider(runs);
   context.subscriptions.push(
     runs,
@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
           return await handler(...args);
         } catch (e) {
           log().error(`${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          void vscode.window.showErrorMessage(`NTK: ${e instanceof Error ? e.message : String(e)}`, 'Open Log').then((c) => c && log().show(true));
+          void showError(`NTK: ${e instanceof Error ? e.message : String(e)}`);
           return undefined;
         }
       }),

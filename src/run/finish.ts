@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineMessage } from './protocol';
+import { readSweepInfo } from './readStore';
 import type { TaskOutcome } from './runner';
-import { SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunStatus, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
+import { SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunStatus, type RunSummary, type SweepSummary } from './runFiles';
 import type { RunWriter } from './store';
 import { writeJsonAtomic } from './store';
 import { summarizeRun, summarizeSweep } from './summary';
@@ -41,7 +41,7 @@ export function finishRun(writer: RunWriter, outcomes: readonly TaskOutcome[], r
 
 export function finishSweep(sweepDir: string, runs: readonly FinishedRun[], hooks: FinishHooks): SweepSummary {
   const sweepFile = path.join(sweepDir, SWEEP_FILE);
-  const sweep = JSON.parse(fs.readFileSync(sweepFile, 'utf8')) as SweepInfo;
+  const sweep = readSweepInfo(sweepDir);
   writeJsonAtomic(sweepFile, { ...sweep, status: worstStatus(runs.map((r) => r.info.status)), ended: new Date().toISOString() });
   const summary = summarizeSweep(sweep.id, runs.map((r) => ({ id: r.info.id, varied: (r.info.varied ?? {}) as Record<string, unknown>, summary: r.summary })));
   writeJsonAtomic(path.join(sweepDir, SWEEP_SUMMARY_FILE), summary);

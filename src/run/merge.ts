@@ -1,31 +1,47 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { plainName } from '../contracts/checks';
 import type { EngineMessage } from './protocol';
-import { RUN_FILE, type RunInfo, type RunStatus, type RunSummary } from './runFiles';
-import { RunWriter, readRun, type StoredRun } from './store';
+import { readRun, RunStoreError, storedRunNotices, type StoredRun } from './readStore';
+import { FileRefused, readRegularFile } from './regularFile';
+import type { RunInfo, RunStatus, RunSummary } from './runFiles';
+import { RunWriter } from './store';
 import { summarizeRun } from './summary';
 
 /**
  * `ntkexp merge`: shards of one experiment (`ntkexp run --shard I/N`, e.g. on a cluster) become one run.
  * They must come from the same file (same SHA-256) and the same resolved experiment, and hold disjoint
  * trials; records are merged by trial index, so the result is the run one machine would have made.
+ * Shards are read through the checked reader (a damaged file is an error naming it). The merged folder
+ * is written under a temporary name beside --out and renamed at the end: a failure leaves nothing that
+ * would block a retry.
  */
 export class MergeError extends Error {
-  constructor(message: string) {
+  /** `shards`: the shards cannot be merged; `out`: the --out folder cannot be used; `write`: writing the merged run failed. */
+  constructor(
+    message: string,
+    readonly concerns: 'shards' | 'out' | 'write' = 'shards',
+  ) {
     super(message);
     this.name = 'MergeError';
   }
 }
 
-export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo; summary: RunSummary } {
+/** Largest params-*.json copied from a shard (they hold every parameter of a trial as JSON). */
+const MAX_PARAMS_BYTES = 1024 * 2 ** 20;
+
+function readShard(dir: string): StoredRun {
+  try {
+    return readRun(dir);
+  } catch (e) {
+    if (!(e instanceof RunStoreError)) throw e;
+    throw new MergeError(`${e.message}. Each DIR must be a shard folder written by \`ntkexp run --shard I/N\`; if its files are damaged, run that shard again.`);
+  }
+}
+
+export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo; summary: RunSummary; warnings: string[] } {
   if (dirs.length === 0) throw new MergeError('nothing to merge: give the shard folders');
-  const shards: StoredRun[] = dirs.map((d) => {
-    try {
-      return readRun(d);
-    } catch (e) {
-      throw new MergeError(e instanceof Error ? e.message : String(e));
-    }
-  });
+  const shards = dirs.map(readShard);
   const first = shards[0];
   for (const s of shards.slice(1)) {
     if (s.info.source.sha256 !== first.info.source.sha256) {
@@ -45,13 +61,16 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
       seen.set(t, s.dir);
     }
   }
-  if (fs.existsSync(path.join(out, RUN_FILE))) throw new MergeError(`${out} already holds a run; choose another --out folder`);
+  const id = path.basename(path.resolve(out));
+  const badId = plainName(id, '--out');
+  if (badId) throw new MergeError(`${badId}: the folder's name becomes the run's id`, 'out');
+  checkOut(out);
 
   const trials = [...seen.keys()].sort((a, b) => a - b);
   const { shard: _shard, ...base } = first.info;
   const info: RunInfo = {
     ...base,
-    id: path.basename(path.resolve(out)),
+    id,
     trials,
     started: shards.map((s) => s.info.started).sort()[0],
     ended: shards.map((s) => s.info.ended ?? '').sort().reverse()[0] || undefined,
@@ -60,20 +79,62 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
     backend: [...new Set(shards.map((s) => s.info.backend))].join('+'),
     ...(shards.some((s) => s.info.error) ? { error: shards.map((s) => s.info.error).filter(Boolean).join('; ') } : {}),
   };
-  const writer = RunWriter.create(out, info);
   const records: EngineMessage[] = [];
   for (const t of trials) {
     const shard = shards.find((s) => s.info.trials.includes(t)) as StoredRun;
     for (const r of shard.records) if (r.trial === t) records.push({ ...r, run: info.id });
   }
-  for (const r of records) writer.append(r);
-  for (const s of shards) {
-    for (const name of fs.readdirSync(s.dir)) if (/^params-.*\.json$/.test(name)) fs.copyFileSync(path.join(s.dir, name), path.join(out, name));
-  }
+  const warnings = shards.flatMap(storedRunNotices);
   const elapsed = Math.max(...shards.map((s) => s.summary?.timings.elapsed_ms ?? 0));
-  const summary = summarizeRun(writer.current, records, elapsed);
-  writer.writeSummary(summary);
-  return { info: writer.current, summary };
+  const tmp = path.join(path.dirname(path.resolve(out)), `.${id}.merging-${process.pid}`);
+  try {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const writer = RunWriter.create(tmp, info);
+    for (const r of records) writer.append(r);
+    for (const s of shards) warnings.push(...copyParams(s.dir, tmp));
+    const summary = summarizeRun(writer.current, records, elapsed);
+    writer.writeSummary(summary);
+    // An empty --out folder is replaced (rename onto a folder is not portable); a non-empty one was refused.
+    if (fs.existsSync(out)) fs.rmdirSync(out);
+    fs.renameSync(tmp, out);
+    return { info: writer.current, summary, warnings };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new MergeError(`the merged run could not be written beside ${out}: ${(e as Error).message}`, 'write');
+    throw e;
+  }
+}
+
+/** --out must not exist, or be an empty folder: an existing run (or anything else) is never replaced. */
+function checkOut(out: string): void {
+  let entries: string[];
+  try {
+    const stat = fs.lstatSync(out);
+    if (!stat.isDirectory()) throw new MergeError(`${out} exists and is not a folder; choose another --out folder`, 'out');
+    entries = fs.readdirSync(out);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (e instanceof MergeError || !code) throw e;
+    throw new MergeError(`${out} cannot be used as --out (${(e as Error).message})`, 'out');
+  }
+  if (entries.length > 0) throw new MergeError(`${out} exists and is not empty; choose another --out folder (or remove that one)`, 'out');
+}
+
+/** The shard's params-*.json that are regular files, copied; a warning for each that is not. */
+function copyParams(shardDir: string, target: string): string[] {
+  const warnings: string[] = [];
+  for (const name of fs.readdirSync(shardDir)) {
+    if (!/^params-.*\.json$/.test(name)) continue;
+    try {
+      fs.writeFileSync(path.join(target, name), readRegularFile(path.join(shardDir, name), MAX_PARAMS_BYTES));
+    } catch (e) {
+      if (!(e instanceof FileRefused)) throw e;
+      warnings.push(`${e.message}; not copied`);
+    }
+  }
+  return warnings;
 }
 
 function worst(statuses: readonly RunStatus[]): RunStatus {

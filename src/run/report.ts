@@ -12,8 +12,9 @@ import * as path from 'node:path';
 import pkg from '../../package.json';
 import { DATA_ELEMENT_ID, REPORT_FORMAT, ROOT_ELEMENT_ID, type ReportData, type ReportRun } from '../../webview/model/reportData';
 import type { EngineMessage } from './protocol';
-import { REPORT_FILE, RUN_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
-import { readRun } from './store';
+import { readRun, readSweep, RunStoreError, type StoredRun, type StoredSweep } from './readStore';
+import { existsNoFollow } from './regularFile';
+import { REPORT_FILE, RUN_FILE, SWEEP_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
 
 export interface ReportRunInput {
   info: RunInfo;
@@ -141,43 +142,39 @@ export function buildReportHtml(input: ReportInput): string {
   ].join('\n');
 }
 
-function readJson<T>(file: string): T {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch (e) {
-    throw new Error(`${file}: not readable JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
+function runInput(run: StoredRun): ReportRunInput {
+  return { info: run.info, records: run.records, ...(run.summary ? { summary: run.summary } : {}) };
 }
 
-/** The runs of a sweep folder: its sub-folders holding a run.json, in sweep.json's order. */
-function readSweepRuns(folder: string, sweep: SweepInfo): ReportRunInput[] {
-  const dirs = fs
-    .readdirSync(folder, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(folder, d.name, RUN_FILE)))
-    .map((d) => readRun(path.join(folder, d.name)));
-  const order = sweep.runs.map((r) => r.id);
-  const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
-  return dirs.sort((a, b) => rank(a.info.id) - rank(b.info.id)).map((r) => ({ info: r.info, records: r.records, ...(r.summary ? { summary: r.summary } : {}) }));
+/** The runs of a sweep folder, in sweep.json's order: those whose folder is confined and readable. */
+function readSweepRuns(sweep: StoredSweep): ReportRunInput[] {
+  const runs: ReportRunInput[] = [];
+  for (const r of sweep.runs) {
+    if (!r.dir || !existsNoFollow(path.join(r.dir, RUN_FILE))) continue;
+    try {
+      runs.push(runInput(readRun(r.dir)));
+    } catch (e) {
+      if (!(e instanceof RunStoreError)) throw e;
+    }
+  }
+  return runs;
 }
 
 /**
- * Write report.html into a run folder (run.json, series.jsonl — a torn last line ignored —, summary.json
- * if present), or into a sweep folder (sweep.json and one sub-folder per run: the sweep's comparison
- * charts, then each run). Returns the file written. Throws if the chart bundle is missing (run
- * `npm run build`) or the folder is neither.
+ * Write report.html into a run folder (run.json, the readable records of series.jsonl, summary.json if
+ * readable), or into a sweep folder (sweep.json and its runs' sub-folders: the sweep's comparison
+ * charts, then each run). Every file is read through the checked reader (readStore.ts). Returns the file
+ * written. Throws if the chart bundle is missing (run `npm run build`) or the folder is neither.
  */
 export function writeReport(folder: string, assets?: ReportAssets): string {
-  const sweepFile = path.join(folder, SWEEP_FILE);
   let input: ReportInput;
-  if (fs.existsSync(path.join(folder, RUN_FILE))) {
-    const run = readRun(folder);
-    input = { info: run.info, records: run.records, ...(run.summary ? { summary: run.summary } : {}) };
-  } else if (fs.existsSync(sweepFile)) {
-    const sweep = readJson<SweepInfo>(sweepFile);
-    const summaryFile = path.join(folder, SWEEP_SUMMARY_FILE);
-    const runs = readSweepRuns(folder, sweep);
-    if (runs.length === 0) throw new Error(`${folder}: the sweep has no run folders yet (no sub-folder with ${RUN_FILE})`);
-    input = { ...runs[0], sweep: { info: sweep, ...(fs.existsSync(summaryFile) ? { summary: readJson<SweepSummary>(summaryFile) } : {}), runs } };
+  if (existsNoFollow(path.join(folder, RUN_FILE))) {
+    input = runInput(readRun(folder));
+  } else if (existsNoFollow(path.join(folder, SWEEP_FILE))) {
+    const sweep = readSweep(folder);
+    const runs = readSweepRuns(sweep);
+    if (runs.length === 0) throw new Error(`${folder}: the sweep has no readable run folders yet (no sub-folder with a valid ${RUN_FILE})`);
+    input = { ...runs[0], sweep: { info: sweep.info, ...(sweep.summary ? { summary: sweep.summary } : {}), runs } };
   } else {
     throw new Error(`${folder} is neither a run folder (${RUN_FILE}) nor a sweep folder (${SWEEP_FILE})`);
   }

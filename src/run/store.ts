@@ -7,6 +7,7 @@ import { RUN_FILE, SERIES_FILE, SUMMARY_FILE, type RunInfo, type RunSummary } fr
  * The run store: one folder per run, written so that a crash loses at most the record being written.
  * `series.jsonl` is appended with one synchronous write per record (the bytes reach the OS before the
  * next record is taken), and JSON files are replaced atomically (write a temporary file, rename).
+ * Reading the store, whose files are untrusted input, is readStore.ts.
  */
 export class RunWriter {
   private constructor(
@@ -53,48 +54,4 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
   fs.renameSync(tmp, file);
-}
-
-export interface StoredRun {
-  readonly dir: string;
-  readonly info: RunInfo;
-  readonly records: EngineMessage[];
-  readonly summary?: RunSummary;
-  /** True when the last line of series.jsonl was torn (a crash mid-write) and was ignored. */
-  readonly tornLastLine: boolean;
-}
-
-/** Read a run folder. A torn last line is ignored; a malformed line elsewhere is an error with its number. */
-export function readRun(dir: string): StoredRun {
-  const infoFile = path.join(dir, RUN_FILE);
-  if (!fs.existsSync(infoFile)) throw new Error(`${dir} is not a run folder: it has no ${RUN_FILE}`);
-  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as RunInfo;
-  const { records, torn } = parseSeries(fs.existsSync(path.join(dir, SERIES_FILE)) ? fs.readFileSync(path.join(dir, SERIES_FILE), 'utf8') : '', path.join(dir, SERIES_FILE));
-  const summaryFile = path.join(dir, SUMMARY_FILE);
-  const summary = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as RunSummary) : undefined;
-  return { dir, info, records, summary, tornLastLine: torn };
-}
-
-export function parseSeries(text: string, name = SERIES_FILE): { records: EngineMessage[]; torn: boolean } {
-  const lines = text.split('\n');
-  // A file written line by line ends with '\n': the last element is '' unless the last write was cut.
-  const last = lines.pop() ?? '';
-  const records: EngineMessage[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      records.push(JSON.parse(line) as EngineMessage);
-    } catch {
-      throw new Error(`${name}:${i + 1}: not a JSON record (the file is damaged before its last line)`);
-    }
-  });
-  let torn = false;
-  if (last.trim() !== '') {
-    try {
-      records.push(JSON.parse(last) as EngineMessage);
-    } catch {
-      torn = true;
-    }
-  }
-  return { records, torn };
 }

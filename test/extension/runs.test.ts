@@ -142,6 +142,11 @@ test('Open Results on a recorded run replays it; a malformed panel message is ig
 test('a reloaded window revives the panel from the state the webview saved', async () => {
   const serializer = vscodeMock.serializers.get('ntkexp.run');
   assert.ok(serializer, 'a serializer is registered for the panel');
+  // The state is the webview's (untrusted): a folder no panel of this workspace showed is not revived.
+  const never = vscode.window.createWebviewPanel('ntkexp.run', 'NTK: restored', vscode.ViewColumn.One, {});
+  await serializer.deserializeWebviewPanel(never, { ui: { k: 'all' }, panel: { dirs: [join(FIXTURES, 'run-circle')], title: 'x' } });
+  assert.match(never.webview.html, /no longer on disk \(or is not one this workspace opened\)/);
+  await vscode.commands.executeCommand('ntkexp.openResults', join(FIXTURES, 'run-circle'));
   const panel = vscode.window.createWebviewPanel('ntkexp.run', 'NTK: restored', vscode.ViewColumn.One, {});
   await serializer.deserializeWebviewPanel(panel, { ui: { k: 'all' }, panel: { dirs: [join(FIXTURES, 'run-circle')], title: 'x' } });
   assert.match(panel.webview.html, /ntkexp-panel/);

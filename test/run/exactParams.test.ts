@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRun } from '../../src/run/store';
+import { readRun } from '../../src/run/readStore';
 import type { ParamsFile } from '../../src/run/params';
 import type { MeasurementRecord } from '../../src/engine/records';
 import { denseEigen } from '../../src/engine/linalg/denseEigen';

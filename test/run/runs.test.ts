@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRun, parseSeries } from '../../src/run/store';
+import { readRun, parseSeries } from '../../src/run/readStore';
 import { RunRefused } from '../../src/run/runExperiment';
 import type { MeasurementRecord } from '../../src/engine/records';
 import type { RunInfo, RunSummary, SweepInfo, SweepSummary } from '../../src/run/runFiles';
@@ -150,11 +150,15 @@ test('a width sweep makes one folder with sweep.json, a run per width, and the d
   assert.equal(summary.widthSlopes?.[0].slope.length, 4);
 });
 
-test('series.jsonl: a torn last line is ignored, a damaged earlier line is an error with its number', () => {
+test('series.jsonl: a torn last line is ignored, a damaged earlier line is skipped and counted with its number', () => {
   const good = '{"type":"log","trial":0,"level":"info","message":"a"}\n{"type":"log","trial":0,"level":"info","message":"b"}\n';
   assert.equal(parseSeries(good).records.length, 2);
+  assert.equal(parseSeries(good).skipped, undefined);
   const torn = parseSeries(good + '{"type":"measurem');
   assert.equal(torn.records.length, 2);
   assert.equal(torn.torn, true);
-  assert.throws(() => parseSeries('{"type":\n' + good), /series.jsonl:1: not a JSON record/);
+  assert.equal(torn.skipped, undefined, 'a torn last line is not a skipped record');
+  const damaged = parseSeries('{"type":\n' + good);
+  assert.equal(damaged.records.length, 2);
+  assert.deepEqual(damaged.skipped, { count: 1, first: 'line 1: not JSON' });
 });

@@ -96,9 +96,13 @@ test('malformed messages are rejected with a reason that says where and what', (
     assert.equal(v.ok, false, `accepted ${JSON.stringify(value)?.slice(0, 80)}`);
     if (!v.ok) assert.match(v.error, reason);
   }
-  // Panel envelopes: a batch is rejected as a whole, naming the bad member.
-  const batch = validatePanelMessage({ type: 'batch', messages: [good, { ...good, step: 'x' }] });
-  assert.ok(!batch.ok && /batch\.messages\[1\]: measurement\.step/.test(batch.error));
+  // Panel envelopes: a batch keeps its readable members and names the first bad one (one bad record does not hide a run).
+  const batch = validatePanelMessage({ type: 'batch', messages: [good, { ...good, step: 'x' }, good] });
+  assert.ok(batch.ok && batch.value.type === 'batch');
+  assert.equal(batch.ok && batch.value.type === 'batch' && batch.value.messages.length, 2);
+  assert.equal(batch.ok && batch.skipped?.count, 1);
+  assert.match((batch.ok && batch.skipped?.first) || '', /^batch\.messages\[1\]: measurement\.step: expected a non-negative integer, got "x"$/);
+  assert.ok(!validatePanelMessage({ type: 'batch', messages: 'all' }).ok, 'a batch without an array is still refused');
   assert.ok(!validatePanelMessage({ type: 'runInfo', info: { ...run.info, trials: 'all' } }).ok);
   assert.ok(validatePanelMessage({ type: 'reset' }).ok);
   // JSON writes an undefined prediction (NaN) as null: accepted, and not drawn.
@@ -348,7 +352,7 @@ test('a report payload loads into a workspace; a malformed record is skipped and
   const records: unknown[] = [...run.records, { ...measurements[0], moments: 'oops' }];
   const problems = loadReportData({ format: REPORT_FORMAT, generated: '', generator: '', runs: [{ info: run.info, records, summary: run.summary }] }, ws);
   assert.equal(problems.length, 1);
-  assert.match(problems[0], new RegExp(`1 of ${records.length} records were malformed`));
+  assert.equal(problems[0], `run ${run.info.id}: 1 record could not be read and is not shown (first: record ${records.length - 1}: measurement.moments: expected an object, got "oops")`);
   assert.deepEqual(shaped(ws.get(run.info.id)!), shaped(modelOf(run.records)));
   assert.throws(() => loadReportData({ format: 'something else' }, new Workspace()), /not an ntkexp report/);
   // Messages without a run id go to the only run there is.
@@ -356,6 +360,38 @@ test('a report payload loads into a workspace; a malformed record is skipped and
   one.ingest({ type: 'runInfo', info: run.info });
   one.ingest({ ...measurements[0], run: undefined });
   assert.deepEqual(one.runIds(), [run.info.id]);
+});
+
+test('a batch with unreadable records in the middle: the rest is drawn as if they were not there, and counted once', () => {
+  const records = [...run.records];
+  const bad: unknown[] = [
+    { type: 'bogus', trial: 0 },
+    { ...measurements[2], moments: { ...measurements[2].moments, H: ['x'] } },
+    { ...measurements[5], t: 'later' },
+    'not a record',
+  ];
+  const mixed: unknown[] = [...records];
+  bad.forEach((b, i) => mixed.splice(5 + i * 7, 0, b));
+  const checked = validatePanelMessage({ type: 'batch', messages: mixed });
+  assert.ok(checked.ok && checked.value.type === 'batch');
+  assert.equal(checked.skipped?.count, bad.length);
+  assert.match(checked.skipped?.first ?? '', /^batch\.messages\[5\]: message: unknown type "bogus"/);
+  const ws = new Workspace();
+  ws.ingest({ type: 'runInfo', info: run.info });
+  ws.ingest(checked.value);
+  ws.skipped(checked.skipped!);
+  assert.deepEqual(shaped(ws.get(run.info.id)!), shaped(modelOf(records)), 'the good records are all there');
+  // A second batch with a bad record: one notice, the count summed, the first reason kept.
+  const again = validatePanelMessage({ type: 'batch', messages: [measurements[0], { type: 'measurement' }] });
+  assert.ok(again.ok && again.skipped);
+  ws.skipped(again.skipped);
+  assert.deepEqual(ws.notices(), [`live updates: 5 records could not be read and are not shown (first: ${checked.skipped?.first})`]);
+  // Notices from the extension (a damaged file it read) are shown once each; a reset forgets all.
+  ws.ingest({ type: 'notice', text: '/r/series.jsonl: 2 records could not be read and are not shown (first: line 3: not JSON)' });
+  ws.ingest({ type: 'notice', text: '/r/series.jsonl: 2 records could not be read and are not shown (first: line 3: not JSON)' });
+  assert.equal(ws.notices().length, 2);
+  ws.ingest({ type: 'reset' });
+  assert.deepEqual(ws.notices(), []);
 });
 
 test('contour lines of a paraboloid lie on circles', () => {

@@ -224,3 +224,38 @@ test('Export Charts: an export request is answered with every chart as PNG and C
     await page.close();
   }
 });
+
+test('a batch with unreadable records: the rest is drawn, the panel says how many and the first, the extension is told once', async () => {
+  const clean = await watchedPage(browser);
+  const { page, watch } = await watchedPage(browser);
+  try {
+    await showWholeRun(clean.page, panelPage('panel-clean.html', undefined));
+    await page.goto(panelPage('panel-skipped.html', undefined));
+    await waitReady(page);
+    const mixed: unknown[] = [...run.records];
+    mixed.splice(3, 0, { type: 'measurement', trial: 0, step: 'seven' });
+    mixed.splice(20, 0, 'not a record', { type: 'surface', trial: 0, x: [1], y: [1], loss: [[1, 2]] });
+    await post(page, { type: 'runInfo', info: run.info });
+    await post(page, { type: 'batch', messages: mixed });
+    await post(page, { type: 'notice', text: '/ws/ntkexp-runs/r/summary.json is not JSON (Unexpected end of JSON input); it is left out' });
+    await waitFor(page, `globalThis.__ntkexp.describe().length > 10 && document.querySelectorAll('#ntk-notices li').length === 2`);
+
+    const shape = (c: ChartDescription): unknown => c.datasets.map((d) => ({ key: d.key, points: d.points, first: d.first, last: d.last }));
+    const charts = await describeCharts(page);
+    const expected = await describeCharts(clean.page);
+    assert.deepEqual([...charts.keys()].sort(), [...expected.keys()].sort());
+    for (const [id, c] of charts) assert.deepEqual(shape(c), shape(expected.get(id)!), id);
+
+    const notices = await page.locator('#ntk-notices li').allTextContents();
+    assert.equal(notices[0], '/ws/ntkexp-runs/r/summary.json is not JSON (Unexpected end of JSON input); it is left out');
+    assert.match(notices[1], /^live updates: 3 records could not be read and are not shown \(first: batch\.messages\[3\]: measurement\.step: expected a non-negative integer, got "seven"\)$/);
+    const posted = (await page.evaluate('globalThis.__vscode.posted')) as { type: string; reason?: string }[];
+    assert.deepEqual(posted.map((p) => p.type), ['ready', 'rejected'], 'one reply for the batch, not one per record');
+    assert.match(posted[1].reason ?? '', /^a batch of live updates: 3 records could not be read/);
+    assert.deepEqual(watch.errors, []);
+    assert.deepEqual(await violations(page), []);
+  } finally {
+    await page.close();
+    await clean.page.close();
+  }
+});

@@ -13,6 +13,8 @@ export type PanelMessage =
   | { type: 'runInfo'; info: RunInfo }
   | { type: 'summary'; summary: RunSummary }
   | { type: 'sweepInfo'; info: SweepInfo; summary?: SweepSummary }
+  /** Something the panel should say about the files it shows (a damaged run.json, records skipped). */
+  | { type: 'notice'; text: string }
   /** Forget all data (before a full replay). */
   | { type: 'reset' };
 
@@ -22,7 +24,7 @@ export type PanelRequest = { type: 'export'; request: number };
 export type PanelReply =
   /** The panel is listening: send (or replay) the data. */
   | { type: 'ready' }
-  /** A message failed validation and was dropped; `reason` says where and why. */
+  /** A message failed validation and was dropped (or a batch lost some members); `reason` says how many, where and why. */
   | { type: 'rejected'; reason: string }
   /** Every chart as PNG (data URL) and CSV, for Export Charts…. */
   | { type: 'exported'; request: number; charts: { name: string; png: string; csv: string }[] };

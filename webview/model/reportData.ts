@@ -4,8 +4,10 @@
  * sweep.json and its summary. src/run/report.ts writes it; webview/report.ts reads it with
  * `loadReportData`, which checks every part as the panel checks its messages.
  */
+import { describeSkipped, keepValid } from '../../src/contracts/checks';
+import { engineMessageCheck } from '../../src/contracts/engineMessages';
 import type { EngineMessage, RunInfo, RunSummary, SweepInfo, SweepSummary } from './types';
-import { validateEngineMessage, validateRunInfo, validateRunSummary, validateSweepInfo, validateSweepSummary } from './validate';
+import { validateRunInfo, validateRunSummary, validateSweepInfo, validateSweepSummary } from './validate';
 import type { Workspace } from './workspace';
 
 export const REPORT_FORMAT = 'ntkexp-report/1';
@@ -61,14 +63,9 @@ export function loadReportData(data: unknown, ws: Workspace): string[] {
       else problems.push(`run ${info.value.id}: ${summary.error}`);
     }
     const records = Array.isArray(run.records) ? run.records : [];
-    let bad = 0;
-    let first = '';
-    for (const r of records) {
-      const m = validateEngineMessage(r);
-      if (m.ok) ws.ingest({ ...m.value, run: m.value.run ?? info.value.id });
-      else if (bad++ === 0) first = m.error;
-    }
-    if (bad > 0) problems.push(`run ${info.value.id}: ${bad} of ${records.length} records were malformed and are not shown (first: ${first})`);
+    const { valid, skipped } = keepValid(records, engineMessageCheck, (j) => `record ${j}`);
+    for (const m of valid as EngineMessage[]) ws.ingest({ ...m, run: m.run ?? info.value.id });
+    if (skipped) problems.push(describeSkipped(skipped, `run ${info.value.id}`));
   }
   return problems;
 }

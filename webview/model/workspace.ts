@@ -3,14 +3,21 @@
  * Messages are routed to their run by the `run` field (messages without one go to the only run, or to
  * the run named ''), envelopes attach run.json, summary.json and sweep.json.
  */
+import { describeSkipped, type Skipped } from '../../src/contracts/checks';
 import type { PanelMessage } from './panelProtocol';
 import { RunModel } from './runModel';
 import type { EngineMessage, SweepInfo, SweepSummary } from './types';
+
+/** Notices kept at most (each says something different; a flood of them helps nobody). */
+const MAX_NOTICES = 20;
 
 export class Workspace {
   private readonly models = new Map<string, RunModel>();
   sweep?: { info: SweepInfo; summary?: SweepSummary };
   private changes = 0;
+  private readonly fileNotices: string[] = [];
+  /** Live records that failed validation, over every batch since the last reset. */
+  private liveSkipped?: { count: number; first: string };
 
   get version(): number {
     return this.changes;
@@ -46,6 +53,18 @@ export class Workspace {
     return this.runIds().map((id) => this.models.get(id)!);
   }
 
+  /** What the page should say about the data: notices from the extension, then the live records skipped. */
+  notices(): string[] {
+    const live = this.liveSkipped && describeSkipped(this.liveSkipped, 'live updates');
+    return live ? [...this.fileNotices, live] : [...this.fileNotices];
+  }
+
+  /** Members of a batch that failed validation (the rest was ingested): counted, the first reason kept. */
+  skipped(s: Skipped): void {
+    this.liveSkipped = { count: (this.liveSkipped?.count ?? 0) + s.count, first: this.liveSkipped?.first ?? s.first };
+    this.changes++;
+  }
+
   /** Take one validated message. Returns whether anything changed. */
   ingest(message: PanelMessage): boolean {
     let changed: boolean;
@@ -66,9 +85,15 @@ export class Workspace {
         this.sweep = { info: message.info, ...(message.summary ? { summary: message.summary } : {}) };
         changed = true;
         break;
+      case 'notice':
+        changed = !this.fileNotices.includes(message.text) && this.fileNotices.length < MAX_NOTICES;
+        if (changed) this.fileNotices.push(message.text);
+        break;
       case 'reset':
         this.models.clear();
         this.sweep = undefined;
+        this.fileNotices.length = 0;
+        this.liveSkipped = undefined;
         changed = true;
         break;
       default:

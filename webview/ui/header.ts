@@ -41,7 +41,7 @@ export class Header implements Section {
     if (ids.length > 1 && run) this.runs.set(ids.map((id) => ({ value: id, label: runLabel(ctx.ws.get(id)!, ctx.ws) })), run.id);
     setText(this.trials, run ? trialText(run) : 'Waiting for data…');
     this.status.className = `codicon codicon-${statusIcon(run)}`;
-    const notes = [...this.extra, ...(run ? runNotices(run) : [])];
+    const notes = [...this.extra, ...ctx.ws.notices(), ...(run ? runNotices(run) : [])];
     this.notices.replaceChildren(...notes.map((t) => h('li', {}, t)));
     show(this.notices, notes.length > 0);
   }

@@ -13,9 +13,12 @@ export const mergeVerb: Verb = {
     'Slurm array or a Kubernetes Indexed Job; see docs/CLUSTER.md) into one run folder with the same',
     'files as an unsharded run: run.json, series.jsonl (records merged by trial), summary.json,',
     'report.html and any params-*.json. The shards must be runs of the same file (same SHA-256) and the',
-    'same experiment, with disjoint trials.',
+    'same experiment, with disjoint trials. The merged folder is written under a temporary name beside',
+    '--out and renamed at the end, so a failed merge leaves nothing behind; --out must not exist or be',
+    'an empty folder.',
     '',
-    'Exit status: 0 merged, 1 the shards do not belong together (the reason is printed), 2 usage error.',
+    'Exit status: 0 merged, 1 the shards are damaged or do not belong together, or writing failed (the',
+    'reason is printed), 2 usage error or an --out folder that cannot be used.',
   ].join('\n'),
   flags: [{ name: 'out', short: 'o', value: 'DIR', doc: 'The merged run folder to create (required).' }],
   positionals: { name: 'DIR', min: 1, max: Infinity },
@@ -23,7 +26,8 @@ export const mergeVerb: Verb = {
     if (typeof args.flags.out !== 'string') throw new UsageError('--out DIR is required: the folder of the merged run');
     const out = path.resolve(args.flags.out);
     try {
-      const { info, summary } = mergeRuns(args.positionals.map((d) => path.resolve(d)), out);
+      const { info, summary, warnings } = mergeRuns(args.positionals.map((d) => path.resolve(d)), out);
+      for (const w of warnings) io.stderr(`ntkexp merge: warning: ${w}\n`);
       const problem = writeReportSafely(out);
       if (problem) io.stderr(`ntkexp merge: ${problem}\n`);
       io.stderr(`ntkexp merge: ${info.experiment}: trials ${info.trials.join(', ')} of ${info.trialsTotal} (${summary.steps.length} measurement times), ${info.status}; written to ${out}\n`);
@@ -31,7 +35,7 @@ export const mergeVerb: Verb = {
     } catch (e) {
       if (e instanceof MergeError) {
         io.stderr(`ntkexp merge: ${e.message}\n`);
-        return EXIT.failure;
+        return e.concerns === 'out' ? EXIT.usage : EXIT.failure;
       }
       throw e;
     }

@@ -1,18 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RUN_FILE, SWEEP_FILE } from '../../run/runFiles';
-import { showError } from '../log';
+import { runFolderKind } from '../../run/readStore';
+import { isBelow, realPathInsideAny } from '../../run/realInside';
+import { showError, showInformation, showWarning } from '../log';
 import { RunPanel, type PanelHost } from '../panels/runPanel';
 import { scanRuns, type RunNode } from '../runs/runsTree';
 
 /**
  * Open Results…, Compare Runs…, Export Charts… and the runs view's item actions. Opening results is
- * reading files, so it works in Restricted Mode.
+ * reading files, and deleting a run removes one's own results, so both work in Restricted Mode; both
+ * act only on folders proven to be run or sweep folders (a valid run.json or sweep.json), and deleting
+ * only inside a workspace folder.
  */
-export function isRunFolder(dir: string): boolean {
-  return fs.existsSync(path.join(dir, RUN_FILE)) || fs.existsSync(path.join(dir, SWEEP_FILE));
-}
 
 /** A folder argument from the runs view (a node), a command link (a string) or a Uri. */
 export function folderOf(arg: unknown): string | undefined {
@@ -36,8 +36,9 @@ export async function openResults(host: PanelHost, arg?: unknown): Promise<void>
     dir = picked?.[0]?.fsPath;
     if (!dir) return;
   }
-  if (!isRunFolder(dir)) {
-    await showError(`${dir} is not a run folder: it has neither ${RUN_FILE} nor ${SWEEP_FILE}.`);
+  const proven = runFolderKind(dir);
+  if (proven.kind === undefined) {
+    await showError(`NTK: cannot open ${dir}: ${proven.reason}.`);
     return;
   }
   RunPanel.createOrShow(host, [dir]);
@@ -50,7 +51,7 @@ export async function compareRuns(host: PanelHost, first?: unknown): Promise<voi
     .filter((n) => n.dir !== firstDir)
     .map((n) => ({ label: n.info.experiment, description: `${n.info.status} · ${n.info.started}`, detail: n.dir, dir: n.dir }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('NTK: no other runs in this workspace to compare.');
+    void showInformation('NTK: no other runs in this workspace to compare.');
     return;
   }
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: firstDir ? `Compare ${path.basename(firstDir)} with…` : 'Compare which runs?' });
@@ -62,7 +63,7 @@ export async function compareRuns(host: PanelHost, first?: unknown): Promise<voi
 export async function exportCharts(): Promise<void> {
   const panel = RunPanel.current;
   if (!panel) {
-    void vscode.window.showInformationMessage('NTK: open a run panel first; Export Charts… saves the charts of the panel in front.');
+    void showInformation('NTK: open a run panel first; Export Charts… saves the charts of the panel in front.');
     return;
   }
   const target = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export Here', title: 'Folder for the PNG and CSV files' });
@@ -74,7 +75,7 @@ export async function exportCharts(): Promise<void> {
       fs.writeFileSync(path.join(dir, `${c.name}.png`), Buffer.from(c.png.slice('data:image/png;base64,'.length), 'base64'));
       fs.writeFileSync(path.join(dir, `${c.name}.csv`), c.csv);
     }
-    void vscode.window.showInformationMessage(`NTK: exported ${charts.length} charts (PNG and CSV) to ${dir}.`);
+    void showInformation(`NTK: exported ${charts.length} charts (PNG and CSV) to ${dir}.`);
   } catch (e) {
     await showError(`NTK: export failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -85,16 +86,49 @@ export async function revealRun(arg: unknown): Promise<void> {
   if (dir) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(dir));
 }
 
+/**
+ * Why a folder may not be deleted, or its real path: it must itself be a folder (not a link to one),
+ * lie inside a workspace folder once every link is resolved, and be proven a run or sweep folder.
+ */
+export function deletableRunFolder(dir: string, workspaceFolders: readonly string[]): { real: string } | { refused: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return { refused: `${dir} does not exist` };
+  }
+  if (stat.isSymbolicLink()) return { refused: `${dir} is a symbolic link, not a run folder` };
+  if (!stat.isDirectory()) return { refused: `${dir} is not a folder` };
+  const inside = realPathInsideAny(workspaceFolders, dir);
+  if (!inside.ok) return { refused: inside.reason };
+  const proven = runFolderKind(inside.real);
+  return proven.kind === undefined ? { refused: proven.reason } : { real: inside.real };
+}
+
 export async function deleteRun(host: PanelHost, arg: unknown): Promise<boolean> {
   const dir = folderOf(arg);
-  if (!dir || !isRunFolder(dir)) return false;
-  if (host.runs.liveRun(dir)?.info.status === 'running') {
-    void vscode.window.showWarningMessage('NTK: stop the run before deleting it.');
+  if (!dir) return false;
+  const check = (): ReturnType<typeof deletableRunFolder> => deletableRunFolder(path.resolve(dir), (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  const checked = check();
+  if ('refused' in checked) {
+    await showError(`NTK: not deleted: ${checked.refused}.`);
     return false;
   }
-  const choice = await vscode.window.showWarningMessage(`Delete the run folder ${dir} and everything in it?`, { modal: true }, 'Delete');
+  // A run in progress in this folder, or in a sweep's sub-folder of it.
+  if (host.runs.running.some((r) => [path.resolve(dir), checked.real].some((d) => r.dir === d || isBelow(d, r.dir)))) {
+    void showWarning('NTK: stop the run before deleting it.');
+    return false;
+  }
+  const choice = await showWarning(`Delete the run folder ${checked.real} and everything in it?`, { modal: true }, 'Delete');
   if (choice !== 'Delete') return false;
-  fs.rmSync(dir, { recursive: true, force: true });
+  // Checked again: the folder must still be the one confirmed (nothing swapped while the dialog was open).
+  const again = check();
+  if ('refused' in again || again.real !== checked.real) {
+    await showError(`NTK: not deleted: ${'refused' in again ? again.refused : `${dir} now leads to ${again.real}`}.`);
+    return false;
+  }
+  // rm never follows links inside the folder: a link is removed, not what it points to.
+  fs.rmSync(checked.real, { recursive: true, force: true });
   return true;
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type KeySpec, type NtkFile, blocksForPath, dataSources, describeType, docFor, expressionNames, keysForBlock, valuesForKey } from '../../format/index';
 import { BUILTIN_ACTIVATION_NAMES, BUILTIN_LOSS_NAMES } from '../../format/schema';
+import { untrustedMarkdown } from '../markdown';
 import { type CompletionSite, completionSite } from './completionSite';
 import type { ParsedDocuments } from './documents';
 import { definedNames, findDefinition } from './locate';
@@ -16,7 +17,7 @@ import { activationMarkdown, builtinActivationSummary, customActivationSummary, 
  */
 export const TRIGGER_CHARACTERS = [' ', '[', ','];
 
-const md = (text: string | undefined): vscode.MarkdownString | undefined => (text ? new vscode.MarkdownString(text) : undefined);
+const md = (text: string | undefined): vscode.MarkdownString | undefined => (text ? untrustedMarkdown(text) : undefined);
 const order = (i: number): string => String(i).padStart(4, '0');
 const TRIGGER_SUGGEST: vscode.Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 

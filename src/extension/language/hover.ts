@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type NtkFile, docFor } from '../../format/index';
+import { codeSpan, escapeMarkdown, untrustedMarkdown } from '../markdown';
 import { toRange } from './convert';
 import type { ParsedDocuments } from './documents';
 import { type NameAt, findDefinition, nameAt } from './locate';
@@ -8,7 +9,8 @@ import { activationMarkdown, builtinActivationSummary, customActivationSummary, 
 /**
  * Hover: a key's documentation from the schema (type, default), a block's and a data source's; for
  * an activation (built-in or defined in the file) its formula with E σ(Z) and E σ(Z)²; a loss's
- * formula; an expression function's or constant's documentation; a formula's parameter.
+ * formula; an expression function's or constant's documentation; a formula's parameter. Whatever comes
+ * from the file (names, titles, formulas) is escaped or fenced, and the Markdown is not trusted.
  */
 function lineOf(def: { name: { range: { start: { line: number } } } }): string {
   return `line ${def.name.range.start.line + 1}`;
@@ -38,17 +40,17 @@ export function hoverMarkdown(file: NtkFile, at: NameAt): string | undefined {
       if (at.key === 'activation') return activationHover(file, at.name);
       if (at.key === 'loss') return lossHover(file, at.name);
       const keyDoc = docFor(at.key, at.path) ?? docFor(at.key);
-      return keyDoc && `\`${at.name}\`: a value of \`${at.key}\`\n\n${keyDoc}`;
+      return keyDoc && `${codeSpan(at.name)}: a value of ${codeSpan(at.key)}\n\n${keyDoc}`;
     }
     case 'variable':
-      if (at.definition?.params.some((p) => p.name === at.name)) return `**${at.name}** · parameter of ${at.definition.kind} \`${at.definition.name.name}\``;
+      if (at.definition?.params.some((p) => p.name === at.name)) return `**${escapeMarkdown(at.name)}** · parameter of ${at.definition.kind} ${codeSpan(at.definition.name.name)}`;
       return docFor(at.name);
     case 'definition':
       return at.definition.kind === 'activation' ? activationMarkdown(customActivationSummary(at.definition), lineOf(at.definition)) : lossHover(file, at.name);
     case 'experiment': {
       const title = at.experiment.items.find((i) => i.kind === 'setting' && i.key.name === 'title');
-      const shown = title?.kind === 'setting' && title.value.kind === 'string' ? `: ${title.value.value}` : '';
-      return `**${at.name}** · experiment${shown}`;
+      const shown = title?.kind === 'setting' && title.value.kind === 'string' ? `: ${escapeMarkdown(title.value.value)}` : '';
+      return `**${escapeMarkdown(at.name)}** · experiment${shown}`;
     }
   }
 }
@@ -60,6 +62,6 @@ export class NtkexpHoverProvider implements vscode.HoverProvider {
     const { file } = this.documents.get(document);
     const at = nameAt(file, document.offsetAt(position));
     const text = at && hoverMarkdown(file, at);
-    return text ? new vscode.Hover(new vscode.MarkdownString(text), toRange(at.range)) : undefined;
+    return text ? new vscode.Hover(untrustedMarkdown(text), toRange(at.range)) : undefined;
   }
 }

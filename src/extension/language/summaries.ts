@@ -3,6 +3,7 @@ import { compileActivation } from '../../format/expressions';
 import { builtinLoss, isBuiltinLoss } from '../../engine/loss/builtins';
 import { builtinActivation, isBuiltinActivation } from '../../engine/nonlinearity/builtins';
 import { gaussianExpectation } from '../../engine/quadrature/gaussHermite';
+import { codeBlock, escapeMarkdown } from '../markdown';
 
 /**
  * The small, plot-free facts hover and completion show about a nonlinearity — its formula and
@@ -88,12 +89,13 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
+/** Markdown for hover and completion: names, formulas and problems come from the file, so they are escaped or fenced. */
 export function activationMarkdown(s: ActivationSummary, where?: string): string {
-  const lines = [`**${s.name}** · ${s.custom ? `custom activation${where ? ` (${where})` : ''}` : 'built-in activation'}`, '', s.custom ? '```ntkexp' : '```', s.custom ? `activation ${s.formula}` : s.formula, '```'];
+  const lines = [`**${escapeMarkdown(s.name)}** · ${s.custom ? `custom activation${where ? ` (${where})` : ''}` : 'built-in activation'}`, '', s.custom ? codeBlock(`activation ${s.formula}`, 'ntkexp') : codeBlock(s.formula)];
   if (s.mean !== undefined && s.meanSquare !== undefined) {
     lines.push('', `E σ(Z) = ${formatNumber(s.mean)} · E σ(Z)² = ${formatNumber(s.meanSquare)} (Z ~ N(0, 1))`);
   } else if (s.problem) {
-    lines.push('', `No moments: ${s.problem}`);
+    lines.push('', `No moments: ${escapeMarkdown(s.problem)}`);
   }
   if (!s.smooth) lines.push('', 'Not smooth: σ″ is not a function, so the S-part of the theory is undefined.');
   return lines.join('\n');
@@ -102,8 +104,8 @@ export function activationMarkdown(s: ActivationSummary, where?: string): string
 export function lossMarkdown(name: string, definition?: Definition, where?: string): string | undefined {
   if (definition) {
     const params = definition.params.map((p) => p.name).join(', ');
-    return [`**${name}** · custom loss${where ? ` (${where})` : ''}`, '', '```ntkexp', `loss ${name}(${params}) = ${printExpression(definition.body)}`, '```'].join('\n');
+    return [`**${escapeMarkdown(name)}** · custom loss${where ? ` (${where})` : ''}`, '', codeBlock(`loss ${name}(${params}) = ${printExpression(definition.body)}`, 'ntkexp')].join('\n');
   }
   if (!isBuiltinLoss(name)) return undefined;
-  return [`**${name}** · built-in loss`, '', '```', builtinLoss(name).formula, '```'].join('\n');
+  return [`**${escapeMarkdown(name)}** · built-in loss`, '', codeBlock(builtinLoss(name).formula)].join('\n');
 }

@@ -1,9 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { MAX_NOTICE } from '../../contracts/panelMessages';
 import type { EngineMessage } from '../../run/protocol';
-import { RUN_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type SweepInfo, type SweepSummary } from '../../run/runFiles';
-import { readRun } from '../../run/store';
+import { readRun, readRunInfo, readSweep, readSweepInfo, runFolderKind, RunStoreError, storedRunNotices, type StoredSweep } from '../../run/readStore';
+import { realPathInsideAny } from '../../run/realInside';
+import { existsNoFollow } from '../../run/regularFile';
+import { RUN_FILE, SWEEP_FILE } from '../../run/runFiles';
 import { log } from '../log';
 import type { RunManager } from '../runs/runManager';
 import { MessageBatcher } from './batcher';
@@ -16,13 +18,21 @@ import { validateReply, type ExportedChart } from './replies';
  * infos, records, summaries) when the webview says it is ready; a live run's new records follow in
  * batches of at most ten a second. No `retainContextWhenHidden`: a hidden panel is rebuilt from a
  * replay, and a window reload revives it through the serializer from the webview's saved state.
+ * The folders' files are read through the checked reader (readStore.ts): a sweep's runs only from
+ * confined folders named by valid ids; what cannot be read is said once in the panel (a notice, sent
+ * again with each replay) and once in the log, and the rest is shown.
  */
 export const PANEL_VIEW_TYPE = 'ntkexp.run';
 
 export interface PanelHost {
   readonly extensionUri: vscode.Uri;
   readonly runs: RunManager;
+  /** The workspace's memento: which folders its panels showed (a revived panel may show only those, or folders of the workspace). */
+  readonly state: vscode.Memento;
 }
+
+const SHOWN_KEY = 'ntkexp.panelFolders';
+const SHOWN_KEPT = 100;
 
 export class RunPanel implements vscode.Disposable {
   private static readonly open = new Map<string, RunPanel>();
@@ -32,6 +42,8 @@ export class RunPanel implements vscode.Disposable {
   private readonly pendingExports = new Map<number, (charts: readonly ExportedChart[]) => void>();
   private nextExport = 1;
   private dirs: string[];
+  /** Notices already written to the log by this panel (a replay repeats them in the panel only). */
+  private readonly logged = new Set<string>();
 
   /** Show the panel of these folders, creating it if needed. */
   static createOrShow(host: PanelHost, dirs: readonly string[], title?: string): RunPanel {
@@ -45,15 +57,24 @@ export class RunPanel implements vscode.Disposable {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist')],
     });
-    return new RunPanel(panel, host, dirs.map((d) => path.resolve(d)));
+    const resolved = dirs.map((d) => path.resolve(d));
+    const shown = host.state.get<string[]>(SHOWN_KEY, []).filter((d) => !resolved.includes(d));
+    void host.state.update(SHOWN_KEY, [...shown, ...resolved].slice(-SHOWN_KEPT));
+    return new RunPanel(panel, host, resolved);
   }
 
   /** Bring back a panel after a window reload, from the identity the webview saved in its state. */
   static revive(host: PanelHost, panel: vscode.WebviewPanel, state: unknown): void {
     const identity = (state as { panel?: PanelIdentity } | undefined)?.panel;
-    const dirs = Array.isArray(identity?.dirs) ? identity.dirs.filter((d): d is string => typeof d === 'string' && fs.existsSync(d)) : [];
+    // The saved state comes from the webview (untrusted): only proven run or sweep folders that are in the
+    // workspace or that a panel of this workspace showed before (the extension's own memento says which).
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const shown = host.state.get<string[]>(SHOWN_KEY, []);
+    const known = (d: string): boolean => shown.includes(path.resolve(d)) || realPathInsideAny(roots, d).ok;
+    const revivable = (d: unknown): d is string => typeof d === 'string' && path.isAbsolute(d) && known(d) && runFolderKind(d).kind !== undefined;
+    const dirs = Array.isArray(identity?.dirs) ? identity.dirs.filter(revivable) : [];
     if (dirs.length === 0) {
-      panel.webview.html = `<!DOCTYPE html><html><body><p>The run this panel showed is no longer on disk.</p></body></html>`;
+      panel.webview.html = `<!DOCTYPE html><html><body><p>The run this panel showed is no longer on disk (or is not one this workspace opened): open it again with NTK: Open Results….</p></body></html>`;
       return;
     }
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist')] };
@@ -134,7 +155,7 @@ export class RunPanel implements vscode.Disposable {
       return;
     }
     if (reply.type === 'ready') this.replay();
-    else if (reply.type === 'rejected') log().warn(`a run panel dropped a message: ${reply.reason}`);
+    else if (reply.type === 'rejected') log().warn(`a run panel left out data it could not read: ${reply.reason}`);
     else if (reply.type === 'exported') this.pendingExports.get(reply.request)?.(reply.charts);
   }
 
@@ -143,15 +164,24 @@ export class RunPanel implements vscode.Disposable {
     this.batcher.clear();
     void this.post({ type: 'reset' });
     for (const dir of this.dirs) {
-      if (fs.existsSync(path.join(dir, SWEEP_FILE))) {
-        const info = readJson<SweepInfo>(path.join(dir, SWEEP_FILE));
-        if (!info) continue;
-        const summary = readJson<SweepSummary>(path.join(dir, SWEEP_SUMMARY_FILE));
-        void this.post({ type: 'sweepInfo', info, ...(summary ? { summary } : {}) });
-        for (const r of info.runs) this.replayRun(path.join(dir, r.id));
-      } else {
-        this.replayRun(dir);
-      }
+      if (existsNoFollow(path.join(dir, SWEEP_FILE))) this.replaySweep(dir);
+      else this.replayRun(dir);
+    }
+  }
+
+  private replaySweep(dir: string): void {
+    let sweep: StoredSweep;
+    try {
+      sweep = readSweep(dir);
+    } catch (e) {
+      if (!(e instanceof RunStoreError)) throw e;
+      return this.notice(`${e.message}; the sweep is not shown`);
+    }
+    void this.post({ type: 'sweepInfo', info: sweep.info, ...(sweep.summary ? { summary: sweep.summary } : {}) });
+    if (sweep.summaryProblem) this.notice(sweep.summaryProblem);
+    for (const r of sweep.runs) {
+      if (r.dir) this.replayRun(r.dir);
+      else if (r.problem) this.notice(r.problem);
     }
   }
 
@@ -163,15 +193,25 @@ export class RunPanel implements vscode.Disposable {
       if (live.summary) void this.post({ type: 'summary', summary: live.summary });
       return;
     }
-    if (!fs.existsSync(path.join(dir, RUN_FILE))) return;
+    if (!existsNoFollow(path.join(dir, RUN_FILE))) return;
     try {
       const stored = readRun(dir);
       void this.post({ type: 'runInfo', info: stored.info });
       void this.post({ type: 'batch', messages: stored.records.map((r) => ({ ...r, run: r.run ?? stored.info.id })) });
       if (stored.summary) void this.post({ type: 'summary', summary: stored.summary });
+      for (const n of storedRunNotices(stored)) this.notice(n);
     } catch (e) {
-      log().error(`cannot read the run in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      if (!(e instanceof RunStoreError)) throw e;
+      this.notice(`${e.message}; the run is not shown`);
     }
+  }
+
+  /** Say something about the files in the panel (every replay) and in the log (once). */
+  private notice(text: string): void {
+    void this.post({ type: 'notice', text: text.length > MAX_NOTICE ? `${text.slice(0, MAX_NOTICE - 1)}…` : text });
+    if (this.logged.has(text)) return;
+    this.logged.add(text);
+    log().warn(`run panel: ${text}`);
   }
 
   private post(message: unknown): Thenable<boolean> {
@@ -184,15 +224,15 @@ function panelKey(dirs: readonly string[]): string {
 }
 
 function panelTitle(dirs: readonly string[]): string {
-  const names = dirs.map((d) => readJson<RunInfo>(path.join(d, RUN_FILE))?.experiment ?? readJson<SweepInfo>(path.join(d, SWEEP_FILE))?.experiment ?? path.basename(d));
+  const names = dirs.map((d) => experimentOf(d) ?? path.basename(d));
   return names.length === 1 ? `NTK: ${names[0]}` : `NTK: ${names.join(' vs ')}`;
 }
 
-function readJson<T>(file: string): T | undefined {
+function experimentOf(dir: string): string | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
+    return existsNoFollow(path.join(dir, SWEEP_FILE)) ? readSweepInfo(dir).experiment : readRunInfo(dir).experiment;
+  } catch (e) {
+    if (e instanceof RunStoreError) return undefined;
+    throw e;
   }
 }
-

@@ -8,7 +8,7 @@ import { writeReportSafely } from '../../run/reportWriter';
 import type { RunInfo, RunSummary } from '../../run/runFiles';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
 import { checkOptionsFor } from '../language/documents';
-import { log, showError } from '../log';
+import { log, showError, showInformation } from '../log';
 import { requireTrust } from '../trust';
 
 /**
@@ -182,10 +182,10 @@ export class RunManager implements vscode.Disposable {
   private async announce(outcome: RunOutcome): Promise<void> {
     const name = outcome.runs.length === 1 ? outcome.runs[0].info.experiment : path.basename(outcome.dir);
     if (outcome.status === 'finished') {
-      const choice = await vscode.window.showInformationMessage(`NTK: ${name} finished.`, 'Open Results');
+      const choice = await showInformation(`NTK: ${name} finished.`, 'Open Results');
       if (choice === 'Open Results') await vscode.commands.executeCommand('ntkexp.runs.open', outcome.dir);
     } else if (outcome.status === 'cancelled') {
-      void vscode.window.showInformationMessage(`NTK: ${name} was cancelled; what it measured is kept in ${outcome.dir}.`);
+      void showInformation(`NTK: ${name} was cancelled; what it measured is kept in ${outcome.dir}.`);
     } else {
       const reason = outcome.runs.find((r) => r.info.error)?.info.error ?? 'see the log';
       const choice = await showError(`NTK: ${name} failed: ${reason}`, 'Open Results');

@@ -1,13 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SkipTally, type Skipped } from '../../contracts/checks';
+import { readRunInfo, readSweep, RunStoreError } from '../../run/readStore';
+import { existsNoFollow } from '../../run/regularFile';
 import { RUN_FILE, SWEEP_FILE, type RunInfo, type RunStatus, type SweepInfo } from '../../run/runFiles';
+import { log } from '../log';
+import { codeSpan, escapeMarkdown, untrustedMarkdown } from '../markdown';
 import type { RunManager } from './runManager';
 
 /**
  * The "Runs" view of the NTK activity-bar container: every run folder of the workspace (found by its
  * run.json under an `ntkexp-runs` folder), newest first, sweeps as parents of their runs, each with its
  * status (live ones from the run manager). Refreshes when run files change or runs start and end.
+ * Every run.json and sweep.json is read through the checked reader: one that cannot be read (damaged,
+ * planted, a link, a FIFO) leaves that entry out, and the log says so once per change (count, first
+ * path); a sweep's run is listed only from a folder really inside the sweep's folder.
  */
 export type RunNode =
   | { readonly kind: 'run'; readonly dir: string; readonly info: RunInfo }
@@ -25,6 +33,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** What the log last said about unreadable entries (said again only when it changes). */
+  private lastSkipped = '';
 
   constructor(private readonly runs: RunManager) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/ntkexp-runs/**/{run,sweep}.json');
@@ -60,23 +70,27 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     item.iconPath = icon(info.status);
     item.contextValue = `run.${info.status}`;
     item.resourceUri = vscode.Uri.file(node.dir);
-    const tip = new vscode.MarkdownString(
+    // Every string here comes from a workspace file: escaped, and the Markdown is not trusted.
+    item.tooltip = untrustedMarkdown(
       [
-        `**${info.title}** (${info.experiment})`,
-        `${info.status}${info.error ? `: ${info.error}` : ''}`,
-        `trials ${info.trials.join(', ')} · P = ${info.parameters} · N = ${info.samples} · backend ${info.backend}`,
-        `started ${info.started}${info.ended ? `, ended ${info.ended}` : ''}`,
-        `\`${node.dir}\``,
+        `**${escapeMarkdown(info.title)}** (${escapeMarkdown(info.experiment)})`,
+        escapeMarkdown(`${info.status}${info.error ? `: ${info.error}` : ''}`),
+        escapeMarkdown(`trials ${info.trials.join(', ')} · P = ${info.parameters} · N = ${info.samples} · backend ${info.backend}`),
+        escapeMarkdown(`started ${info.started}${info.ended ? `, ended ${info.ended}` : ''}`),
+        codeSpan(node.dir),
       ].join('\n\n'),
     );
-    item.tooltip = tip;
     item.command = { command: 'ntkexp.runs.open', title: 'Open Run', arguments: [node.dir] };
     return item;
   }
 
   getChildren(node?: RunNode): RunNode[] {
     if (node) return node.kind === 'sweep' ? node.runs : [];
-    return scanRuns((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), this.runs.running.map((r) => r.dir));
+    const { nodes, skipped } = scanRunFolders((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), this.runs.running.map((r) => r.dir));
+    const said = skipped ? `runs view: ${skipped.count} run or sweep folder${skipped.count === 1 ? '' : 's'} could not be read and ${skipped.count === 1 ? 'is' : 'are'} not listed (first: ${skipped.first})` : '';
+    if (said && said !== this.lastSkipped) log().warn(said);
+    this.lastSkipped = said;
+    return nodes;
   }
 
   dispose(): void {
@@ -92,9 +106,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
 
 /**
  * Run and sweep folders under `ntkexp-runs` folders of the roots (depth-limited walk that skips
- * node_modules and dot folders), plus `extra` folders (live runs elsewhere), newest first.
+ * node_modules and dot folders and never follows a link to a folder), plus `extra` folders (live runs
+ * elsewhere), newest first. Entries whose run.json or sweep.json cannot be read are left out and counted;
+ * the runs of a sweep whose sweep.json cannot be read are listed on their own.
  */
-export function scanRuns(roots: readonly string[], extra: readonly string[] = []): RunNode[] {
+export function scanRunFolders(roots: readonly string[], extra: readonly string[] = []): { nodes: RunNode[]; skipped?: Skipped } {
   const runDirs = new Set<string>(extra.map((d) => path.resolve(d)));
   const sweepDirs = new Set<string>();
   const visit = (dir: string, depth: number, inRuns: boolean): void => {
@@ -105,40 +121,54 @@ export function scanRuns(roots: readonly string[], extra: readonly string[] = []
     } catch {
       return;
     }
-    if (inRuns && entries.some((e) => e.isFile() && e.name === SWEEP_FILE)) sweepDirs.add(dir);
-    else if (inRuns && entries.some((e) => e.isFile() && e.name === RUN_FILE)) runDirs.add(dir);
+    // By name, whatever the entry is: a run.json that is a link or a FIFO is an entry the reader refuses (and counts).
+    if (inRuns && entries.some((e) => e.name === SWEEP_FILE)) sweepDirs.add(dir);
+    else if (inRuns && entries.some((e) => e.name === RUN_FILE)) runDirs.add(dir);
     for (const e of entries) {
       if (!e.isDirectory() || e.name === 'node_modules' || e.name.startsWith('.')) continue;
       visit(path.join(dir, e.name), depth + 1, inRuns || e.name === 'ntkexp-runs');
     }
   };
   for (const root of roots) visit(root, 0, false);
+  const tally = new SkipTally();
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof RunStoreError)) throw e;
+      tally.skip(e.message);
+      return undefined;
+    }
+  };
   const runNode = (dir: string): RunNode | undefined => {
-    const info = readJson<RunInfo>(path.join(dir, RUN_FILE));
+    const info = attempt(() => readRunInfo(dir));
     return info ? { kind: 'run', dir, info } : undefined;
   };
   const nodes: RunNode[] = [];
+  const listedSweeps: string[] = [];
   for (const dir of sweepDirs) {
-    const info = readJson<SweepInfo>(path.join(dir, SWEEP_FILE));
-    if (!info) continue;
-    const runs = info.runs.map((r) => runNode(path.join(dir, r.id))).filter((n): n is RunNode => !!n);
+    const sweep = attempt(() => readSweep(dir));
+    if (!sweep) continue;
+    listedSweeps.push(dir);
+    const runs: RunNode[] = [];
+    for (const r of sweep.runs) {
+      if (r.problem) tally.skip(r.problem);
+      const node = r.dir && existsNoFollow(path.join(r.dir, RUN_FILE)) ? runNode(r.dir) : undefined;
+      if (node) runs.push(node);
+    }
     for (const r of runs) runDirs.delete(r.dir);
-    nodes.push({ kind: 'sweep', dir, info, runs });
+    nodes.push({ kind: 'sweep', dir, info: sweep.info, runs });
   }
   for (const dir of runDirs) {
-    if ([...sweepDirs].some((s) => dir.startsWith(s + path.sep))) continue;
+    if (listedSweeps.some((s) => dir.startsWith(s + path.sep))) continue;
     const node = runNode(dir);
     if (node) nodes.push(node);
   }
-  return nodes.sort((a, b) => (b.info.started ?? '').localeCompare(a.info.started ?? ''));
+  return { nodes: nodes.sort((a, b) => b.info.started.localeCompare(a.info.started)), skipped: tally.result };
 }
 
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
+export function scanRuns(roots: readonly string[], extra: readonly string[] = []): RunNode[] {
+  return scanRunFolders(roots, extra).nodes;
 }
 
 function icon(status: RunStatus): vscode.ThemeIcon {

@@ -47,7 +47,7 @@ test('a key of a data source is documented for that source', async () => {
 
 test('smooth_relu: its formula, E σ(Z) ≈ 0.806 and E σ(Z)² ≈ 0.921', async () => {
   const { markdown } = await hoverAt(FIXTURE, 'smooth_relu', 3);
-  assert.match(markdown, /\*\*smooth_relu\*\* · built-in activation/);
+  assert.match(markdown, /\*\*smooth\\_relu\*\* · built-in activation/, 'the name is escaped (it renders as smooth_relu)');
   assert.match(markdown, /σ\(x\) = log\(1 \+ e\^x\)/);
   const mean = numberAfter(markdown, 'E σ(Z)');
   const meanSquare = numberAfter(markdown, 'E σ(Z)²');

@@ -1,0 +1,112 @@
+/**
+ * src/contracts: the checks every reader of the run store and every panel message goes through. Plain
+ * names (the ids that become folder names) against the family of hostile names; the run-store schemas
+ * against files of the wrong shape; skipping what cannot be read, counted once with the first reason.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describeSkipped, keepValid, MAX_NAME_BYTES, plainName, SkipTally, validate } from '../../src/contracts/checks';
+import { engineMessageCheck } from '../../src/contracts/engineMessages';
+import { checkPanelMessage, MAX_NOTICE } from '../../src/contracts/panelMessages';
+import { runInfoCheck, sweepInfoCheck, sweepSummaryCheck } from '../../src/contracts/runStore';
+import { HOSTILE_IDS } from '../fixtures/planted';
+import { readFixtureRun, readFixtureSweep } from '../webview/helpers';
+
+const run = readFixtureRun();
+const sweep = readFixtureSweep();
+
+test('src/contracts is the bottom layer: it imports nothing but itself (no other project folder, no Node, no DOM)', () => {
+  const dir = path.join(__dirname, '..', '..', 'src', 'contracts');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  assert.ok(files.length >= 4);
+  for (const f of files) {
+    const specifiers = [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]);
+    for (const s of specifiers) assert.match(s, /^\.\/[A-Za-z]+$/, `${f} imports ${s}`);
+  }
+});
+
+test('plain names: run ids as ntkexp writes them pass; every hostile form is refused with a reason', () => {
+  for (const id of ['circle-20250101-000000', 'widths-width-32', 'width=250,activation=smooth_relu', 'a..b', '..x', 'x'.repeat(MAX_NAME_BYTES)]) {
+    assert.equal(plainName(id, 'id'), undefined, id);
+    // Joined to a folder, a plain name stays in it.
+    assert.equal(path.dirname(path.join('/ws/sweep', id)), '/ws/sweep');
+  }
+  for (const id of HOSTILE_IDS) {
+    const reason = plainName(id, 'runs[0].id');
+    assert.ok(reason, `accepted ${JSON.stringify(id)}`);
+    assert.match(reason, /^runs\[0\]\.id: expected a plain name/);
+  }
+  assert.match(plainName('a/b', 'id') ?? '', /found "\/"/);
+  assert.match(plainName('é'.repeat(128), 'id') ?? '', /at most 255 bytes, got 256/);
+  assert.equal(plainName('x'.repeat(MAX_NAME_BYTES + 1), 'id'), `id: expected a plain name of at most 255 bytes, got 256`);
+});
+
+test('sweep.json and sweep summaries: a run id that is not a plain name makes the file invalid, naming the entry', () => {
+  assert.equal(sweepInfoCheck(sweep.info, 'sweep.json'), undefined);
+  for (const id of HOSTILE_IDS) {
+    const planted = { ...sweep.info, runs: [sweep.info.runs[0], { ...sweep.info.runs[1], id }] };
+    assert.match(sweepInfoCheck(planted, 'sweep.json') ?? '', /^sweep\.json\.runs\[1\]\.id: expected a plain name/, JSON.stringify(id));
+    assert.match(sweepInfoCheck({ ...sweep.info, id }, 'sweep.json') ?? '', /^sweep\.json\.id: expected a plain name/);
+  }
+  const summary = { format: 'ntkexp-sweep-summary/1', sweep: sweep.info.id, runs: [{ id: '../x', varied: {}, deviationH: [null], status: 'finished' }] };
+  assert.match(sweepSummaryCheck(summary, 'sweep-summary.json') ?? '', /runs\[0\]\.id: expected a plain name/);
+});
+
+test('run.json of the wrong shape is refused with the field and what arrived', () => {
+  assert.equal(runInfoCheck(run.info, 'run.json'), undefined);
+  const { title: _title, ...noTitle } = run.info;
+  const cases: [unknown, RegExp][] = [
+    [[], /^run\.json: expected an object, got an array of 0$/],
+    ['run', /^run\.json: expected an object, got "run"$/],
+    [null, /^run\.json: expected an object, got null$/],
+    [42, /^run\.json: expected an object, got 42$/],
+    [noTitle, /^run\.json\.title: expected a string, got nothing$/],
+    [{ ...run.info, format: 'ntkexp-run/2' }, /^run\.json\.format: expected "ntkexp-run\/1"/],
+    [{ ...run.info, trials: 'all' }, /^run\.json\.trials: expected an array, got "all"$/],
+    [{ ...run.info, trials: [0, -1] }, /^run\.json\.trials\[1\]: expected a non-negative integer, got -1$/],
+    [{ ...run.info, status: 'done' }, /^run\.json\.status: expected "running" or "finished" or "failed" or "cancelled", got "done"$/],
+    [{ ...run.info, workers: '2' }, /^run\.json\.workers: expected a non-negative integer/],
+    [{ ...run.info, source: { file: 'x' } }, /^run\.json\.source\.sha256: expected a string, got nothing$/],
+    [{ ...run.info, id: '../../outside' }, /^run\.json\.id: expected a plain name/],
+    [{ ...run.info, resolved: 'x' }, /^run\.json\.resolved: expected an object/],
+    [{ ...run.info, error: { html: '<img>' } }, /^run\.json\.error: expected a string, got an object$/],
+  ];
+  for (const [value, reason] of cases) {
+    const v = validate(value, runInfoCheck, 'run.json');
+    assert.equal(v.ok, false, JSON.stringify(value)?.slice(0, 60));
+    if (!v.ok) assert.match(v.error, reason);
+  }
+});
+
+test('skipping: what cannot be read is counted, the first reason kept, the rest kept in order', () => {
+  const tally = new SkipTally();
+  assert.equal(tally.result, undefined);
+  tally.skip('line 3: not JSON');
+  tally.skip('line 9: not JSON');
+  assert.deepEqual(tally.result, { count: 2, first: 'line 3: not JSON' });
+  assert.equal(describeSkipped({ count: 2, first: 'line 3: not JSON' }, '/r/series.jsonl'), '/r/series.jsonl: 2 records could not be read and are not shown (first: line 3: not JSON)');
+  assert.equal(describeSkipped({ count: 1, first: 'x' }, 'w'), 'w: 1 record could not be read and is not shown (first: x)');
+
+  const records = run.records.slice(0, 6);
+  const mixed = [records[0], { type: 'bogus', trial: 0 }, records[1], 'text', records[2], { ...records[3], trial: 'one' }, records[4], records[5]];
+  const { valid, skipped } = keepValid(mixed, engineMessageCheck, (i) => `line ${i + 1}`);
+  assert.deepEqual(valid, [records[0], records[1], records[2], records[4], records[5]]);
+  assert.equal(skipped?.count, 3);
+  assert.match(skipped?.first ?? '', /^line 2: message: unknown type "bogus"/);
+});
+
+test('panel messages: a notice is bounded; envelopes check their files; an unknown message is refused', () => {
+  assert.ok(checkPanelMessage({ type: 'notice', text: 'series.jsonl: 2 records could not be read' }).ok);
+  const long = checkPanelMessage({ type: 'notice', text: 'x'.repeat(MAX_NOTICE + 1) });
+  assert.ok(!long.ok && /notice\.text: expected at most 2000 characters/.test(long.error));
+  assert.ok(!checkPanelMessage({ type: 'notice', text: 3 }).ok);
+  const info = checkPanelMessage({ type: 'sweepInfo', info: { ...sweep.info, runs: [{ ...sweep.info.runs[0], id: '../x' }] } });
+  assert.ok(!info.ok && /sweepInfo\.info\.runs\[0\]\.id: expected a plain name/.test(info.error));
+  const unknown = checkPanelMessage({ type: 'eval', code: 'alert(1)' });
+  assert.ok(!unknown.ok && /unknown type "eval"/.test(unknown.error));
+  // A batch where nothing is readable is still a batch: empty, with everything counted.
+  const none = checkPanelMessage({ type: 'batch', messages: [1, 2] });
+  assert.ok(none.ok && none.skipped?.count === 2);
+});
