@@ -14,6 +14,7 @@ import { DATA_ELEMENT_ID, REPORT_FORMAT, ROOT_ELEMENT_ID, type ReportData, type 
 import type { EngineMessage } from './protocol';
 import { REPORT_FILE, RUN_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
 import { readRun } from './store';
+import { writeFileAtomic } from './storeWrites';
 
 export interface ReportRunInput {
   info: RunInfo;
@@ -183,8 +184,6 @@ export function writeReport(folder: string, assets?: ReportAssets): string {
   }
   const html = buildReportHtml({ ...input, assets: assets ?? reportAssets() });
   const out = path.join(folder, REPORT_FILE);
-  const tmp = `${out}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, html);
-  fs.renameSync(tmp, out);
+  writeFileAtomic(out, html);
   return out;
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { MergeError, mergeRuns } from '../../run/merge';
 import { writeReportSafely } from '../../run/reportWriter';
+import { WriteFailed } from '../../run/storeWrites';
 import type { CliIO } from '../io';
 import { EXIT, UsageError, type Verb } from '../verb';
 
@@ -15,7 +16,8 @@ export const mergeVerb: Verb = {
     'report.html and any params-*.json. The shards must be runs of the same file (same SHA-256) and the',
     'same experiment, with disjoint trials.',
     '',
-    'Exit status: 0 merged, 1 the shards do not belong together (the reason is printed), 2 usage error.',
+    'Exit status: 0 merged, 1 the shards do not belong together or the merged folder could not be written',
+    '(the reason is printed), 2 usage error.',
   ].join('\n'),
   flags: [{ name: 'out', short: 'o', value: 'DIR', doc: 'The merged run folder to create (required).' }],
   positionals: { name: 'DIR', min: 1, max: Infinity },
@@ -29,7 +31,7 @@ export const mergeVerb: Verb = {
       io.stderr(`ntkexp merge: ${info.experiment}: trials ${info.trials.join(', ')} of ${info.trialsTotal} (${summary.steps.length} measurement times), ${info.status}; written to ${out}\n`);
       return EXIT.ok;
     } catch (e) {
-      if (e instanceof MergeError) {
+      if (e instanceof MergeError || e instanceof WriteFailed) {
         io.stderr(`ntkexp merge: ${e.message}\n`);
         return EXIT.failure;
       }
