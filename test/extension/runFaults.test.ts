@@ -80,3 +80,23 @@ test('no room on the workspace disk to start a run from the editor: "Not run" wi
     assert.ok(!existsSync(join(disk.dir, 'ntkexp-runs')), 'the folders it made are removed');
   });
 });
+
+test('the workspace disk turns read-only during a run from the editor: the notification says run.json could not record the failure', async () => {
+  await withTmpfs({ size: '16m' }, async (disk) => {
+    const uri = experimentIn(disk.dir, 2000, 200);
+    vscodeMock.respond('error', undefined);
+    const done = vscode.commands.executeCommand('ntkexp.run', uri, 'e');
+    try {
+      await vscodeMock.waitFor(() => seriesLines(disk.dir) >= 3, { timeout: 60_000, what: 'three records on disk' });
+      disk.remount('ro');
+      await done;
+    } finally {
+      disk.remount('rw');
+    }
+    const shown = vscodeMock.messages('error');
+    assert.ok(
+      shown.some((m) => /^NTK: e failed: .*series\.jsonl is on a read-only file system: choose --out on a writable disk \(and run\.json could not record it: .*run\.json is on a read-only file system/.test(m)),
+      shown.join('\n'),
+    );
+  });
+});
