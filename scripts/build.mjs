@@ -66,6 +66,9 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
   copyFileSync(join(wasmDir, f), join(dist, f));
 }
 
+// The engine's parent watchdog: plain JavaScript loaded as a worker thread, beside the engine bundle.
+copyFileSync(join(root, 'src', 'run', 'parentWatchdog.js'), join(dist, 'parentWatchdog.js'));
+
 // The panel's stylesheet and codicons (loaded by the webview through asWebviewUri), and the examples as
 // the templates of "New Experiment from Template".
 copyFileSync(join(root, 'media', 'ntkexp.css'), join(dist, 'ntkexp.css'));

@@ -97,6 +97,8 @@ export async function runExample(file: string, experiments: ResolvedExperiment[]
     experiments,
     sweep,
     out: path.join(options.out, label),
+    // A run that cannot be reused (other settings, another text) replaces this script's earlier run folder.
+    overwrite: true,
     workers: options.workers,
   });
   return run.start();

@@ -10,8 +10,11 @@ export interface CliIO {
   readonly writeFile: (path: string, text: string) => void;
   /** Whether stdout is a terminal (a live progress line makes sense). */
   readonly isTTY?: boolean;
-  /** Call `handler` on Ctrl-C (SIGINT) instead of dying; a second Ctrl-C exits at once. Returns the unsubscribe. */
-  readonly onInterrupt: (handler: () => void) => () => void;
+  /**
+   * Call `handler` on Ctrl-C (SIGINT) or SIGTERM instead of dying; a second one calls `force` (to stop
+   * what must not outlive the process) and exits at once with 130. Returns the unsubscribe.
+   */
+  readonly onInterrupt: (handler: () => void, force?: () => void) => () => void;
   /** Columns of the terminal, for the progress line. */
   readonly columns?: () => number;
 }
@@ -24,11 +27,14 @@ export const nodeIO: CliIO = {
   writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
   isTTY: process.stdout.isTTY === true,
   columns: () => process.stderr.columns ?? 100,
-  onInterrupt: (handler) => {
+  onInterrupt: (handler, force) => {
     let count = 0;
     const listener = (): void => {
       count++;
-      if (count > 1) process.exit(130);
+      if (count > 1) {
+        force?.();
+        process.exit(130);
+      }
       handler();
     };
     process.on('SIGINT', listener);

@@ -1,10 +1,14 @@
 /**
  * The engine process: forked by the runner (runner.ts), it trains and measures trials and reports
  * everything as `EngineMessage`s over IPC. It takes one task at a time ({type: 'trial'}), hears
- * {type: 'cancel'} between training steps, and exits on {type: 'exit'} or when its parent goes away.
+ * {type: 'cancel'} between training steps, and exits on {type: 'exit'} or when its parent goes away:
+ * at once when the IPC channel closes, and within a second from any phase through its watchdog thread
+ * (parentWatchdog.js), which hears a dead parent while this thread is deep in synchronous work.
  * Everything that can fail inside a trial becomes a `failed` message a person can act on; only a crash
  * of the process itself (out of memory, a signal) is left to the runner to report.
  */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { initBackend } from '../engine/backend';
 import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
@@ -15,7 +19,7 @@ import { runTrial } from '../engine/train/trial';
 import { compileExperiment, type ResolvedExperiment } from '../format/index';
 import { datasetFor, kernelsFor } from './prepare';
 import { paramsFile } from './params';
-import { isEngineCommand, type EngineMessage, type TrialTask } from './protocol';
+import { isEngineCommand, PARENT_PID_ENV, type EngineMessage, type TrialTask } from './protocol';
 
 interface Prepared {
   readonly config: ExperimentConfig;
@@ -47,6 +51,21 @@ process.on('message', (message: unknown) => {
 });
 // The parent went away (the editor closed, a kill): nothing to report to, stop.
 process.on('disconnect', () => process.exit(0));
+
+/** How often the watchdog looks for the parent. */
+const WATCH_INTERVAL_MS = 500;
+
+/**
+ * Start the watchdog thread (parentWatchdog.js, beside this file in the sources and in the bundle). It is
+ * unref'ed: it never keeps the process alive by itself.
+ */
+function watchParent(): void {
+  const parentPid = Number(process.env[PARENT_PID_ENV]) || process.ppid;
+  const watchdog = new Worker(path.join(__dirname, 'parentWatchdog.js'), { workerData: { parentPid, intervalMs: WATCH_INTERVAL_MS } });
+  // The runner keeps an engine's stderr (its log, and a crash report's tail).
+  watchdog.on('error', (error) => process.stderr.write(`engine: the parent watchdog stopped (${error.message}); this engine may outlive a killed parent\n`));
+  watchdog.unref();
+}
 
 async function pump(): Promise<void> {
   if (busy) return;
@@ -127,3 +146,4 @@ if (!process.send) {
   process.stderr.write('the ntkexp engine runs as a child process of the runner (ntkexp run, or the editor); it has no command line of its own\n');
   process.exit(2);
 }
+watchParent();

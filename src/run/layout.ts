@@ -7,13 +7,16 @@ import { measurementSteps } from '../engine/train/schedule';
 import type { ResolvedExperiment } from '../format/index';
 import type { RunPlan } from './plan';
 import type { TrialTask } from './protocol';
-import { SWEEP_FILE, type RunInfo, type SweepInfo } from './runFiles';
-import { RunWriter, writeJsonAtomic } from './store';
+import { RUN_FILE, SERIES_FILE, SWEEP_FILE, type RunInfo, type SweepInfo } from './runFiles';
+import { RunWriter } from './store';
+import { makeFolder, removeQuietly, SpaceReserve, writeJsonAtomic, WriteFailed } from './storeWrites';
 
 /**
  * The second stage of a run: its folders on disk. One run folder per experiment (inside the sweep's
- * folder for a sweep), each with run.json written before any engine starts, and the tasks (one per
- * trial) that the engines will execute.
+ * folder for a sweep), each with run.json written before any engine starts, a space reserve in the
+ * output folder (storeWrites.ts), and the tasks (one per trial) that the engines will execute. When a
+ * folder or file cannot be written, nothing is left behind: what this stage made is removed and the
+ * `WriteFailed` goes to the caller (nothing could start).
  */
 export interface LayoutRequest {
   /** The .ntkexp file (for the default output folder and the record of the source). */
@@ -21,7 +24,7 @@ export interface LayoutRequest {
   readonly text: string;
   /** Set when the experiments are the points of one sweep: its experiment name. */
   readonly sweep?: string;
-  /** Output folder (default: ntkexp-runs/<experiment>-<timestamp>/ beside the file). */
+  /** Output folder, already checked (outFolder.ts) (default: ntkexp-runs/<experiment>-<timestamp>/ beside the file). */
   readonly out?: string;
   readonly backend?: string;
   readonly saveParams?: boolean;
@@ -34,19 +37,41 @@ export interface RunLayout {
   /** One writer per run folder, by run id. */
   readonly writers: ReadonlyMap<string, RunWriter>;
   readonly tasks: readonly TrialTask[];
+  /** Space held on the output's disk until the run has recorded how it ended. */
+  readonly reserve: SpaceReserve;
 }
 
-export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (info: RunInfo, dir: string) => void): RunLayout {
+export function layoutRun(plan: RunPlan, req: LayoutRequest): RunLayout {
+  const made: string[] = [];
+  try {
+    return layoutFolders(plan, req, made);
+  } catch (error) {
+    if (error instanceof WriteFailed) for (const p of made.reverse()) removeQuietly(p);
+    throw error;
+  }
+}
+
+/** Lay out the folders, listing in `made` everything created (to be removed if a later write fails). */
+function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLayout {
   const sha256 = createHash('sha256').update(req.text).digest('hex');
   const source = { file: path.resolve(req.file), sha256 };
   const first = plan.experiments[0].resolved;
-  const base = req.out ?? path.join(path.dirname(path.resolve(req.file)), 'ntkexp-runs', `${req.sweep ?? first.name}-${timestamp()}`);
-  const sweepDir = req.sweep ? uniqueDir(base) : undefined;
+  const base = req.out ?? path.join(path.dirname(path.resolve(req.file)), 'ntkexp-runs', fitName(`${req.sweep ?? first.name}-${timestamp()}`));
+  const folder = (dir: string): string => {
+    const created = makeFolder(dir);
+    if (created) made.push(created);
+    return dir;
+  };
+  const sweepDir = req.sweep ? folder(req.out ?? uniqueDir(base)) : undefined;
+  const top = sweepDir ?? folder(req.out ?? uniqueDir(base));
+  const reserve = SpaceReserve.hold(top);
+  made.push(reserve.file);
   const writers = new Map<string, RunWriter>();
   const tasks: TrialTask[] = [];
   for (const planned of plan.experiments) {
     const { resolved: exp, config, data, estimate } = planned;
-    const dir = sweepDir ? path.join(sweepDir, folderName(exp)) : uniqueDir(base);
+    const dir = sweepDir ? folder(path.join(sweepDir, folderName(exp))) : top;
+    made.push(path.join(dir, SERIES_FILE), path.join(dir, RUN_FILE));
     const id = path.basename(dir);
     const info: RunInfo = {
       format: 'ntkexp-run/1',
@@ -70,9 +95,7 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
       samples: data.N,
       estimate: { memory_mb: Math.round(estimate.memoryMb), seconds: Math.round(estimate.trialSeconds) },
     };
-    const writer = RunWriter.create(dir, info);
-    writers.set(id, writer);
-    onRunStarted?.(info, dir);
+    writers.set(id, RunWriter.create(dir, info));
     for (const trial of planned.trials) tasks.push({ type: 'trial', run: id, experiment: planned.task, trial, saveParams: req.saveParams ?? false });
   }
   if (sweepDir) {
@@ -85,9 +108,10 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
       status: 'running',
       runs: [...writers.values()].map((w) => ({ id: w.current.id, experiment: w.current.experiment, varied: w.current.varied ?? {} })),
     };
+    made.push(path.join(sweepDir, SWEEP_FILE));
     writeJsonAtomic(path.join(sweepDir, SWEEP_FILE), sweep);
   }
-  return { sweepDir, writers, tasks };
+  return { sweepDir, writers, tasks, reserve };
 }
 
 /** 2026-11-28T10-41-05: sortable, and safe in file names everywhere. */
@@ -106,5 +130,20 @@ function folderName(exp: ResolvedExperiment): string {
   const label = Object.entries(exp.varied)
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('-') : String(v)}`)
     .join(',');
-  return (label || exp.name).replace(/[^A-Za-z0-9_.,=+-]/g, '_');
+  return fitName((label || exp.name).replace(/[^A-Za-z0-9_.,=+-]/g, '_'));
+}
+
+/**
+ * File systems take names of at most 255 bytes. A folder name made from the file (an experiment's name,
+ * a sweep point's settings) longer than MAX_NAME_BYTES is cut, and a hash of the whole name keeps
+ * different long names apart; room is left for the `-2` of a second run in the same second.
+ */
+const MAX_NAME_BYTES = 200;
+
+export function fitName(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= MAX_NAME_BYTES) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
+  let cut = name.slice(0, MAX_NAME_BYTES - hash.length - 1);
+  while (Buffer.byteLength(cut, 'utf8') > MAX_NAME_BYTES - hash.length - 1) cut = cut.slice(0, -1);
+  return `${cut}~${hash}`;
 }

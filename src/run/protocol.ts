@@ -103,6 +103,9 @@ export interface TrialTask {
 
 export type EngineCommand = TrialTask | { readonly type: 'cancel' } | { readonly type: 'exit' };
 
+/** The environment variable through which the runner tells an engine its parent's pid (the engine's watchdog checks it). */
+export const PARENT_PID_ENV = 'NTKEXP_PARENT_PID';
+
 const ENGINE_TYPES = new Set(['started', 'progress', 'measurement', 'surface', 'theory', 'log', 'finished', 'failed', 'cancelled', 'params']);
 
 /** A structural check of a message received over IPC (or from a webview) before it is trusted. */

@@ -15,6 +15,7 @@ import type { EngineMessage } from './protocol';
 import { readRun, readSweep, RunStoreError, type StoredRun, type StoredSweep } from './readStore';
 import { existsNoFollow } from './regularFile';
 import { REPORT_FILE, RUN_FILE, SWEEP_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
+import { writeFileAtomic } from './storeWrites';
 
 export interface ReportRunInput {
   info: RunInfo;
@@ -180,8 +181,6 @@ export function writeReport(folder: string, assets?: ReportAssets): string {
   }
   const html = buildReportHtml({ ...input, assets: assets ?? reportAssets() });
   const out = path.join(folder, REPORT_FILE);
-  const tmp = `${out}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, html);
-  fs.renameSync(tmp, out);
+  writeFileAtomic(out, html);
   return out;
 }

@@ -1,14 +1,16 @@
 import type { BackendName } from '../engine/backend';
 import type { ResolvedExperiment } from '../format/index';
 import type { RunEstimate } from './estimate';
-import { finishRun, finishSweep, worstStatus, type FinishedRun } from './finish';
-import { layoutRun } from './layout';
+import { finishRun, finishSweep, worstStatus, type FinishedRun, type FinishContext, type FinishedSweep, type Halt } from './finish';
+import { layoutRun, type RunLayout } from './layout';
+import { checkOutFolder, removeReplacedFolder } from './outFolder';
 import { paramsFileName } from './params';
-import { planRun } from './plan';
+import { planRun, RunRefused } from './plan';
 import type { EngineMessage } from './protocol';
 import { EnginePool, type EngineEntry } from './runner';
 import type { RunInfo, RunStatus, RunSummary, SweepSummary } from './runFiles';
-import { writeJsonAtomic } from './store';
+import type { RunWriter } from './store';
+import { writeJsonAtomic, WriteFailed, type SpaceReserve } from './storeWrites';
 import * as path from 'node:path';
 
 export { RunRefused } from './plan';
@@ -18,7 +20,9 @@ export { RunRefused } from './plan';
  * keeps everything in run folders as it arrives. Used by `ntkexp run` and by the editor. Three stages:
  * plan (plan.ts: compile, read the data, estimate, refuse), lay out the folders (layout.ts), execute
  * in the pool (here: the parent only routes and writes; it never trains), finish (finish.ts: status,
- * summaries, reports).
+ * summaries, reports). A write that fails while the run goes (a full disk, a folder made read-only)
+ * stops the whole run at once: the engines are cancelled and every run not finished ends as failed
+ * with the reason; one that fails before anything started is a refusal (`RunRefused`).
  */
 export interface RunRequest {
   /** The .ntkexp file (for the default output folder and the record of the source). */
@@ -28,8 +32,12 @@ export interface RunRequest {
   readonly experiments: readonly ResolvedExperiment[];
   /** Set when the experiments are the points of one sweep: its experiment name. */
   readonly sweep?: string;
-  /** Output folder (default: ntkexp-runs/<experiment>-<timestamp>/ beside the file). */
+  /**
+   * Output folder (default: ntkexp-runs/<experiment>-<timestamp>/ beside the file, made unique). It must
+   * not exist, or be empty (outFolder.ts), unless `overwrite` lets it replace an earlier run or sweep folder.
+   */
   readonly out?: string;
+  readonly overwrite?: boolean;
   readonly trials?: number;
   readonly seed?: number;
   readonly backend?: BackendName;
@@ -61,11 +69,18 @@ export interface RunOutcome {
   readonly workers: number;
   /** For a sweep: the comparison of its runs (also written to sweep-summary.json). */
   readonly sweepSummary?: SweepSummary;
+  /** For a sweep whose own files (sweep.json, sweep-summary.json, report) could not be written: why. */
+  readonly sweepError?: string;
+  /** Why sweep.json could not be updated to say how the sweep ended. */
+  readonly sweepUnrecorded?: string;
 }
 
 export class ExperimentRun {
   private pool: EnginePool | undefined;
   private cancelled = false;
+  private layout: RunLayout | undefined;
+  /** The write that failed while the run went, and stopped it. */
+  private halt: Halt | undefined;
 
   constructor(
     private readonly request: RunRequest,
@@ -77,6 +92,24 @@ export class ExperimentRun {
     this.pool?.cancel();
   }
 
+  /**
+   * Stop at once, for a process about to exit (a second Ctrl-C): the engines are killed now, and each run
+   * still going is marked cancelled in its run.json with `reason`, as far as that can be written.
+   */
+  abort(reason: string): void {
+    this.cancelled = true;
+    this.pool?.kill();
+    for (const writer of this.layout?.writers.values() ?? []) {
+      if (writer.current.status !== 'running') continue;
+      try {
+        writer.update({ status: 'cancelled', ended: new Date().toISOString(), error: reason });
+      } catch (error) {
+        if (!(error instanceof WriteFailed)) throw error;
+      }
+    }
+    this.layout?.reserve.release();
+  }
+
   /** Process ids of the running engines (for a test that kills one, or a status display). */
   get enginePids(): number[] {
     return this.pool?.pids ?? [];
@@ -84,35 +117,90 @@ export class ExperimentRun {
 
   async start(): Promise<RunOutcome> {
     const req = this.request;
+    const out = req.out === undefined ? undefined : checkOutFolder(req.out, req.overwrite === true);
     const plan = planRun(req);
-    const { sweepDir, writers, tasks } = layoutRun(plan, req, this.events.onRunStarted);
-    const started = Date.now();
-    const records = new Map<string, EngineMessage[]>([...writers.keys()].map((id) => [id, []]));
-    this.pool = new EnginePool({
-      workers: plan.workers,
-      backend: req.backend,
-      entry: req.entry,
-      onStderr: this.events.onStderr,
-      onMessage: (message) => {
-        const writer = message.run ? writers.get(message.run) : undefined;
-        if (!writer) return;
-        if (message.type === 'started' && writer.current.backend !== message.backend) writer.update({ backend: message.backend });
-        if (message.type === 'params') {
-          const several = writer.current.trialsTotal > 1;
-          writeJsonAtomic(path.join(writer.dir, paramsFileName(message.which, message.trial, several)), message.content);
-        } else if (message.type !== 'progress' && message.type !== 'started') {
-          writer.append(message);
-          records.get(writer.current.id)?.push(message);
-        }
-        this.events.onMessage?.(message);
-      },
-    });
-    if (this.cancelled) this.pool.cancel();
-    const outcomes = await this.pool.run(tasks);
+    if (out) removeReplacedFolder(out);
+    let layout: RunLayout;
+    try {
+      layout = layoutRun(plan, req);
+    } catch (error) {
+      if (error instanceof WriteFailed) throw new RunRefused(error.message);
+      throw error;
+    }
+    this.layout = layout;
+    const { sweepDir, writers, tasks, reserve } = layout;
+    try {
+      for (const writer of writers.values()) this.events.onRunStarted?.(writer.current, writer.dir);
+      const started = Date.now();
+      const records = new Map<string, EngineMessage[]>([...writers.keys()].map((id) => [id, []]));
+      this.pool = new EnginePool({
+        workers: plan.workers,
+        backend: req.backend,
+        entry: req.entry,
+        onStderr: this.events.onStderr,
+        onMessage: (message) => {
+          const writer = message.run ? writers.get(message.run) : undefined;
+          if (writer) this.route(message, writer, records.get(writer.current.id) as EngineMessage[], reserve);
+        },
+      });
+      if (this.cancelled) this.pool.cancel();
+      const outcomes = await this.pool.run(tasks);
 
-    const runs = [...writers.values()].map((writer) => finishRun(writer, outcomes, records.get(writer.current.id) ?? [], Date.now() - started, this.events));
-    const status = worstStatus(runs.map((r) => r.info.status));
-    const sweepSummary = sweepDir ? finishSweep(sweepDir, runs, this.events) : undefined;
-    return { status, dir: sweepDir ?? runs[0].dir, runs, estimate: plan.estimate, workers: plan.workers, ...(sweepSummary ? { sweepSummary } : {}) };
+      const ctx: FinishContext = {
+        ...(this.halt ? { halt: this.halt } : {}),
+        onRunEnded: (info, summary) => this.events.onRunEnded?.(info, summary),
+        writeReport: (dir) => this.events.writeReport?.(dir),
+        // A full disk: the reserve's space is what lets run.json still say why the run failed.
+        onWriteFailed: (failure) => {
+          if (failure.outOfSpace) reserve.release();
+        },
+      };
+      const runs = [...writers.values()].map((writer) => finishRun(writer, outcomes, records.get(writer.current.id) ?? [], Date.now() - started, ctx));
+      const sweep: FinishedSweep | undefined = sweepDir ? finishSweep(sweepDir, runs, ctx) : undefined;
+      const status = worstStatus([...runs.map((r) => r.info.status), ...(sweep ? [sweep.status] : [])]);
+      return {
+        status,
+        dir: sweepDir ?? runs[0].dir,
+        runs,
+        estimate: plan.estimate,
+        workers: plan.workers,
+        ...(sweep ? { sweepSummary: sweep.summary } : {}),
+        ...(sweep?.error ? { sweepError: sweep.error } : {}),
+        ...(sweep?.unrecorded ? { sweepUnrecorded: sweep.unrecorded } : {}),
+      };
+    } finally {
+      reserve.release();
+    }
+  }
+
+  /**
+   * One engine message into its run folder, then to the listeners. Once a write has failed, nothing more
+   * is written for any run (the run is stopping, and what space there is left is for recording why), and
+   * only the ends of trials are passed on (what was not stored is not shown).
+   */
+  private route(message: EngineMessage, writer: RunWriter, records: EngineMessage[], reserve: SpaceReserve): void {
+    const trialEnd = message.type === 'finished' || message.type === 'failed' || message.type === 'cancelled';
+    if (this.halt) {
+      if (trialEnd) this.events.onMessage?.(message);
+      return;
+    }
+    try {
+      if (message.type === 'started' && writer.current.backend !== message.backend) writer.update({ backend: message.backend });
+      if (message.type === 'params') {
+        const several = writer.current.trialsTotal > 1;
+        writeJsonAtomic(path.join(writer.dir, paramsFileName(message.which, message.trial, several)), message.content);
+      } else if (message.type !== 'progress' && message.type !== 'started') {
+        writer.append(message);
+        records.push(message);
+      }
+    } catch (error) {
+      if (!(error instanceof WriteFailed)) throw error;
+      this.halt = { failure: error, run: writer.current.id };
+      if (error.outOfSpace) reserve.release();
+      this.pool?.cancel();
+      if (trialEnd) this.events.onMessage?.(message);
+      return;
+    }
+    this.events.onMessage?.(message);
   }
 }

@@ -96,6 +96,8 @@ export interface SweepInfo {
   readonly started: string;
   ended?: string;
   status: RunStatus;
+  /** Why it failed, when the sweep's own files could not be written or a write stopped it. */
+  error?: string;
   /** The runs, each a sub-folder, with the settings it varies. */
   readonly runs: { readonly id: string; readonly experiment: string; readonly varied: Readonly<Record<string, unknown>> }[];
 }

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendName } from '../engine/backend';
-import { isEngineMessage, type EngineMessage, type TrialTask } from './protocol';
+import { isEngineMessage, PARENT_PID_ENV, type EngineMessage, type TrialTask } from './protocol';
 
 /**
  * The parent side of the process model (DESIGN.md): trials run in forked engine processes, never in
@@ -13,6 +13,11 @@ import { isEngineMessage, type EngineMessage, type TrialTask } from './protocol'
  * Cancel is a message first and a kill after a grace period. A worker that dies with a task in hand
  * (a signal, an exit, out of memory) fails that task with the reason and the tail of its stderr; the
  * pool then starts no new task, and the ones in flight finish.
+ *
+ * Engines never outlive the process that forked them: the pool kills them when that process exits (a
+ * second Ctrl-C, process.exit), and each engine watches its parent from a thread of its own
+ * (parentWatchdog.js), which covers a parent killed by SIGKILL while the engine is deep in a long
+ * computation that cannot hear the IPC channel close.
  */
 export interface EngineEntry {
   readonly path: string;
@@ -64,8 +69,13 @@ export class EnginePool {
   private cancelling = false;
   private crashed = false;
   private resolveAll: ((outcomes: TaskOutcome[]) => void) | undefined;
+  private rejectAll: ((error: unknown) => void) | undefined;
+  /** A listener's exception (a bug): the pool stops and `run` rejects with it. */
+  private fault: { readonly error: unknown } | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private readonly entry: EngineEntry;
+  /** Kills the engines when this process exits (registered while the pool runs). */
+  private readonly killOnExit = (): void => this.kill();
 
   constructor(private readonly options: PoolOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be an integer ≥ 1, got ${options.workers}`);
@@ -77,9 +87,11 @@ export class EnginePool {
     if (this.resolveAll) throw new Error('this pool is already running');
     this.queue.push(...tasks);
     this.total = tasks.length;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.resolveAll = (outcomes) => resolve(tasks.map((t) => outcomes.find((o) => o.task === t) as TaskOutcome));
+      this.rejectAll = reject;
       if (tasks.length === 0) return this.finish();
+      process.on('exit', this.killOnExit);
       const n = Math.min(this.options.workers, tasks.length);
       for (let i = 0; i < n; i++) this.dispatch(this.spawn());
     });
@@ -97,13 +109,20 @@ export class EnginePool {
     this.maybeFinish();
   }
 
+  /** Kill every engine now (the process is about to exit): no grace, no message. */
+  kill(): void {
+    this.cancelling = true;
+    for (const task of this.queue.splice(0)) this.settle({ task, status: 'cancelled', message: 'not started' });
+    for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
+  }
+
   /** The engines' process ids (for tests that kill one). */
   get pids(): number[] {
     return this.workers.filter((w) => !w.exited && w.child.pid !== undefined).map((w) => w.child.pid as number);
   }
 
   private spawn(): Worker {
-    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', [PARENT_PID_ENV]: String(process.pid) };
     if (this.options.backend) env.NTKEXP_BACKEND = this.options.backend;
     const child = fork(this.entry.path, [], {
       execArgv: [...this.entry.execArgv],
@@ -134,7 +153,7 @@ export class EnginePool {
       this.options.onStderr?.(`ignored a malformed engine message: ${JSON.stringify(message)?.slice(0, 200)}`);
       return;
     }
-    this.options.onMessage(message);
+    if (!this.deliver(message)) return;
     const task = worker.task;
     if (!task || message.trial !== task.trial || (message.run ?? task.run) !== task.run) return;
     if (message.type === 'finished' || message.type === 'failed' || message.type === 'cancelled') {
@@ -152,17 +171,29 @@ export class EnginePool {
       const stderr = worker.stderrTail.join('\n');
       if (this.cancelling) {
         this.settle({ task, status: 'cancelled', message: 'stopped by cancel', stderr });
-        this.options.onMessage({ type: 'cancelled', run: task.run, trial: task.trial, step: -1 });
+        this.deliver({ type: 'cancelled', run: task.run, trial: task.trial, step: -1 });
       } else {
         this.crashed = true;
         const message = crashMessage(code, signal);
         this.settle({ task, status: 'failed', message, stderr });
-        this.options.onMessage({ type: 'failed', run: task.run, trial: task.trial, message, stderr });
+        this.deliver({ type: 'failed', run: task.run, trial: task.trial, message, stderr });
         // A crash is likely to repeat (memory): start nothing new, let the running trials finish.
         for (const t of this.queue.splice(0)) this.settle({ task: t, status: 'cancelled', message: 'not started: an engine process crashed' });
       }
     }
     this.maybeFinish();
+  }
+
+  /** Pass a message to the listener; false when the listener threw (a bug: the pool stops, `run` rejects). */
+  private deliver(message: EngineMessage): boolean {
+    try {
+      this.options.onMessage(message);
+      return true;
+    } catch (error) {
+      this.fault ??= { error };
+      this.kill();
+      return false;
+    }
   }
 
   private dispatch(worker: Worker): void {
@@ -187,10 +218,14 @@ export class EnginePool {
 
   private finish(): void {
     if (this.killTimer) clearTimeout(this.killTimer);
+    process.off('exit', this.killOnExit);
     for (const w of this.workers) if (!w.exited && w.child.connected) w.child.send({ type: 'exit' });
     const resolve = this.resolveAll;
+    const reject = this.rejectAll;
     this.resolveAll = () => undefined;
-    resolve?.([...this.outcomes.values()]);
+    this.rejectAll = () => undefined;
+    if (this.fault) reject?.(this.fault.error);
+    else resolve?.([...this.outcomes.values()]);
   }
 }
 

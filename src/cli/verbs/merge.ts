@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { MergeError, mergeRuns } from '../../run/merge';
 import { writeReportSafely } from '../../run/reportWriter';
+import { WriteFailed } from '../../run/storeWrites';
 import type { CliIO } from '../io';
 import { EXIT, UsageError, type Verb } from '../verb';
 
@@ -17,8 +18,8 @@ export const mergeVerb: Verb = {
     '--out and renamed at the end, so a failed merge leaves nothing behind; --out must not exist or be',
     'an empty folder.',
     '',
-    'Exit status: 0 merged, 1 the shards are damaged or do not belong together, or writing failed (the',
-    'reason is printed), 2 usage error or an --out folder that cannot be used.',
+    'Exit status: 0 merged, 1 the shards are damaged or do not belong together, or the merged folder could',
+    'not be written (the reason is printed), 2 usage error or an --out folder that cannot be used.',
   ].join('\n'),
   flags: [{ name: 'out', short: 'o', value: 'DIR', doc: 'The merged run folder to create (required).' }],
   positionals: { name: 'DIR', min: 1, max: Infinity },
@@ -33,9 +34,9 @@ export const mergeVerb: Verb = {
       io.stderr(`ntkexp merge: ${info.experiment}: trials ${info.trials.join(', ')} of ${info.trialsTotal} (${summary.steps.length} measurement times), ${info.status}; written to ${out}\n`);
       return EXIT.ok;
     } catch (e) {
-      if (e instanceof MergeError) {
+      if (e instanceof MergeError || e instanceof WriteFailed) {
         io.stderr(`ntkexp merge: ${e.message}\n`);
-        return e.concerns === 'out' ? EXIT.usage : EXIT.failure;
+        return e instanceof MergeError && e.concerns === 'out' ? EXIT.usage : EXIT.failure;
       }
       throw e;
     }

@@ -19,24 +19,36 @@ export const EXIT_CANCELLED = 130;
 export const runVerb: Verb = {
   name: 'run',
   summary: 'Train and measure an experiment; results go to a run folder',
-  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR] [--trials N] [--seed S] [--backend B] [--workers N] [--shard I/N] [--save-params] [--json] [--quiet]',
+  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--shard I/N] [--save-params] [--json] [--quiet]',
   description: [
     'Runs the experiment of FILE (every point of its sweep, if it has one) in background engine processes,',
     'trials spread over --workers processes (default: one per core). Results are written as they are made',
     'to ntkexp-runs/<experiment>-<timestamp>/ beside FILE (or --out DIR): run.json, series.jsonl,',
     'summary.json and report.html (open it in a browser); a sweep gets one folder with sweep.json and a',
     'sub-folder per combination. On a terminal a progress line shows trial, step, loss and ETA; at the',
-    'end a table compares the moments Tr(H^k), Tr(I^k), Tr(S^k) with the theory. Ctrl-C stops cleanly:',
-    'what was measured stays, and the run is marked cancelled.',
+    'end a table compares the moments Tr(H^k), Tr(I^k), Tr(S^k) with the theory. Ctrl-C (or SIGTERM)',
+    'stops cleanly: what was measured stays, and the run is marked cancelled; a second one stops the',
+    'engines and quits at once.',
+    '',
+    '--out DIR must be a new or an empty folder: an existing folder with anything in it is refused, so a',
+    'script never reads stale results. --overwrite replaces DIR when it is an earlier run or sweep folder',
+    '(a valid run.json or sweep.json, and only the files a run writes), never any other folder. Without',
+    '--out, a second run in the same second gets its own folder (<experiment>-<timestamp>-2).',
+    '',
+    'A write that fails while the run goes (a full disk, a read-only or unwritable folder) stops it: the',
+    'run is marked failed in run.json with the reason, every record written so far stays, and no',
+    'temporary file is left.',
+    '',
+    'Exit status: 0 finished, 1 failed (a diverging run, a crashed engine, a failed write: the reason is',
+    'printed and kept in run.json), 2 bad input or nothing could start (errors in FILE, a bad flag, a run',
+    'too large for memory, an --out folder that is not empty, unwritable or too long a path), 130 cancelled.',
     '',
     dataFilesDoc,
-    '',
-    'Exit status: 0 finished, 1 failed (a diverging run, a crashed engine: the reason is printed and kept in',
-    'run.json), 2 bad input (errors in FILE, a bad flag, a run too large for memory), 130 cancelled.',
   ].join('\n'),
   flags: [
     { name: 'experiment', short: 'e', value: 'NAME', doc: 'The experiment (or one sweep point) to run; required when the file has several experiments.' },
-    { name: 'out', short: 'o', value: 'DIR', doc: 'Write the run (or sweep) folder here instead of ntkexp-runs/<experiment>-<timestamp>/.' },
+    { name: 'out', short: 'o', value: 'DIR', doc: 'Write the run (or sweep) folder here instead of ntkexp-runs/<experiment>-<timestamp>/; DIR must be new or empty.' },
+    { name: 'overwrite', doc: 'With --out: replace DIR if it is an earlier run or sweep folder (never any other folder).' },
     { name: 'trials', value: 'N', doc: "Override the file's number of trials." },
     { name: 'seed', value: 'S', doc: "Override the file's seed." },
     { name: 'backend', value: 'B', doc: 'Force a TensorFlow.js backend: tensorflow, wasm or cpu (default: best available).' },
@@ -54,6 +66,9 @@ export const runVerb: Verb = {
     const workers = optionalInt(args.flags.workers, '--workers', 1);
     const backend = typeof args.flags.backend === 'string' ? parseBackendFlag(args.flags.backend) : undefined;
     const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : undefined;
+    const out = typeof args.flags.out === 'string' ? args.flags.out : undefined;
+    if (out !== undefined && out.trim() === '') throw new UsageError('--out needs a folder, got an empty name');
+    if (args.flags.overwrite === true && out === undefined) throw new UsageError('--overwrite applies to the folder named by --out DIR');
     let text: string;
     try {
       text = io.readFile(file);
@@ -85,7 +100,8 @@ export const runVerb: Verb = {
         text,
         experiments,
         sweep,
-        out: typeof args.flags.out === 'string' ? path.resolve(args.flags.out) : undefined,
+        out: out === undefined ? undefined : path.resolve(out),
+        overwrite: args.flags.overwrite === true,
         trials,
         seed,
         backend,
@@ -115,11 +131,14 @@ export const runVerb: Verb = {
         },
       },
     );
-    const stop = io.onInterrupt(() => {
-      progress?.clear();
-      io.stderr('ntkexp run: stopping (Ctrl-C again to quit at once)…\n');
-      run.cancel();
-    });
+    const stop = io.onInterrupt(
+      () => {
+        progress?.clear();
+        io.stderr('ntkexp run: stopping (Ctrl-C again to quit at once)…\n');
+        run.cancel();
+      },
+      () => run.abort('stopped at once by a second Ctrl-C or SIGTERM'),
+    );
     let outcome: RunOutcome;
     try {
       outcome = await run.start();
@@ -135,7 +154,13 @@ export const runVerb: Verb = {
     }
     if (!json && !quiet) io.stdout(runTables(outcome));
     if (!json) io.stderr(`ntkexp run: ${outcome.status}; results in ${outcome.dir}\n`);
-    for (const r of outcome.runs) if (r.info.status === 'failed' && r.info.error && !json) io.stderr(`ntkexp run: ${r.info.experiment} failed: ${r.info.error}\n`);
+    for (const r of outcome.runs) {
+      // Said even with --json (stderr is not the stream of records): why the run failed, and what the folder cannot tell.
+      if (r.info.status === 'failed' && r.info.error) io.stderr(`ntkexp run: ${r.info.experiment} failed: ${r.info.error}\n`);
+      if (r.unrecorded) io.stderr(`ntkexp run: ${r.info.experiment}: could not record the end of the run, so its run.json still says "running": ${r.unrecorded}\n`);
+    }
+    if (outcome.sweepError) io.stderr(`ntkexp run: the sweep's files could not be finished: ${outcome.sweepError}\n`);
+    if (outcome.sweepUnrecorded) io.stderr(`ntkexp run: could not record the end of the sweep, so its sweep.json still says "running": ${outcome.sweepUnrecorded}\n`);
     return outcome.status === 'finished' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT.failure;
   },
 };

@@ -188,7 +188,9 @@ export class RunManager implements vscode.Disposable {
       void showInformation(`NTK: ${name} was cancelled; what it measured is kept in ${outcome.dir}.`);
     } else {
       const reason = outcome.runs.find((r) => r.info.error)?.info.error ?? 'see the log';
-      const choice = await showError(`NTK: ${name} failed: ${reason}`, 'Open Results');
+      // The folder cannot tell it (its run.json still says "running"): the notification does.
+      const unrecorded = outcome.runs.find((r) => r.unrecorded)?.unrecorded;
+      const choice = await showError(`NTK: ${name} failed: ${reason}${unrecorded ? ` (and run.json could not record it: ${unrecorded})` : ''}`, 'Open Results');
       if (choice === 'Open Results') await vscode.commands.executeCommand('ntkexp.runs.open', outcome.dir);
     }
   }
