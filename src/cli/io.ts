@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FileRefused, errnoText, readRegularFile } from '../run/confine';
+import { readRegularFile } from '../run/confine';
+import { FileRefused, errnoText } from '../run/regularFile';
 
 /** What the verbs do to the outside world, so that a test can run them in memory. */
 export interface CliIO {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type CheckOptions, type DataFileProblem, folderOf, leavesFolder, lexicalEscape, pathParts } from '../format/index';
+import { type FileRole, FileRefused, errnoText, fileProblem, readChecked, within } from './regularFile';
 
 /**
  * The one confinement of workspace files. A csv path written in an .ntkexp file is untrusted input: it
@@ -45,34 +46,12 @@ export interface ReadOptions {
   readonly identity?: 'fd-path' | 'inode';
 }
 
-/** A workspace file that is not read, with what is wrong in the user's terms. */
-export class FileRefused extends Error {
-  constructor(
-    /** How the file is named in the message ("csv file data/x.csv"). */
-    readonly file: string,
-    readonly problem: DataFileProblem,
-  ) {
-    super(`${file} ${problem.message}`);
-    this.name = 'FileRefused';
-  }
-}
-
 export type Confined =
   | { readonly ok: true; readonly path: string; readonly folder: string; readonly stats: fs.BigIntStats }
   | { readonly ok: false; readonly problem: DataFileProblem };
 
-/** What is said to do about a file of the wrong kind or size. */
-interface Role {
-  readonly fix: string;
-  readonly limitFor: string;
-  readonly shrink: string;
-}
-const CSV: Role = { fix: 'use the path of a regular csv file', limitFor: 'data files', shrink: 'use fewer rows or columns, or fewer digits' };
-const SOURCE: Role = { fix: 'use a regular .ntkexp file (or - for standard input)', limitFor: '.ntkexp files', shrink: 'move large data to a csv file' };
-
-// Flags the platform may not have (Windows): without them the identity check still catches a swap.
-const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
-const NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
+const CSV: FileRole = { fix: 'use the path of a regular csv file', limitFor: 'data files', shrink: 'use fewer rows or columns, or fewer digits' };
+const SOURCE: FileRole = { fix: 'use a regular .ntkexp file (or - for standard input)', limitFor: '.ntkexp files', shrink: 'move large data to a csv file' };
 
 /**
  * The real path of `relative` inside `folder`, every component checked: lexically (lexicalEscape),
@@ -162,45 +141,21 @@ export function readConfined(folder: string, relative: string, options: ReadOpti
   const before = fileProblem(confined.stats, limit, CSV);
   if (before) throw new FileRefused(label, before);
   options.afterVerify?.(confined.path);
-  let fd: number;
-  try {
-    // The verified path has no link left: a link there now is a swap. Not blocking: a FIFO swapped in opens at once, and fstat refuses it.
-    fd = fs.openSync(confined.path, fs.constants.O_RDONLY | NOFOLLOW | NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') {
-      throw new FileRefused(label, { code: 'path-escape', message: `was replaced by a symbolic link after it was checked: ${CSV.fix}, and make sure nothing rewrites it during the run` });
-    }
-    throw new FileRefused(label, openProblem(e, confined.path, CSV));
-  }
-  try {
-    const stats = fs.fstatSync(fd, { bigint: true });
-    const after = fileProblem(stats, limit, CSV);
-    if (after) throw new FileRefused(label, after);
-    const moved = identityProblem(fd, stats, confined, options.identity ?? defaultIdentity());
-    if (moved) throw new FileRefused(label, moved);
-    return readAll(fd, limit, label, CSV);
-  } finally {
-    fs.closeSync(fd);
-  }
+  // The verified path has no link left: a link there now is a swap (refused, as a FIFO or a folder
+  // swapped in is by fstat), and the opened descriptor must still be the confined file.
+  const identity = options.identity ?? defaultIdentity();
+  return readChecked(confined.path, {
+    limit,
+    role: CSV,
+    label,
+    linkProblem: { code: 'path-escape', message: `was replaced by a symbolic link after it was checked: ${CSV.fix}, and make sure nothing rewrites it during the run` },
+    verify: (fd, stats) => identityProblem(fd, stats, confined, identity),
+  }).toString('utf8');
 }
 
 /** The text of a file the user named (anywhere): a regular file within the limit, opened without blocking. */
 export function readRegularFile(file: string, options: Pick<ReadOptions, 'limit'> = {}): string {
-  const limit = options.limit ?? SOURCE_FILE_LIMIT;
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | NONBLOCK);
-  } catch (e) {
-    throw new FileRefused(file, openProblem(e, file, SOURCE));
-  }
-  try {
-    const problem = fileProblem(fs.fstatSync(fd, { bigint: true }), limit, SOURCE);
-    if (problem) throw new FileRefused(file, problem);
-    return readAll(fd, limit, file, SOURCE);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readChecked(file, { limit: options.limit ?? SOURCE_FILE_LIMIT, role: SOURCE, followLastLink: true }).toString('utf8');
 }
 
 let procFd: boolean | undefined;
@@ -228,87 +183,6 @@ function openedPath(fd: number): string | undefined {
   }
 }
 
-/** Whether `p` is `root` or inside it. */
-function within(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
-
-/** A file that is not regular, by name, or one over the limit; undefined for a regular file within it. */
-function fileProblem(stats: fs.BigIntStats, limit: number, role: Role): DataFileProblem | undefined {
-  const kind = notRegular(stats);
-  if (kind) return { code: 'data-file', message: `${kind}, not a regular file: ${role.fix}` };
-  if (stats.size > BigInt(limit)) return { code: 'data-file', message: `is ${bytesText(Number(stats.size))}, over the ${bytesText(limit)} limit for ${role.limitFor}: ${role.shrink}` };
-  return undefined;
-}
-
-function notRegular(stats: fs.BigIntStats): string | undefined {
-  if (stats.isFile()) return undefined;
-  if (stats.isFIFO()) return 'is a FIFO (named pipe)';
-  if (stats.isCharacterDevice()) return 'is a character device';
-  if (stats.isBlockDevice()) return 'is a block device';
-  if (stats.isSocket()) return 'is a socket';
-  if (stats.isDirectory()) return 'is a folder';
-  if (stats.isSymbolicLink()) return 'is a symbolic link';
-  return 'is not a regular file';
-}
-
-/** Why an open failed; a socket (ENXIO) is named as such. */
-function openProblem(error: unknown, file: string, role: Role): DataFileProblem {
-  if ((error as NodeJS.ErrnoException).code === 'ENXIO') {
-    try {
-      const kind = notRegular(fs.statSync(file, { bigint: true }));
-      if (kind) return { code: 'data-file', message: `${kind}, not a regular file: ${role.fix}` };
-    } catch {
-      // Gone meanwhile: the errno says enough.
-    }
-  }
-  return { code: 'data-file', message: errnoText(error) };
-}
-
-/** Read to the end from `fd`, refusing a file that grows past the limit while it is read. */
-function readAll(fd: number, limit: number, label: string, role: Role): string {
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.allocUnsafe(1 << 16);
-  let total = 0;
-  for (;;) {
-    const n = fs.readSync(fd, buffer, 0, buffer.length, null);
-    if (n === 0) break;
-    total += n;
-    if (total > limit) throw new FileRefused(label, { code: 'data-file', message: `grew over the ${bytesText(limit)} limit for ${role.limitFor} while it was read: ${role.shrink}` });
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function refused(code: DataFileProblem['code'], message: string): { ok: false; problem: DataFileProblem } {
   return { ok: false, problem: { code, message } };
-}
-
-/** A Node file system error as the rest of a sentence about the file ("does not exist"), for reads and writes alike. */
-export function errnoText(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'does not exist';
-    case 'ENOTDIR':
-      return 'cannot be reached: a part of its path is not a folder';
-    case 'EISDIR':
-      return 'is a folder, not a regular file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'is not accessible: permission denied';
-    case 'ELOOP':
-      return 'cannot be followed: too many symbolic links';
-    case 'ENAMETOOLONG':
-      return 'has a name too long for the file system';
-    default:
-      return `cannot be used: ${e instanceof Error ? e.message : String(error)}`;
-  }
-}
-
-function bytesText(n: number): string {
-  if (n >= 2 ** 20) return `${Number((n / 2 ** 20).toFixed(1))} MiB`;
-  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`;
-  return `${n} bytes`;
 }

@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plainName } from '../contracts/checks';
 import type { EngineMessage } from './protocol';
-import { readRun, RunStoreError, storedRunNotices, type StoredRun } from './readStore';
-import { FileRefused, readRegularFile } from './regularFile';
+import { checkOutFolder } from './outFolder';
+import { RunRefused } from './plan';
+import { readRun, readStoreFile, RunStoreError, storedRunNotices, type StoredRun } from './readStore';
 import type { RunInfo, RunStatus, RunSummary } from './runFiles';
 import { RunWriter } from './store';
+import { writeNewFile } from './storeWrites';
 import { summarizeRun } from './summary';
 
 /**
@@ -106,20 +108,14 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
   }
 }
 
-/** --out must not exist, or be an empty folder: an existing run (or anything else) is never replaced. */
+/** --out must not exist, or be an empty folder (the rule of `ntkexp run --out`, without --overwrite): an existing run is never replaced. */
 function checkOut(out: string): void {
-  let entries: string[];
   try {
-    const stat = fs.lstatSync(out);
-    if (!stat.isDirectory()) throw new MergeError(`${out} exists and is not a folder; choose another --out folder`, 'out');
-    entries = fs.readdirSync(out);
+    checkOutFolder(out, 'not offered');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (e instanceof MergeError || !code) throw e;
-    throw new MergeError(`${out} cannot be used as --out (${(e as Error).message})`, 'out');
+    if (e instanceof RunRefused) throw new MergeError(e.message, 'out');
+    throw e;
   }
-  if (entries.length > 0) throw new MergeError(`${out} exists and is not empty; choose another --out folder (or remove that one)`, 'out');
 }
 
 /** The shard's params-*.json that are regular files, copied; a warning for each that is not. */
@@ -128,9 +124,9 @@ function copyParams(shardDir: string, target: string): string[] {
   for (const name of fs.readdirSync(shardDir)) {
     if (!/^params-.*\.json$/.test(name)) continue;
     try {
-      fs.writeFileSync(path.join(target, name), readRegularFile(path.join(shardDir, name), MAX_PARAMS_BYTES));
+      writeNewFile(path.join(target, name), readStoreFile(path.join(shardDir, name), MAX_PARAMS_BYTES));
     } catch (e) {
-      if (!(e instanceof FileRefused)) throw e;
+      if (!(e instanceof RunStoreError)) throw e;
       warnings.push(`${e.message}; not copied`);
     }
   }

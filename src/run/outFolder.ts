@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-// The run-store schemas (the same checks the panel applies to what it receives).
-import { validateRunInfo, validateSweepInfo } from '../../webview/model/validate';
 import { RunRefused } from './plan';
+import { runFolderKind } from './readStore';
 import { REPORT_FILE, RUN_FILE, SERIES_FILE, SUMMARY_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE } from './runFiles';
 import { RESERVE_FILE, asWriteFailed, WriteFailed } from './storeWrites';
 
@@ -20,7 +19,7 @@ export interface OutFolder {
 }
 
 /** Check `dir` as an output folder before anything runs; a refusal is a `RunRefused` saying what to do. */
-export function checkOutFolder(dir: string, overwrite: boolean): OutFolder {
+export function checkOutFolder(dir: string, overwrite: boolean | 'not offered'): OutFolder {
   if (dir.trim() === '') throw new RunRefused('the output folder (--out) is empty: name a folder');
   try {
     return outFolderState(dir, overwrite);
@@ -29,13 +28,14 @@ export function checkOutFolder(dir: string, overwrite: boolean): OutFolder {
   }
 }
 
-function outFolderState(dir: string, overwrite: boolean): OutFolder {
+function outFolderState(dir: string, overwrite: boolean | 'not offered'): OutFolder {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) return { dir, state: 'new' };
   if (!stat.isDirectory()) throw new RunRefused(`--out ${dir} is a file, not a folder: name a new folder (it is created) or an empty one`);
   if (fs.readdirSync(dir).length === 0) return { dir, state: 'empty' };
-  if (!overwrite) {
-    throw new RunRefused(`--out ${dir} already exists and is not empty: choose a new or empty folder, or add --overwrite to replace an earlier run or sweep folder`);
+  if (overwrite !== true) {
+    const hint = overwrite === 'not offered' ? '' : ', or add --overwrite to replace an earlier run or sweep folder';
+    throw new RunRefused(`--out ${dir} already exists and is not empty: choose a new or empty folder${hint}`);
   }
   const why = notARunFolder(dir);
   if (why) throw new RunRefused(`--overwrite replaces only a run or sweep folder, and ${dir} ${why}: choose another --out folder`);
@@ -60,49 +60,23 @@ const SWEEP_NAMES = new Set([SWEEP_FILE, SWEEP_SUMMARY_FILE, REPORT_FILE, RESERV
 const PARAMS_NAME = /^params-(\d+-)?(initial|final)\.json$/;
 /** A temporary file of an atomic write (storeWrites.ts): `NAME.<pid>.tmp`. */
 const TMP_NAME = /^(.+)\.\d+\.tmp$/;
-/** run.json and sweep.json are a few kilobytes; a larger one is not ours. */
-const MAX_STATUS_FILE_BYTES = 16 * 1024 * 1024;
-
 /** Why `dir` is not a run or sweep folder this program wrote, or undefined when it is one. */
 export function notARunFolder(dir: string): string | undefined {
   const own = fs.lstatSync(dir, { throwIfNoEntry: false });
   if (!own?.isDirectory()) return 'is not a folder (a symbolic link, or gone)';
+  const proven = runFolderKind(dir);
+  if (!proven.kind) return `is not proven a run folder: ${proven.reason}`;
   const entries = fs.readdirSync(dir, { withFileTypes: true });
-  if (entries.some((e) => e.name === RUN_FILE)) return notRunFolder(dir, entries);
-  if (entries.some((e) => e.name === SWEEP_FILE)) {
-    const invalid = invalidStatusFile(path.join(dir, SWEEP_FILE), validateSweepInfo);
-    if (invalid) return invalid;
-    const stray = strayEntry(entries, (name) => SWEEP_NAMES.has(name), true);
-    if (stray) return stray;
-    // A sweep's sub-folders are its runs, each proven the same way.
-    for (const e of entries.filter((d) => d.isDirectory())) {
-      const sub = path.join(dir, e.name);
-      const subEntries = fs.readdirSync(sub, { withFileTypes: true });
-      const why = subEntries.some((d) => d.name === RUN_FILE) ? notRunFolder(sub, subEntries) : `holds no ${RUN_FILE}`;
-      if (why) return `holds ${e.name}/, which ${why}`;
-    }
-    return undefined;
+  if (proven.kind === 'run') return strayEntry(entries, (name) => RUN_NAMES.has(name) || PARAMS_NAME.test(name), false);
+  const stray = strayEntry(entries, (name) => SWEEP_NAMES.has(name), true);
+  if (stray) return stray;
+  // A sweep's sub-folders are its runs, each proven the same way.
+  for (const e of entries.filter((d) => d.isDirectory())) {
+    const sub = path.join(dir, e.name);
+    const why = runFolderKind(sub).kind === 'run' ? notARunFolder(sub) : `is not a run folder`;
+    if (why) return `holds ${e.name}/, which ${why}`;
   }
-  return `holds neither ${RUN_FILE} nor ${SWEEP_FILE}`;
-}
-
-function notRunFolder(dir: string, entries: readonly fs.Dirent[]): string | undefined {
-  return invalidStatusFile(path.join(dir, RUN_FILE), validateRunInfo) ?? strayEntry(entries, (name) => RUN_NAMES.has(name) || PARAMS_NAME.test(name), false);
-}
-
-function invalidStatusFile(file: string, validate: (value: unknown) => { ok: true } | { ok: false; error: string }): string | undefined {
-  const name = path.basename(file);
-  const stat = fs.lstatSync(file);
-  if (!stat.isFile()) return `has a ${name} that is not a regular file`;
-  if (stat.size > MAX_STATUS_FILE_BYTES) return `has a ${name} of ${stat.size} bytes, larger than any this program writes`;
-  let value: unknown;
-  try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return `has a ${name} that is not JSON`;
-  }
-  const result = validate(value);
-  return result.ok ? undefined : `has a ${name} that is not valid (${result.error})`;
+  return undefined;
 }
 
 /** The first entry that a run (or sweep) folder would not hold, as a reason. */

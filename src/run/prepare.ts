@@ -2,7 +2,8 @@ import type { ExperimentConfig } from '../engine/config';
 import { buildDataset, type Dataset } from '../engine/data/dataset';
 import { infiniteWidthKernels, type InfiniteWidthKernels } from '../engine/theory';
 import { type ResolvedExperiment, withCsvLoaded } from '../format/index';
-import { FileRefused, type ReadOptions, readConfined } from './confine';
+import { type ReadOptions, readConfined } from './confine';
+import { FileRefused } from './regularFile';
 import { loadMnistDigits } from './mnistLoader';
 
 /**

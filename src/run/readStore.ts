@@ -4,7 +4,7 @@ import { engineMessageCheck } from '../contracts/engineMessages';
 import { runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck } from '../contracts/runStore';
 import type { EngineMessage } from './protocol';
 import { realPathInside } from './realInside';
-import { FileRefused, existsNoFollow, readRegularFile } from './regularFile';
+import { type FileRole, FileRefused, existsNoFollow, readChecked as readRegular } from './regularFile';
 import { RUN_FILE, SERIES_FILE, SUMMARY_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
 
 /**
@@ -57,9 +57,13 @@ export interface StoredSweep {
   readonly runs: readonly { readonly id: string; readonly dir?: string; readonly problem?: string }[];
 }
 
-function readBytes(file: string, maxBytes: number): Buffer {
+/** A file of a run folder: the reader says what is left out, or why the folder cannot be read. */
+const RUN_FOLDER_FILE: FileRole = { limitFor: 'files of a run folder' };
+
+/** The bytes of a file of a run folder: a regular file (not a link, FIFO or device) of at most `maxBytes`. */
+export function readStoreFile(file: string, maxBytes: number): Buffer {
   try {
-    return readRegularFile(file, maxBytes);
+    return readRegular(file, { limit: maxBytes, role: RUN_FOLDER_FILE });
   } catch (e) {
     if (e instanceof FileRefused) throw new RunStoreError(file, e.message);
     throw e;
@@ -68,7 +72,7 @@ function readBytes(file: string, maxBytes: number): Buffer {
 
 /** A JSON file of the store, checked: the value as T, or a RunStoreError naming the file and the field. */
 function readChecked<T>(file: string, check: Check, label: string): T {
-  const text = readBytes(file, STORE_LIMITS.jsonBytes).toString('utf8');
+  const text = readStoreFile(file, STORE_LIMITS.jsonBytes).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -105,7 +109,7 @@ export function readRun(dir: string): StoredRun {
   if (!existsNoFollow(infoFile)) throw new RunStoreError(infoFile, `${dir} is not a run folder: it has no ${RUN_FILE}`);
   const info = readRunInfo(dir);
   const seriesFile = path.join(dir, SERIES_FILE);
-  const series = existsNoFollow(seriesFile) ? parseSeries(readBytes(seriesFile, STORE_LIMITS.seriesBytes)) : { records: [], torn: false };
+  const series = existsNoFollow(seriesFile) ? parseSeries(readStoreFile(seriesFile, STORE_LIMITS.seriesBytes)) : { records: [], torn: false };
   const summary = readOptional<RunSummary>(path.join(dir, SUMMARY_FILE), runSummaryCheck, SUMMARY_FILE);
   return {
     dir,

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { isBelow } from './regularFile';
 
 /**
  * Where a path really leads, and whether that is inside a folder: both resolved with realpath (every
@@ -34,10 +34,4 @@ export function realPathInsideAny(folders: readonly string[], target: string): I
     return f.ok && isBelow(f.real, t.real);
   });
   return inside ? t : { ok: false, reason: `${t.real} is not inside a workspace folder` };
-}
-
-/** Lexically: `child` is strictly below `parent` (both absolute and normalized). */
-export function isBelow(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }

@@ -42,5 +42,5 @@ test('merge with a damaged run.json: exit 1, the file and the field, no stack, n
   assert.match(retry.stderr, /trials 0, 1 of 2/);
   const again = ntkexp(['merge', s0, s1, '--out', out]);
   assert.equal(again.status, 2, 'an existing run is not replaced');
-  assert.match(again.stderr, /exists and is not empty; choose another --out folder/);
+  assert.match(again.stderr, /already exists and is not empty: choose a new or empty folder$/m);
 });

@@ -114,9 +114,9 @@ test('--overwrite on a sweep folder replaces it; on anything not proven a run or
 
   const file = experiment(temp());
   const cases: [string, (d: string) => void, RegExp][] = [
-    ['an arbitrary folder', (d) => writeFileSync(join(d, 'thesis.tex'), 'x'), /holds neither run\.json nor sweep\.json/],
-    ['a planted run.json that is not valid', (d) => writeFileSync(join(d, 'run.json'), '{"format": "ntkexp-run/1"}'), /has a run\.json that is not valid \(run\.json/],
-    ['run.json that is not JSON', (d) => writeFileSync(join(d, 'run.json'), 'rm -rf'), /has a run\.json that is not JSON/],
+    ['an arbitrary folder', (d) => writeFileSync(join(d, 'thesis.tex'), 'x'), /is not proven a run folder: .* is not a run folder: it has neither run\.json nor sweep\.json/],
+    ['a planted run.json that is not valid', (d) => writeFileSync(join(d, 'run.json'), '{"format": "ntkexp-run/1"}'), /is not proven a run folder: .*run\.json is not a valid run\.json: run\.json/],
+    ['run.json that is not JSON', (d) => writeFileSync(join(d, 'run.json'), 'rm -rf'), /is not proven a run folder: .*run\.json is not JSON/],
     ['a run folder with a file of the user beside it', (d) => {
       assert.equal(run(['run', file, '--out', d, '--quiet']).status, 0);
       writeFileSync(join(d, 'notes.txt'), 'mine');
@@ -129,7 +129,7 @@ test('--overwrite on a sweep folder replaces it; on anything not proven a run or
       assert.equal(run(['run', sweepFile, '--out', d, '--quiet']).status, 0);
       mkdirSync(join(d, 'photos'));
       writeFileSync(join(d, 'photos', 'a.jpg'), 'x');
-    }, /holds photos\/, which holds no run\.json/],
+    }, /holds photos\/, which is not a run folder/],
     ['a symbolic link to a run folder', (d) => {
       const real = `${d}-real`;
       assert.equal(run(['run', file, '--out', real, '--quiet']).status, 0);

@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataFileProblem } from '../../src/format/index';
-import { DATA_FILE_LIMIT, FileRefused, type ReadOptions, confine, probeDataFile, readConfined, readRegularFile } from '../../src/run/confine';
+import { DATA_FILE_LIMIT, type ReadOptions, confine, probeDataFile, readConfined, readRegularFile } from '../../src/run/confine';
+import { FileRefused } from '../../src/run/regularFile';
 
 // The one confinement of workspace data files: every case is asked of the probe (what a check
 // reports) and of the reader (what a run reads), which must refuse the same things.

@@ -3,7 +3,8 @@ import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
-import { FileRefused, checkOptionsForFile } from '../../run/confine';
+import { checkOptionsForFile } from '../../run/confine';
+import { FileRefused } from '../../run/regularFile';
 import { dataLoader } from '../../run/prepare';
 import { theoryReport, type TheoryReport } from '../theoryReport';
 
