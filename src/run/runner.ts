@@ -58,12 +58,14 @@ interface Worker {
 
 export class EnginePool {
   private readonly workers: Worker[] = [];
+  /** Tasks not yet started: queue[next …] (an index, not shift(): shift moves the whole array each time). */
   private readonly queue: TrialTask[] = [];
+  private next = 0;
   private readonly outcomes = new Map<TrialTask, TaskOutcome>();
   private total = 0;
   private cancelling = false;
   private crashed = false;
-  private resolveAll: ((outcomes: TaskOutcome[]) => void) | undefined;
+  private resolveAll: (() => void) | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private readonly entry: EngineEntry;
 
@@ -75,10 +77,11 @@ export class EnginePool {
   /** Run every task; resolves with one outcome per task, in the order given. */
   run(tasks: readonly TrialTask[]): Promise<TaskOutcome[]> {
     if (this.resolveAll) throw new Error('this pool is already running');
-    this.queue.push(...tasks);
+    // One by one, not push(...tasks): a spread of many tasks overflows the stack.
+    for (const task of tasks) this.queue.push(task);
     this.total = tasks.length;
     return new Promise((resolve) => {
-      this.resolveAll = (outcomes) => resolve(tasks.map((t) => outcomes.find((o) => o.task === t) as TaskOutcome));
+      this.resolveAll = () => resolve(tasks.map((t) => this.outcomes.get(t) as TaskOutcome));
       if (tasks.length === 0) return this.finish();
       const n = Math.min(this.options.workers, tasks.length);
       for (let i = 0; i < n; i++) this.dispatch(this.spawn());
@@ -89,7 +92,7 @@ export class EnginePool {
   cancel(): void {
     if (this.cancelling) return;
     this.cancelling = true;
-    for (const task of this.queue.splice(0)) this.settle({ task, status: 'cancelled', message: 'not started' });
+    for (const task of this.takeQueued()) this.settle({ task, status: 'cancelled', message: 'not started' });
     for (const w of this.workers) if (w.task && !w.exited) w.child.send({ type: 'cancel' });
     this.killTimer = setTimeout(() => {
       for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
@@ -159,7 +162,7 @@ export class EnginePool {
         this.settle({ task, status: 'failed', message, stderr });
         this.options.onMessage({ type: 'failed', run: task.run, trial: task.trial, message, stderr });
         // A crash is likely to repeat (memory): start nothing new, let the running trials finish.
-        for (const t of this.queue.splice(0)) this.settle({ task: t, status: 'cancelled', message: 'not started: an engine process crashed' });
+        for (const t of this.takeQueued()) this.settle({ task: t, status: 'cancelled', message: 'not started: an engine process crashed' });
       }
     }
     this.maybeFinish();
@@ -167,7 +170,7 @@ export class EnginePool {
 
   private dispatch(worker: Worker): void {
     if (worker.exited) return;
-    const task = this.cancelling || this.crashed ? undefined : this.queue.shift();
+    const task = this.cancelling || this.crashed || this.next >= this.queue.length ? undefined : this.queue[this.next++];
     if (!task) {
       worker.child.send({ type: 'exit' });
       this.maybeFinish();
@@ -175,6 +178,13 @@ export class EnginePool {
     }
     worker.task = task;
     worker.child.send(task);
+  }
+
+  /** Every task not yet started, removed from the queue. */
+  private takeQueued(): TrialTask[] {
+    const rest = this.queue.slice(this.next);
+    this.next = this.queue.length;
+    return rest;
   }
 
   private settle(outcome: TaskOutcome): void {
@@ -190,7 +200,7 @@ export class EnginePool {
     for (const w of this.workers) if (!w.exited && w.child.connected) w.child.send({ type: 'exit' });
     const resolve = this.resolveAll;
     this.resolveAll = () => undefined;
-    resolve?.([...this.outcomes.values()]);
+    resolve?.();
   }
 }
 
