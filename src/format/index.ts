@@ -13,7 +13,7 @@ export { parse, parseExpression, type ParseResult } from './parser';
 export { format, type FormatResult } from './formatter';
 export { validate, type CheckOptions, type CheckedFile } from './validator';
 export { resolve, resolveChecked, type ResolveResult, type ResolvedExperiment, type ResolvedBlock, type ResolvedData, type ResolvedDefinition, type ResolvedSweep } from './resolve';
-export { compileExperiment, type CompileIO } from './compile';
+export { compileExperiment, resolvedActivation, type CompileIO } from './compile';
 export { expandSweeps, MAX_SWEEP_POINTS } from './sweep';
 export { parseCsv, csvToPoints, withCsvLoaded, CsvError, type CsvTable } from './csv';
 export { compileActivation, compileLoss, compileTarget, scalarDerivatives, CUSTOM_QUADRATURE_DEGREE } from './expressions';

@@ -40,7 +40,7 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
   const sha256 = createHash('sha256').update(req.text).digest('hex');
   const source = { file: path.resolve(req.file), sha256 };
   const first = plan.experiments[0].resolved;
-  const base = req.out ?? path.join(path.dirname(path.resolve(req.file)), 'ntkexp-runs', `${req.sweep ?? first.name}-${timestamp()}`);
+  const base = req.out ?? path.join(defaultRunsFolder(req.file), `${req.sweep ?? first.name}-${timestamp()}`);
   const sweepDir = req.sweep ? uniqueDir(base) : undefined;
   const writers = new Map<string, RunWriter>();
   const tasks: TrialTask[] = [];
@@ -68,7 +68,7 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
       kmax: config.measure.moments,
       parameters: estimate.parameters,
       samples: data.N,
-      estimate: { memory_mb: Math.round(estimate.memoryMb), seconds: Math.round(estimate.trialSeconds) },
+      estimate: { memory_mb: Math.round(estimate.memoryMb), seconds: Number(estimate.trialSeconds.toPrecision(3)) },
     };
     const writer = RunWriter.create(dir, info);
     writers.set(id, writer);
@@ -88,6 +88,11 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
     writeJsonAtomic(path.join(sweepDir, SWEEP_FILE), sweep);
   }
   return { sweepDir, writers, tasks };
+}
+
+/** Where run folders go without --out: ntkexp-runs/ beside the .ntkexp file. */
+export function defaultRunsFolder(file: string): string {
+  return path.join(path.dirname(path.resolve(file)), 'ntkexp-runs');
 }
 
 /** 2026-11-28T10-41-05: sortable, and safe in file names everywhere. */

@@ -2,7 +2,7 @@ import type { BackendName } from '../engine/backend';
 import type { ResolvedExperiment } from '../format/index';
 import type { RunEstimate } from './estimate';
 import { finishRun, finishSweep, worstStatus, type FinishedRun } from './finish';
-import { layoutRun } from './layout';
+import { defaultRunsFolder, layoutRun } from './layout';
 import { paramsFileName } from './params';
 import { planRun } from './plan';
 import type { EngineMessage } from './protocol';
@@ -40,6 +40,10 @@ export interface RunRequest {
   readonly entry?: EngineEntry;
   /** Memory the engines may use, MB (default: the machine's free memory less a margin). */
   readonly availableMemoryMb?: number;
+  /** Free bytes on the disk that receives the run (default: measured). */
+  readonly freeDiskBytes?: number;
+  /** Refuse a run estimated to take longer than this many hours (default a week: limits.ts DEFAULT_MAX_HOURS). */
+  readonly maxHours?: number;
 }
 
 export interface RunEvents {
@@ -57,7 +61,8 @@ export interface RunOutcome {
   /** The run folder, or the sweep folder. */
   readonly dir: string;
   readonly runs: readonly FinishedRun[];
-  readonly estimate: RunEstimate;
+  /** The costliest experiment's estimate (in full for a run just made; its run.json figures for a stored one). */
+  readonly estimate: Pick<RunEstimate, 'memoryMb' | 'trialSeconds' | 'parameters'>;
   readonly workers: number;
   /** For a sweep: the comparison of its runs (also written to sweep-summary.json). */
   readonly sweepSummary?: SweepSummary;
@@ -84,7 +89,7 @@ export class ExperimentRun {
 
   async start(): Promise<RunOutcome> {
     const req = this.request;
-    const plan = planRun(req);
+    const plan = planRun({ ...req, outputDir: req.out ?? defaultRunsFolder(req.file) });
     const { sweepDir, writers, tasks } = layoutRun(plan, req, this.events.onRunStarted);
     const started = Date.now();
     const records = new Map<string, EngineMessage[]>([...writers.keys()].map((id) => [id, []]));

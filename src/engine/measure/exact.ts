@@ -17,13 +17,15 @@ export const EXACT_AUTO_LIMIT = 600;
 export const EXACT_MAX = 5000;
 
 export function useExactPath(P: number, exact: MeasureConfig['exact']): boolean {
-  if (exact === true) {
-    if (P > EXACT_MAX) {
-      throw new RangeError(`exact = true needs P ≤ ${EXACT_MAX} parameters (this network has ${P}): set exact = auto or false, or make the network smaller`);
-    }
-    return true;
-  }
-  return exact === 'auto' && P <= EXACT_AUTO_LIMIT;
+  const problem = exactPathProblem(P, exact);
+  if (problem) throw new RangeError(problem);
+  return exact === true || (exact === 'auto' && P <= EXACT_AUTO_LIMIT);
+}
+
+/** Why `exact` cannot be honoured for P parameters (exact = true beyond EXACT_MAX), or undefined. */
+export function exactPathProblem(P: number, exact: MeasureConfig['exact']): string | undefined {
+  if (exact !== true || P <= EXACT_MAX) return undefined;
+  return `exact = true needs P ≤ ${EXACT_MAX} parameters (this network has ${P}): set exact = auto or false, or make the network smaller`;
 }
 
 export interface DenseCurvature {

@@ -1,0 +1,115 @@
+import { usesArcCosine } from '../engine/theory/arcCosine';
+import { measurementCount } from '../engine/train/schedule';
+import { resolvedActivation, type Json, type ResolvedExperiment } from '../format/index';
+
+/**
+ * The sizes a run's cost depends on, read from a resolved experiment (one concrete sweep point) without
+ * building its data: N and the dimensions come from `samples`, `size`, `target`, `dim` or the inline
+ * points, so a check costs nothing even for MNIST or a large csv file. This is what the estimate
+ * (estimate.ts) and the limits (limits.ts) take.
+ */
+export interface DataShape {
+  readonly N: number;
+  readonly inputDim: number;
+  readonly outputDim: number;
+  /** false when N and the dimensions are lower bounds (a csv file not read yet: at least one row). */
+  readonly known: boolean;
+}
+
+export interface RunSize extends DataShape {
+  readonly depth: number;
+  /** Every layer's width, input to output. */
+  readonly widths: readonly number[];
+  readonly steps: number;
+  /** Measurements per trial (the schedule's length, not the schedule). */
+  readonly measurements: number;
+  readonly moments: number;
+  readonly probes: number;
+  readonly top: number;
+  readonly bottom: number;
+  readonly density: number;
+  readonly orthogonality: boolean;
+  readonly theory: boolean;
+  /** `measure.exact`: whether the dense P × P path is used follows from it and P (measure/exact.ts). */
+  readonly exact: 'auto' | boolean;
+  readonly trials: number;
+  readonly loss: string;
+  /** Gauss–Hermite degree of the theory's kernels per dimension; 0 for closed forms (ReLU). */
+  readonly quadratureDegree: number;
+  /** Inputs scaled to equal norms (`normalize`), which lets the theory read its moments from ρ-tables. */
+  readonly normalized: boolean;
+  readonly surface?: { readonly grid: number; readonly directions: readonly string[] };
+}
+
+/** N and the input and output dimensions of an experiment's data, from its settings alone. */
+export function dataShape(exp: ResolvedExperiment): DataShape {
+  const d = exp.data;
+  const samples = count(d.samples, 1);
+  switch (d.source) {
+    case 'mnist': {
+      const side = count(d.size, 14);
+      return { N: samples, inputDim: side * side, outputDim: d.target === 'onehot' ? 10 : 1, known: true };
+    }
+    case 'disk':
+    case 'circle':
+      return { N: samples, inputDim: 2, outputDim: 1, known: true };
+    case 'gaussian':
+      return { N: samples, inputDim: count(d.dim, 1), outputDim: 1, known: true };
+    case 'points': {
+      const inputs = Array.isArray(d.inputs) ? d.inputs : [];
+      const targets = Array.isArray(d.targets) ? d.targets : [];
+      const first = inputs[0];
+      const target = targets[0];
+      return { N: inputs.length, inputDim: Array.isArray(first) ? first.length : 1, outputDim: Array.isArray(target) ? target.length : 1, known: true };
+    }
+    case 'csv': {
+      // Before the file is read: at least one row, the listed features (else one) and the target columns.
+      const features = Array.isArray(d.features) ? d.features.length : 1;
+      const outputs = Array.isArray(d.target) ? d.target.length : 1;
+      return { N: 1, inputDim: features, outputDim: outputs, known: false };
+    }
+  }
+}
+
+export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(exp)): RunSize {
+  const depth = count(exp.network.depth, 1);
+  const width = exp.network.width;
+  const hidden = Array.isArray(width) ? width.map((w) => count(w, 1)) : new Array<number>(Math.max(0, depth - 1)).fill(count(width, 1));
+  const m = exp.measure;
+  const steps = count(exp.train.steps, 0);
+  const every = typeof m.every === 'number' ? m.every : undefined;
+  const activation = resolvedActivation(exp, String(exp.network.activation));
+  const surface = exp.surface;
+  return {
+    ...shape,
+    depth,
+    widths: [shape.inputDim, ...hidden, shape.outputDim],
+    steps,
+    measurements: measurementCount(steps, { points: count(m.points, 2), every }),
+    moments: count(m.moments, 1),
+    probes: count(m.probes, 1),
+    top: count(m.top, 0),
+    bottom: count(m.bottom, 0),
+    density: count(m.density, 0),
+    orthogonality: m.orthogonality === true,
+    theory: m.theory === true,
+    exact: m.exact === true || m.exact === false ? m.exact : 'auto',
+    trials: count(exp.settings.trials, 1),
+    loss: String(exp.settings.loss),
+    quadratureDegree: usesArcCosine(activation) ? 0 : activation.quadratureDegree,
+    normalized: exp.data.normalize === true,
+    ...(surface ? { surface: { grid: count(surface.grid, 2), directions: Array.isArray(surface.directions) ? surface.directions.map(String) : [] } } : {}),
+  };
+}
+
+/** Parameters P of a network with these layer widths (weights and biases). */
+export function parameterCount(widths: readonly number[]): number {
+  let P = 0;
+  for (let l = 0; l + 1 < widths.length; l++) P += widths[l] * widths[l + 1] + widths[l + 1];
+  return P;
+}
+
+/** A validated integer setting (validation has run), or `fallback` where the block does not have it. */
+function count(value: Json | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
