@@ -1,4 +1,4 @@
-import { check } from '../../format/index';
+import { diagnoseFile } from '../../run/diagnose';
 import { type CliIO, describeIOError } from '../io';
 import { type JsonDiagnostic, countText, toJson, toLine } from '../report';
 import { EXIT, type Verb } from '../verb';
@@ -10,7 +10,10 @@ export const checkVerb: Verb = {
   description: [
     'Parses and validates each FILE against the .ntkexp format (docs: NTKEXP.md) and prints every problem,',
     'one per line, as FILE:LINE:COL: error|warning: MESSAGE (lines and columns from 1). FILE may be - for',
-    'standard input.',
+    'standard input. A file without errors is also checked against the limits `ntkexp run` refuses (sizes',
+    'beyond what a run holds, the memory and disk free now, a run longer than a week): warnings on the',
+    'setting to lower, from the data\'s settings alone (no data file is read). A file with no experiment is',
+    'a warning.',
     '',
     'Exit status: 0 when no file has an error (warnings allowed), 1 when one has, 2 on a usage error or a',
     'file that cannot be read.',
@@ -37,7 +40,7 @@ export const checkVerb: Verb = {
         unreadable = true;
         continue;
       }
-      const diagnostics = check(text, file === '-' ? {} : { path: file, realpath: io.realpath });
+      const diagnostics = diagnoseFile(text, file === '-' ? {} : { path: file, realpath: io.realpath });
       for (const d of diagnostics) {
         if (d.severity === 'error') errors++;
         else warnings++;
