@@ -1,7 +1,7 @@
 import './mock/install';
 import { afterEach, beforeEach, test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -53,6 +53,24 @@ test('Restricted Mode: Run Experiment is refused with an explanation, and nothin
   assert.ok(vscodeMock.messages('warning').includes(RESTRICTED_MESSAGE));
   assert.equal(vscodeMock.panels.length, 0);
   assert.equal(vscodeMock.progress.length, 0);
+});
+
+test('Run Experiment refuses what `ntkexp run` refuses, saying why: a file with no experiment, a run beyond the limits; nothing is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-ext-'));
+  const cases: [string, RegExp][] = [
+    ['# nothing here yet\n', /empty\.ntkexp has no experiment; nothing was run/],
+    ['experiment e {\n  trials = 1000000\n  data circle { samples = 8 }\n}\n', /^Not run: trials: 1000000 trials in one run, more than 10000: lower trials/],
+    ['experiment e {\n  data circle { samples = 8 }\n  train { steps = 1000000000 }\n  measure { every = 1 }\n}\n', /^Not run: measurements: 1000000001 per trial/],
+  ];
+  for (const [i, [text, expected]] of cases.entries()) {
+    const file = join(dir, i === 0 ? 'empty.ntkexp' : `refused-${i}.ntkexp`);
+    writeFileSync(file, text);
+    vscodeMock.respond('error', undefined);
+    await vscode.commands.executeCommand('ntkexp.run', vscode.Uri.file(file));
+    assert.ok(vscodeMock.messages('error').some((m) => expected.test(m)), `${JSON.stringify(text)}: ${JSON.stringify(vscodeMock.messages('error'))}`);
+  }
+  assert.equal(vscodeMock.panels.length, 0);
+  assert.equal(existsSync(join(dir, 'ntkexp-runs')), false, 'no run folder');
 });
 
 test('Run Experiment: the run goes to a forked engine, its panel opens and fills, the runs view lists it', async () => {

@@ -59,7 +59,8 @@ export class RunManager implements vscode.Disposable {
     const resolved = resolve(text, { path: file });
     if (resolved.experiments.length === 0) {
       const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;
-      await showError(`${path.basename(file)} has ${errors} error${errors === 1 ? '' : 's'}; nothing was run. The Problems panel lists them.`);
+      const why = errors > 0 ? `has ${errors} error${errors === 1 ? '' : 's'}` : 'has no experiment';
+      await showError(`${path.basename(file)} ${why}; nothing was run. The Problems panel lists ${errors === 1 ? 'it' : errors > 1 ? 'them' : 'what to add'}.`);
       return undefined;
     }
     let name = experimentName;
@@ -74,8 +75,8 @@ export class RunManager implements vscode.Disposable {
     try {
       chosen = chooseRun(resolved.experiments, name);
     } catch (e) {
-      if (e instanceof ChoiceError) {
-        await showError(e.message);
+      if (e instanceof ChoiceError || e instanceof RunRefused) {
+        await showError(e instanceof RunRefused ? `Not run: ${e.message}` : e.message);
         return undefined;
       }
       throw e;
