@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseBackendName, type BackendName } from '../../engine/backend';
+import { MAX_SEED } from '../../engine/rng';
 import { hasErrors, resolve } from '../../format/index';
 import { duration } from '../../run/estimate';
 import { DEFAULT_MAX_HOURS, LIMITS } from '../../run/limits';
@@ -57,7 +58,7 @@ export const runVerb: Verb = {
   async run(args, io: CliIO) {
     const file = args.positionals[0];
     const trials = optionalInt(args.flags.trials, '--trials', 1);
-    const seed = optionalInt(args.flags.seed, '--seed', 0);
+    const seed = optionalInt(args.flags.seed, '--seed', 0, MAX_SEED);
     const workers = optionalInt(args.flags.workers, '--workers', 1);
     const backend = typeof args.flags.backend === 'string' ? parseBackendFlag(args.flags.backend) : undefined;
     const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : undefined;

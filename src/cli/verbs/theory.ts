@@ -41,7 +41,7 @@ export const theoryVerb: Verb = {
   positionals: { name: 'FILE', min: 1, max: 1 },
   async run(args, io: CliIO) {
     const file = args.positionals[0];
-    const samples = optionalInt(args.flags.samples, '--samples', 2) ?? 64;
+    const samples = optionalInt(args.flags.samples, '--samples', 2, 100_000) ?? 64;
     let text: string;
     try {
       text = io.readFile(file);
