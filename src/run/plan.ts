@@ -3,6 +3,7 @@ import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
 import { withCsvLoaded, type ResolvedExperiment } from '../format/index';
 import type { BackendName } from '../engine/backend';
+import { dataOverflow } from '../engine/train/overflow';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, estimateRun, type RunEstimate } from './estimate';
 import { DEFAULT_MAX_HOURS, freeDiskBytes, machineProblems, runSeconds, sizeProblems, type LimitProblem } from './limits';
@@ -93,9 +94,17 @@ export function planRun(req: PlanRequest): RunPlan {
     backend: req.backend,
   };
   refuseIf(machineProblems(costed, machine));
-  const experiments = costed.map(({ trialsRun: _, ...c }): PlannedExperiment => ({ ...c, trials: trialIndices(c.config.trials, req.shard), data: refusing(() => datasetFor(c.config)) }));
+  const experiments = costed.map(({ trialsRun: _, ...c }): PlannedExperiment => ({ ...c, trials: trialIndices(c.config.trials, req.shard), data: refusing(() => checkedData(c.config)) }));
   const estimate = experiments.map((e) => e.estimate).reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
   return { experiments, workers, estimate, seconds: runSeconds(costed, workers) };
+}
+
+/** The data set, refused when its values would overflow the arithmetic (noise = 1e308, a target of 1e200). */
+function checkedData(config: ExperimentConfig): Dataset {
+  const data = datasetFor(config);
+  const problem = dataOverflow(config, data);
+  if (problem) throw new RunRefused(`data ${config.data.source}: ${problem}`);
+  return data;
 }
 
 /** Every problem at once, one per line: the run is refused. */

@@ -1,9 +1,12 @@
-import { type ResolvedExperiment, expandSweeps, resolve } from '../../format/index';
+import { type ResolvedExperiment, expandSweeps, hasErrors, resolve } from '../../format/index';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
-import { compileResolved } from '../../run/prepare';
+import { compileResolved, datasetFor } from '../../run/prepare';
+import { sweepProblem } from '../../run/limits';
+import { NonFiniteError } from '../../engine/nonFinite';
+import { overflowError } from '../../engine/train/overflow';
 import { theoryReport, type TheoryReport } from '../theoryReport';
 
 /**
@@ -52,13 +55,19 @@ export const theoryVerb: Verb = {
     const result = resolve(text, file === '-' ? {} : { path: file, realpath: io.realpath });
     if (result.experiments.length === 0) {
       for (const d of result.diagnostics) io.stderr(`${toLine(file, d)}\n`);
-      io.stderr(`ntkexp theory: ${file} has errors; \`ntkexp check ${file}\` lists them\n`);
+      io.stderr(`ntkexp theory: ${file} ${hasErrors(result.diagnostics) ? `has errors; \`ntkexp check ${file}\` lists them` : 'has no experiment'}\n`);
       return EXIT.failure;
     }
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
     let prediction: TheoryReport;
     try {
-      prediction = theoryReport(compileResolved(chosen), { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
+      const config = compileResolved(chosen);
+      try {
+        prediction = theoryReport(config, { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
+      } catch (e) {
+        if (e instanceof NonFiniteError) throw overflowError(e, { config, data: datasetFor(config), phase: 'theory', step: 0 });
+        throw e;
+      }
     } catch (e) {
       io.stderr(`ntkexp theory: ${chosen.name}: ${e instanceof Error ? e.message : String(e)}\n`);
       return EXIT.failure;
@@ -72,6 +81,8 @@ export const theoryVerb: Verb = {
 
 /** The experiment named by --experiment, or the only one; every sweep point counts as one. */
 export function chooseExperiment(experiments: readonly ResolvedExperiment[], name: string | undefined): ResolvedExperiment {
+  const tooLarge = experiments.map(sweepProblem).find((p) => p !== undefined);
+  if (tooLarge) throw new UsageError(tooLarge.message);
   const points = experiments.flatMap((e) => expandSweeps(e));
   if (name === undefined) {
     if (points.length === 1) return points[0];

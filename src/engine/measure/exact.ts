@@ -2,6 +2,7 @@ import type { MeasureConfig } from '../config';
 import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
 import type { LossEvaluation } from '../loss/loss';
 import { Dense64Network } from '../network/dense64';
+import { requireFinite } from '../nonFinite';
 import type { NetworkSpec } from '../network/spec';
 import type { MatrixFreeResult } from './matrixFree';
 
@@ -39,9 +40,9 @@ export function denseCurvature(spec: NetworkSpec, params: Float64Array, inputs: 
   const net = new Dense64Network(spec, params, inputs);
   return {
     P: net.P,
-    H: net.denseFromProducts((v) => net.hvp(v, loss)),
-    I: net.denseFromProducts((v) => net.ivp(v, loss)),
-    S: net.denseFromProducts((v) => net.svp(v, loss)),
+    H: requireFinite(net.denseFromProducts((v) => net.hvp(v, loss)), 'the dense Hessian H'),
+    I: requireFinite(net.denseFromProducts((v) => net.ivp(v, loss)), 'the dense Gauss–Newton matrix I'),
+    S: requireFinite(net.denseFromProducts((v) => net.svp(v, loss)), 'the dense matrix S = H − I'),
   };
 }
 
