@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import {
   type CheckOptions,
   type CheckedFile,
@@ -18,7 +17,7 @@ import type { CheckedExperiment } from '../format/validate/experiment';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, estimateRun, type SettingRef } from './estimate';
 import { defaultRunsFolder } from './layout';
-import { DEFAULT_MAX_HOURS, freeDiskBytes, machineProblems, sizeProblems, sweepProblem, type LimitProblem, type Machine, type PlannedCost } from './limits';
+import { DEFAULT_MAX_HOURS, engineCount, freeDiskBytes, machineProblems, sizeProblems, sweepProblem, type LimitProblem, type Machine, type PlannedCost } from './limits';
 import { runSize } from './runSize';
 
 /**
@@ -76,7 +75,7 @@ function experimentProblems(exp: ResolvedExperiment, options: DiagnoseOptions): 
     availableMemoryMb: options.machine?.availableMemoryMb ?? availableMemoryMb(),
     freeDiskBytes: options.machine && 'freeDiskBytes' in options.machine ? options.machine.freeDiskBytes : outputDir ? freeDiskBytes(outputDir) : undefined,
     outputDir: options.machine?.outputDir ?? outputDir,
-    workers: options.machine?.workers ?? Math.max(1, Math.min(os.availableParallelism(), tasks)),
+    workers: engineCount(options.machine?.workers, tasks),
     maxSeconds: options.machine?.maxSeconds ?? DEFAULT_MAX_HOURS * 3600,
     backend: options.machine?.backend,
   };

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { exactPathProblem, useExactPath } from '../engine/measure/exact';
 import type { CostRates } from './costRates';
-import { parameterCount, type RunSize } from './runSize';
+import { networkFigures, type RunSize } from './runSize';
 
 /**
  * A run's cost before it starts, phase by phase, from its sizes (runSize.ts) and the rates of the
@@ -88,15 +88,10 @@ const OPS_PER_LAYER_PASS = 10;
 const EXPECTED_SAMPLES = 200;
 
 export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
-  const { N, depth: L, widths } = size;
+  const { N, depth: L } = size;
   const nL = size.outputDim;
   const M = N * nL;
-  const P = parameterCount(widths);
-  let macs = 0;
-  for (let l = 0; l + 1 < widths.length; l++) macs += widths[l] * widths[l + 1];
-  const hidden = widths.slice(1, -1);
-  const hiddenSum = hidden.reduce((s, n) => s + n, 0);
-  const widest = hidden.reduce((a, b) => Math.max(a, b), 1);
+  const { P, macs, hiddenSum, widest, sumIn, sumOut } = networkFigures(size.layers);
   // exact = true beyond what the dense path takes is refused by the limits; cost it as matrix-free.
   const exactPath = !exactPathProblem(P, size.exact) && useExactPath(P, size.exact);
 
@@ -113,8 +108,8 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
   const training = size.steps * perStep;
 
   // One measurement (measure/measure.ts): outputs, Θ̂ and its spectrum, G, then H and S.
-  let gram = forward + nL * gradient;
-  for (let l = 0; l + 1 < widths.length; l++) gram += (2 * (N * N * widths[l] + M * M * widths[l + 1])) / passRate + (2 * M * M) / denseRate;
+  // Per layer two Gram products (activations N² n_ℓ, signals M² n_{ℓ+1}) and their float64 combination.
+  const gram = forward + nL * gradient + (2 * (N * N * sumIn + M * M * sumOut)) / passRate + (2 * L * M * M) / denseRate;
   const spectrum = eig(M) * (size.loss === 'mse' ? 1 : 2);
   // G: L passes, plus per sample a product of per-layer Jacobians for every pair of layers ≥ 3 apart (network/hessianTrace.ts).
   const deepPairs = L >= 4 ? ((L - 3) * (L - 2)) / 2 : 0;

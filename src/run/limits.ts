@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { exactPathProblem } from '../engine/measure/exact';
 import { MAX_SWEEP_POINTS, type ResolvedExperiment } from '../format/index';
@@ -157,6 +158,11 @@ export function machineProblems(points: readonly PlannedCost[], machine: Machine
   const time = timeProblem(points, workers, machine.maxSeconds);
   if (time) out.push(time);
   return out;
+}
+
+/** Engine processes a run starts: the workers asked for (default one per core), never more than its trials. */
+export function engineCount(requested: number | undefined, tasks: number): number {
+  return Math.max(1, Math.min(requested ?? os.availableParallelism(), tasks));
 }
 
 /** Wall time of the whole run: every trial's phases, plus the kernels once per engine and experiment. */

@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
 import { withCsvLoaded, type ResolvedExperiment } from '../format/index';
@@ -6,7 +5,7 @@ import type { BackendName } from '../engine/backend';
 import { dataOverflow } from '../engine/train/overflow';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, estimateRun, type RunEstimate } from './estimate';
-import { DEFAULT_MAX_HOURS, freeDiskBytes, machineProblems, runSeconds, sizeProblems, type LimitProblem } from './limits';
+import { DEFAULT_MAX_HOURS, engineCount, freeDiskBytes, machineProblems, runSeconds, sizeProblems, type LimitProblem } from './limits';
 import { compileResolved, datasetFor, readDataText } from './prepare';
 import { dataShape, runSize, type RunSize } from './runSize';
 
@@ -70,21 +69,19 @@ export class RunRefused extends Error {
 export function planRun(req: PlanRequest): RunPlan {
   if (req.experiments.length === 0) throw new RunRefused('no experiment to run');
   const rates = ratesFor(req.backend);
+  // Sizes from the settings alone: nothing is compiled or built for a run that is refused.
   const costed = req.experiments.map((e) => {
     const resolved = withOverrides(e, req);
     return refusing(() => {
       const task = loadData(resolved);
-      const config = compileResolved(task);
       const size = runSize(task, dataShape(task));
-      const estimate = estimateRun(size, rates);
-      return { resolved, task, config, size, estimate, trialsRun: trialCount(config.trials, req.shard) };
+      return { resolved, task, size, estimate: estimateRun(size, rates), trialsRun: trialCount(size.trials, req.shard) };
     });
   });
-  // Refused from the estimate alone, before any data is built: a huge `samples` costs nothing here.
   // Sizes first: the machine's figures for a run that cannot be held would only repeat them.
   refuseIf(costed.flatMap((c) => sizeProblems(c.size, c.estimate, c.trialsRun)));
   const taskCount = costed.reduce((s, e) => s + e.trialsRun, 0);
-  const workers = Math.max(1, Math.min(req.workers ?? os.availableParallelism(), taskCount));
+  const workers = engineCount(req.workers, taskCount);
   const machine = {
     availableMemoryMb: req.availableMemoryMb ?? availableMemoryMb(),
     freeDiskBytes: req.freeDiskBytes ?? (req.outputDir ? freeDiskBytes(req.outputDir) : undefined),
@@ -94,7 +91,10 @@ export function planRun(req: PlanRequest): RunPlan {
     backend: req.backend,
   };
   refuseIf(machineProblems(costed, machine));
-  const experiments = costed.map(({ trialsRun: _, ...c }): PlannedExperiment => ({ ...c, trials: trialIndices(c.config.trials, req.shard), data: refusing(() => checkedData(c.config)) }));
+  const experiments = costed.map(({ trialsRun: _, ...c }): PlannedExperiment => {
+    const config = refusing(() => compileResolved(c.task));
+    return { ...c, config, trials: trialIndices(config.trials, req.shard), data: refusing(() => checkedData(config)) };
+  });
   const estimate = experiments.map((e) => e.estimate).reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
   return { experiments, workers, estimate, seconds: runSeconds(costed, workers) };
 }

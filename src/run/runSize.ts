@@ -16,10 +16,16 @@ export interface DataShape {
   readonly known: boolean;
 }
 
+/** `count` consecutive layers of one width: a network of depth 10^12 is three runs, not an array of 10^12. */
+export interface LayerRun {
+  readonly width: number;
+  readonly count: number;
+}
+
 export interface RunSize extends DataShape {
   readonly depth: number;
-  /** Every layer's width, input to output. */
-  readonly widths: readonly number[];
+  /** The widths from the input to the output (n0, n1 … n_{L−1}, nL), as runs of equal widths. */
+  readonly layers: readonly LayerRun[];
   readonly steps: number;
   /** Measurements per trial (the schedule's length, not the schedule). */
   readonly measurements: number;
@@ -74,7 +80,7 @@ export function dataShape(exp: ResolvedExperiment): DataShape {
 export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(exp)): RunSize {
   const depth = count(exp.network.depth, 1);
   const width = exp.network.width;
-  const hidden = Array.isArray(width) ? width.map((w) => count(w, 1)) : new Array<number>(Math.max(0, depth - 1)).fill(count(width, 1));
+  const hidden: LayerRun[] = Array.isArray(width) ? width.map((w) => ({ width: count(w, 1), count: 1 })) : depth > 1 ? [{ width: count(width, 1), count: depth - 1 }] : [];
   const m = exp.measure;
   const steps = count(exp.train.steps, 0);
   const every = typeof m.every === 'number' ? m.every : undefined;
@@ -83,7 +89,7 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
   return {
     ...shape,
     depth,
-    widths: [shape.inputDim, ...hidden, shape.outputDim],
+    layers: [{ width: shape.inputDim, count: 1 }, ...hidden, { width: shape.outputDim, count: 1 }],
     steps,
     measurements: measurementCount(steps, { points: count(m.points, 2), every }),
     moments: count(m.moments, 1),
@@ -102,11 +108,34 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
   };
 }
 
-/** Parameters P of a network with these layer widths (weights and biases). */
-export function parameterCount(widths: readonly number[]): number {
-  let P = 0;
-  for (let l = 0; l + 1 < widths.length; l++) P += widths[l] * widths[l + 1] + widths[l + 1];
-  return P;
+/** What the cost of a network's passes depends on, summed over its layers without listing them. */
+export interface NetworkFigures {
+  /** Parameters (weights and biases). */
+  readonly P: number;
+  /** Multiply-adds of one forward pass for one sample: Σ n_ℓ n_{ℓ+1}. */
+  readonly macs: number;
+  /** Σ of the hidden widths, and the widest. */
+  readonly hiddenSum: number;
+  readonly widest: number;
+  /** Σ of the widths feeding a layer (n0 … n_{L−1}), and of the widths a layer makes (n1 … nL). */
+  readonly sumIn: number;
+  readonly sumOut: number;
+}
+
+export function networkFigures(layers: readonly LayerRun[]): NetworkFigures {
+  let macs = 0;
+  let total = 0;
+  let widest = 1;
+  for (let i = 0; i < layers.length; i++) {
+    const { width, count } = layers[i];
+    macs += (count - 1) * width * width + (i + 1 < layers.length ? width * layers[i + 1].width : 0);
+    total += width * count;
+    if (i > 0 && i + 1 < layers.length) widest = Math.max(widest, width);
+  }
+  const first = layers[0]?.width ?? 0;
+  const last = layers[layers.length - 1]?.width ?? 0;
+  const sumOut = total - first;
+  return { P: macs + sumOut, macs, hiddenSum: total - first - last, widest, sumIn: total - last, sumOut };
 }
 
 /** A validated integer setting (validation has run), or `fallback` where the block does not have it. */
