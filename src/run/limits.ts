@@ -189,12 +189,12 @@ function memoryProblem(estimate: RunEstimate, points: readonly PlannedCost[], wo
     .sort((a, b) => b.mb - a.mb);
   const largest = parts
     .slice(0, 3)
-    .map((b) => `${b.what}: ${Math.round(b.mb)} MB (lower ${settingNames(b.lower)})`)
+    .map((b) => `${b.what}: ${Math.round(b.mb)} MB (${b.lower.length ? `lower ${settingNames(b.lower)}` : 'per engine: fewer workers'})`)
     .join('; ');
   const fewer = workers > 1 ? ` Fewer workers (--workers 1) need ${Math.round(estimate.memoryMb + parentMb)} MB.` : '';
   return {
     phase: 'memory',
-    settings: parts[0]?.lower ?? [ref('network', 'width')],
+    settings: parts.find((b) => b.lower.length > 0)?.lower ?? [ref('network', 'width')],
     message: `memory: this run needs about ${Math.round(needed)} MB (${workers} engine process${workers > 1 ? 'es' : ''} of ${Math.round(estimate.memoryMb)} MB, P = ${estimate.parameters}) but about ${Math.round(availableMb)} MB are free. Largest parts: ${largest}.${fewer}`,
   };
 }
