@@ -143,7 +143,8 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
           hooks.onTheory?.(lines);
           for (const w of lines.warnings) hooks.onLog?.(`theory: ${w}`);
         }
-        const record = withTheory(m.record, lines, schedule.indexOf(step), limitEigenvalues, options.backend);
+        // Measurements come in schedule order: the count so far is this one's index (indexOf would be quadratic).
+        const record = withTheory(m.record, lines, measured, limitEigenvalues, options.backend);
         measured++;
         hooks.onMeasurement?.(record);
       }
