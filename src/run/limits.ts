@@ -160,6 +160,27 @@ export function machineProblems(points: readonly PlannedCost[], machine: Machine
   return out;
 }
 
+/**
+ * `ntkexp theory` computes the kernels and predictions in its own process and prints the N × N
+ * kernels: its limits are the theory phase's time, the kernels' memory and the depth and schedule
+ * sizes of sizeProblems.
+ */
+export function theoryProblems(size: RunSize, estimate: RunEstimate, machine: Pick<Machine, 'availableMemoryMb' | 'maxSeconds'>): LimitProblem[] {
+  const out = sizeProblems(size, estimate).filter((p) => p.settings.some((s) => s.key === 'depth' || s.key === 'every' || s.key === 'moments'));
+  const theory = estimate.phases.find((p) => p.phase === 'theory');
+  const seconds = (theory?.onceSeconds ?? 0) + (theory?.seconds ?? 0);
+  // The kernels (about 20 N × N in float64) and six of them printed, about 22 bytes a number, held as text.
+  const mb = (20 * 8 * size.N ** 2 + 6 * 22 * 2 * size.N ** 2) / 1e6 + 250;
+  const samples = [ref('data', 'samples')];
+  if (mb > machine.availableMemoryMb) {
+    out.push({ phase: 'memory', settings: samples, message: `memory: the theory of N = ${size.N} points needs about ${Math.round(mb)} MB (the kernels and their N × N tables) but about ${Math.round(machine.availableMemoryMb)} MB are free: lower samples` });
+  }
+  if (seconds > machine.maxSeconds) {
+    out.push({ phase: 'theory', settings: samples, message: `time: the theory would take about ${duration(seconds)} (${theory?.figure}), more than the limit of ${duration(machine.maxSeconds)}: lower samples` });
+  }
+  return out;
+}
+
 /** Engine processes a run starts: the workers asked for (default one per core), never more than its trials. */
 export function engineCount(requested: number | undefined, tasks: number): number {
   return Math.max(1, Math.min(requested ?? os.availableParallelism(), tasks));

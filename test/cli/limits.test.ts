@@ -115,6 +115,10 @@ test('run refuses what cannot finish before anything starts (exit 2, no folder),
     assert.match(warning.replace(/^.*would refuse this: /, ''), message, name);
     assert.equal(Number(warning.split(':')[1]), line, `${name}: the warning sits on the setting to lower`);
   }
+  // ntkexp theory: the same estimate, before computing anything.
+  const theory = ntkexp(['theory', join(dir, 'deep.ntkexp')]);
+  assert.equal(theory.status, 2);
+  assert.equal(theory.stderr, 'ntkexp theory: deep: network: depth = 100000 layers, more than 10000: lower depth\n');
   // The ceiling is a flag: a tiny run refused under a ceiling of a few milliseconds.
   const tiny = experiment('tiny');
   const refused = ntkexp(['run', tiny, '--max-hours', '0.000001', '--out', join(dir, 'out-tiny')]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expandSweeps, resolve } from '../../src/format/index';
 import { NOMINAL_RATES, type CostRates } from '../../src/run/costRates';
 import { estimateRun, type Phase, type RunEstimate } from '../../src/run/estimate';
-import { LIMITS, machineProblems, sizeProblems, sweepProblem, type Machine } from '../../src/run/limits';
+import { LIMITS, machineProblems, sizeProblems, sweepProblem, theoryProblems, type Machine } from '../../src/run/limits';
 import { RunRefused, planRun } from '../../src/run/plan';
 import { ExperimentRun } from '../../src/run/runExperiment';
 import { runSize, type RunSize } from '../../src/run/runSize';
@@ -179,4 +179,16 @@ test('planRun: the time ceiling is a request setting (--max-hours), the disk is 
   assert.deepEqual(shard.experiments[0].trials, [1, 4, 7]);
   assert.ok(shard.seconds > seconds / 4 && shard.seconds < seconds / 2, `a shard is costed for its own 3 trials of 10: ${shard.seconds} of ${seconds} s`);
   assert.ok(LIMITS.trials >= 10_000 && LIMITS.measurements >= 100_000, 'limits far above ordinary runs');
+});
+
+test('ntkexp theory has its own limits from the same estimate: the kernels\' memory and time, depth, the schedule', () => {
+  const theoryOf = (text: string, machine = { availableMemoryMb: 8000, maxSeconds: 7 * 86400 }) => {
+    const size = sizeOf(text);
+    return theoryProblems(size, estimateRun(size, wasm), machine).map((p) => p.message);
+  };
+  assert.deepEqual(theoryOf(experiment()), []);
+  assert.match(theoryOf(experiment({ data: 'mnist { samples = 10000 }' })).join('\n'), /^memory: the theory of N = 10000 points needs about \d+ MB \(the kernels and their N × N tables\) but about 8000 MB are free: lower samples$/m);
+  assert.match(theoryOf(experiment({ data: 'mnist { samples = 4000 }' }), { availableMemoryMb: 1e9, maxSeconds: 1 }).join('\n'), /^time: the theory would take about .* \(kernels .* once per engine .*\), more than the limit of 1\.0 s: lower samples$/m);
+  assert.match(theoryOf(experiment({ network: 'depth = 100000; width = 2' })).join('\n'), /^network: depth = 100000 layers, more than 10000/m);
+  assert.deepEqual(theoryOf(experiment({ experiment: 'trials = 1000000' })), [], 'trials do not concern the theory');
 });

@@ -4,7 +4,10 @@ import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
 import { compileResolved, datasetFor } from '../../run/prepare';
-import { sweepProblem } from '../../run/limits';
+import { DEFAULT_MAX_HOURS, sweepProblem, theoryProblems } from '../../run/limits';
+import { availableMemoryMb, estimateRun } from '../../run/estimate';
+import { ratesFor } from '../../run/costRates';
+import { runSize } from '../../run/runSize';
 import { NonFiniteError } from '../../engine/nonFinite';
 import { overflowError } from '../../engine/train/overflow';
 import { theoryReport, type TheoryReport } from '../theoryReport';
@@ -33,7 +36,8 @@ export const theoryVerb: Verb = {
     'moment arrays are indexed k = 1..kmax.',
     '',
     'Exit status: 0 on success, 1 when FILE has errors or the theory cannot be computed, 2 on a usage',
-    'error or a file that cannot be read.',
+    'error, a file that cannot be read, or a theory too large to compute (more memory than is free, or',
+    `longer than ${DEFAULT_MAX_HOURS} hours, from the same estimate as \`ntkexp run\`).`,
   ].join('\n'),
   flags: [
     { name: 'experiment', short: 'e', value: 'NAME', doc: 'The experiment (or sweep point) to compute; required when the file has more than one.' },
@@ -59,6 +63,13 @@ export const theoryVerb: Verb = {
       return EXIT.failure;
     }
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
+    // The same estimate as a run's: refused before the kernels are computed when they cannot be.
+    const size = runSize(chosen);
+    const problems = theoryProblems(size, estimateRun(size, ratesFor('auto')), { availableMemoryMb: availableMemoryMb(), maxSeconds: DEFAULT_MAX_HOURS * 3600 });
+    if (problems.length > 0) {
+      for (const p of problems) io.stderr(`ntkexp theory: ${chosen.name}: ${p.message}\n`);
+      return EXIT.usage;
+    }
     let prediction: TheoryReport;
     try {
       const config = compileResolved(chosen);
