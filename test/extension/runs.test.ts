@@ -69,6 +69,13 @@ test('Run Experiment refuses what `ntkexp run` refuses, saying why: a file with 
     await vscode.commands.executeCommand('ntkexp.run', vscode.Uri.file(file));
     assert.ok(vscodeMock.messages('error').some((m) => expected.test(m)), `${JSON.stringify(text)}: ${JSON.stringify(vscodeMock.messages('error'))}`);
   }
+  // The time ceiling is the `ntkexp.maxHours` setting (ntkexp run --max-hours).
+  vscodeMock.configure('ntkexp.maxHours', 1e-9);
+  vscodeMock.respond('error', undefined);
+  const small = experimentFile();
+  await vscode.commands.executeCommand('ntkexp.run', small, 'e');
+  assert.equal(existsSync(join(small.fsPath, '..', 'ntkexp-runs')), false);
+  assert.ok(vscodeMock.messages('error').some((m) => /^Not run: time: the run would take about .* more than the limit of 3\.6 µs/.test(m)), JSON.stringify(vscodeMock.messages('error')));
   assert.equal(vscodeMock.panels.length, 0);
   assert.equal(existsSync(join(dir, 'ntkexp-runs')), false, 'no run folder');
 });

@@ -7,6 +7,7 @@ import type { EngineMessage } from '../../run/protocol';
 import { writeReportSafely } from '../../run/reportWriter';
 import type { RunInfo, RunSummary } from '../../run/runFiles';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
+import { DEFAULT_MAX_HOURS } from '../../run/limits';
 import { log, showError } from '../log';
 import { requireTrust } from '../trust';
 
@@ -84,6 +85,7 @@ export class RunManager implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('ntkexp');
     const backend = config.get<string>('backend', 'auto');
     const workers = config.get<number>('workers', 0);
+    const maxHours = config.get<number>('maxHours', DEFAULT_MAX_HOURS);
     const sweepDirHolder: { dir?: string } = {};
     const control: ExperimentRun = new ExperimentRun(
       {
@@ -93,6 +95,7 @@ export class RunManager implements vscode.Disposable {
         sweep: chosen.sweep,
         backend: backend === 'auto' ? undefined : (backend as BackendName),
         workers: workers > 0 ? workers : undefined,
+        maxHours: maxHours > 0 ? maxHours : DEFAULT_MAX_HOURS,
       },
       {
         onRunStarted: (info, dir) => {
