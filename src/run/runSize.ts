@@ -84,7 +84,6 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
   const m = exp.measure;
   const steps = count(exp.train.steps, 0);
   const every = typeof m.every === 'number' ? m.every : undefined;
-  const activation = resolvedActivation(exp, String(exp.network.activation));
   const surface = exp.surface;
   return {
     ...shape,
@@ -102,7 +101,7 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
     exact: m.exact === true || m.exact === false ? m.exact : 'auto',
     trials: count(exp.settings.trials, 1),
     loss: String(exp.settings.loss),
-    quadratureDegree: usesArcCosine(activation) ? 0 : activation.quadratureDegree,
+    quadratureDegree: quadratureDegree(exp, String(exp.network.activation)),
     normalized: exp.data.normalize === true,
     ...(surface ? { surface: { grid: count(surface.grid, 2), directions: Array.isArray(surface.directions) ? surface.directions.map(String) : [] } } : {}),
   };
@@ -136,6 +135,22 @@ export function networkFigures(layers: readonly LayerRun[]): NetworkFigures {
   const last = layers[layers.length - 1]?.width ?? 0;
   const sumOut = total - first;
   return { P: macs + sumOut, macs, hiddenSum: total - first - last, widest, sumIn: total - last, sumOut };
+}
+
+/** Degrees by activation and formula: a sweep of 10⁴ points names a handful of activations, each compiled once. */
+const degrees = new Map<string, number>();
+
+/** The Gauss–Hermite degree of the theory's kernels for the named activation; 0 for closed forms (ReLU). */
+function quadratureDegree(exp: ResolvedExperiment, name: string): number {
+  const key = `${name}\u0000${exp.definitions.find((d) => d.kind === 'activation' && d.name === name)?.formula ?? ''}`;
+  let degree = degrees.get(key);
+  if (degree === undefined) {
+    const activation = resolvedActivation(exp, name);
+    degree = usesArcCosine(activation) ? 0 : activation.quadratureDegree;
+    if (degrees.size > 1000) degrees.clear();
+    degrees.set(key, degree);
+  }
+  return degree;
 }
 
 /** A validated integer setting (validation has run), or `fallback` where the block does not have it. */
