@@ -5,6 +5,7 @@ import pkg from '../../package.json';
 import tfjsPkg from '@tensorflow/tfjs-core/package.json';
 import { measurementSteps } from '../engine/train/schedule';
 import type { ResolvedExperiment } from '../format/index';
+import type { RunEstimate } from './estimate';
 import type { RunPlan } from './plan';
 import type { TrialTask } from './protocol';
 import { SWEEP_FILE, type RunInfo, type SweepInfo } from './runFiles';
@@ -68,7 +69,7 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
       kmax: config.measure.moments,
       parameters: estimate.parameters,
       samples: data.N,
-      estimate: { memory_mb: Math.round(estimate.memoryMb), seconds: Number(estimate.trialSeconds.toPrecision(3)) },
+      estimate: estimateRecord(estimate),
     };
     const writer = RunWriter.create(dir, info);
     writers.set(id, writer);
@@ -88,6 +89,15 @@ export function layoutRun(plan: RunPlan, req: LayoutRequest, onRunStarted?: (inf
     writeJsonAtomic(path.join(sweepDir, SWEEP_FILE), sweep);
   }
   return { sweepDir, writers, tasks };
+}
+
+/** The estimate as run.json keeps it: three significant digits, every phase. */
+function estimateRecord(estimate: RunEstimate): RunInfo['estimate'] {
+  const round = (x: number): number => Number(x.toPrecision(3));
+  const phases = Object.fromEntries(
+    estimate.phases.map((p) => [p.phase, { seconds: round(p.seconds), ...(p.onceSeconds !== undefined ? { once_seconds: round(p.onceSeconds) } : {}), ...(p.bytes !== undefined ? { bytes: Math.round(p.bytes) } : {}) }]),
+  );
+  return { memory_mb: Math.round(estimate.memoryMb), seconds: round(estimate.trialSeconds), phases };
 }
 
 /** Where run folders go without --out: ntkexp-runs/ beside the .ntkexp file. */

@@ -137,6 +137,7 @@ test('an activation that overflows fails the trial (exit 1) naming it, the step 
   const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunInfo;
   assert.equal(info.status, 'failed');
   assert.match(info.error ?? '', /activation `boom`/);
+  assert.deepEqual(Object.keys(info.estimate.phases ?? {}), ['training', 'measurements', 'surface', 'theory', 'records'], 'run.json keeps the estimate of every phase');
   assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
 
   const theory = experiment('boom_theory', { defs: 'activation boom(x) = exp(exp(x))', network: 'depth = 3; width = 8; activation = boom', measure: 'points = 2; probes = 2; top = 1; theory = true' });
