@@ -101,6 +101,16 @@ export function sizeProblems(size: RunSize, estimate: RunEstimate, trialsRun = s
       message: `surface: grid = ${size.surface.grid} is ${size.surface.grid ** 2} loss evaluations, more than ${LIMITS.surfaceGrid ** 2} (grid ${LIMITS.surfaceGrid}): lower grid`,
     });
   }
+  // A surface direction needs that many eigenvectors: H and S have P, I at most N·nL (the rank of Θ̂).
+  // Only with the data's true shape: a lower bound (a csv file not read yet) would refuse wrongly.
+  for (const d of size.known ? (size.surface?.directions ?? []) : []) {
+    const m = /^([ISH])(\d+)$/.exec(d);
+    const most = m ? (m[1] === 'I' ? size.N * size.outputDim : estimate.parameters) : Infinity;
+    if (m && Number(m[2]) > most) {
+      const why = m[1] === 'I' ? `I has at most N·nL = ${most} nonzero eigenvalues` : `${m[1]} has P = ${most} eigenvalues`;
+      out.push({ phase: 'surface', settings: [ref('surface', 'directions')], message: `surface: direction ${d} is eigenvector ${m[2]} of ${m[1]}, but ${why}: choose ${m[1]}1…${m[1]}${most}, or random` });
+    }
+  }
   if (size.depth > LIMITS.depth) {
     out.push({ phase: 'size', settings: [ref('network', 'depth')], message: `network: depth = ${size.depth} layers, more than ${LIMITS.depth}: lower depth` });
   }

@@ -127,6 +127,15 @@ test('sizes beyond what a run holds are refused with the phase, the figure, the 
     assert.equal(problems.find((p) => message.test(p.message))!.settings[0].key, setting);
   }
   assert.deepEqual(sizeProblems(sizeOf(experiment()), estimate(experiment())), [], 'a small run has none');
+  // Surface directions beyond the eigenvectors there are: P for H and S, N·nL for I; not judged on a csv file's lower bound.
+  const surface = experiment({ network: 'depth = 2; width = 4', measure: 'top = 50', extra: 'surface { directions = [H18, I17] }' });
+  assert.deepEqual(
+    sizeProblems(sizeOf(surface), estimate(surface)).map((p) => p.message),
+    ['surface: direction H18 is eigenvector 18 of H, but H has P = 17 eigenvalues: choose H1…H17, or random', 'surface: direction I17 is eigenvector 17 of I, but I has at most N·nL = 16 nonzero eigenvalues: choose I1…I16, or random'],
+  );
+  const csv = sizeOf(experiment({ data: 'csv "d.csv" { target = y }', measure: 'top = 50', extra: 'surface { directions = [H18, I17] }' }));
+  assert.equal(csv.known, false);
+  assert.deepEqual(sizeProblems(csv, estimateRun(csv, wasm)), []);
   const sweep = resolve(experiment({ extra: `sweep { seed = [${Array.from({ length: 101 }, (_, i) => i)}]; width = [${Array.from({ length: 100 }, (_, i) => i + 1)}] }` })).experiments[0];
   assert.match(sweepProblem(sweep)!.message, /^sweep: 10100 combinations \(seed: 101 × width: 100\), more than 10000 in one run: sweep fewer values/);
 });
