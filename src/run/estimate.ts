@@ -1,5 +1,8 @@
 import * as os from 'node:os';
 import { exactPathProblem, useExactPath } from '../engine/measure/exact';
+import { SLQ_MAX_VECTORS, SLQ_STEPS } from '../engine/measure/matrixFree';
+import { EXPECTED_SAMPLES } from '../engine/train/trial';
+import { DIRECTION_PATTERN } from '../format/schema';
 import type { CostRates } from './costRates';
 import { networkFigures, type RunSize } from './runSize';
 
@@ -79,13 +82,8 @@ const NUMBER_BYTES = 22;
 const RECORD_OVERHEAD = 600;
 /** Lanczos asks for a residual of 1e-4: about 3 applications per wanted pair plus a start-up (linalg/lanczos.ts). */
 const lanczosApplications = (k: number, P: number): number => Math.min(P, 3 * k + 20);
-/** Stochastic Lanczos quadrature sizes of measure/matrixFree.ts (SLQ_MAX_VECTORS, SLQ_STEPS). */
-const SLQ_VECTORS = 10;
-const SLQ_STEPS = 40;
 /** Ops per layer of one pass (forward: product, bias, activation and derivatives; backward alike). */
 const OPS_PER_LAYER_PASS = 10;
-/** Monte-Carlo samples of the expected theory lines of a loss other than MSE (train/trial.ts). */
-const EXPECTED_SAMPLES = 200;
 
 export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
   const { N, depth: L } = size;
@@ -125,7 +123,7 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
       lanczosApplications(wanted, P) +
       size.probes * (half(size.moments) + half(Math.max(size.moments, 2))) +
       (size.orthogonality ? size.probes + 2 * top : 0) +
-      (size.density > 0 ? Math.min(SLQ_VECTORS, Math.max(2, size.probes)) * Math.min(SLQ_STEPS, P) : 0);
+      (size.density > 0 ? Math.min(SLQ_MAX_VECTORS, Math.max(2, size.probes)) * Math.min(SLQ_STEPS, P) : 0);
   // An H v is a forward-mode pass and the reverse of it: about two gradients.
   // Each application is reorthogonalized against the basis (Lanczos) or projected on the sketch (probes).
   const perApplication = 2 * gradient + (basis * P) / vectorRate;
@@ -140,7 +138,7 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
   if (size.surface) {
     surfacePoints = size.surface.grid ** 2;
     const directions = size.surface.directions.reduce((s, d) => {
-      const m = /^([ISH])(\d+)$/.exec(d);
+      const m = DIRECTION_PATTERN.exec(d);
       if (!m) return s + P / vectorRate;
       if (m[1] === 'I') return s + gram + spectrum + gradient;
       return s + lanczosApplications(Number(m[2]), P) * perApplication;
@@ -166,7 +164,7 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
   }
 
   // Records: one measurement record per scheduled step, the theory's lines and the surface once per trial.
-  const slqNodes = size.density > 0 ? 2 * Math.min(SLQ_VECTORS, Math.max(2, size.probes)) * Math.min(SLQ_STEPS, P) : 0;
+  const slqNodes = size.density > 0 ? 2 * Math.min(SLQ_MAX_VECTORS, Math.max(2, size.probes)) * Math.min(SLQ_STEPS, P) : 0;
   const measurementNumbers =
     6 * size.moments + (size.theory ? 6 * size.moments + M : 0) + 3 * top + 2 * bottom + (size.density > 0 ? 2 * size.density + slqNodes : 0) + (size.orthogonality ? 2 + 4 * top : 0) + M;
   const measurementRecord = RECORD_OVERHEAD + NUMBER_BYTES * measurementNumbers;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { exactPathProblem } from '../engine/measure/exact';
 import { MAX_SWEEP_POINTS, type ResolvedExperiment } from '../format/index';
+import { DIRECTION_PATTERN } from '../format/schema';
 import { bytesText, duration, settingNames, settingRef, type Phase, type RunEstimate, type SettingRef } from './estimate';
 import type { RunSize } from './runSize';
 
@@ -104,7 +105,7 @@ export function sizeProblems(size: RunSize, estimate: RunEstimate, trialsRun = s
   // A surface direction needs that many eigenvectors: H and S have P, I at most N·nL (the rank of Θ̂).
   // Only with the data's true shape: a lower bound (a csv file not read yet) would refuse wrongly.
   for (const d of size.known ? (size.surface?.directions ?? []) : []) {
-    const m = /^([ISH])(\d+)$/.exec(d);
+    const m = DIRECTION_PATTERN.exec(d);
     const most = m ? (m[1] === 'I' ? size.N * size.outputDim : estimate.parameters) : Infinity;
     if (m && Number(m[2]) > most) {
       const why = m[1] === 'I' ? `I has at most N·nL = ${most} nonzero eigenvalues` : `${m[1]} has P = ${most} eigenvalues`;

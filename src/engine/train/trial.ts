@@ -62,6 +62,9 @@ export interface TrialResult {
   readonly theory?: TheoryLines;
 }
 
+/** Draws of (Y(0), G(0)) behind the expected theory lines of a loss other than MSE (a Monte-Carlo average). */
+export const EXPECTED_SAMPLES = 200;
+
 /** η as applied: under mean-field the file's learning rate is multiplied by the width (THEORY.md §1). */
 export function effectiveLearningRate(config: ExperimentConfig, inputDim: number, outputDim: number): number {
   const spec = networkSpec(config.network, inputDim, outputDim);
@@ -136,7 +139,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
               steps: schedule,
               kmax: config.measure.moments,
               trial: { Y0: m.outputs, G0: m.hessianTraces },
-              expected: config.loss.name === 'mse' ? true : { samples: 200, seed: config.seed },
+              expected: config.loss.name === 'mse' ? true : { samples: EXPECTED_SAMPLES, seed: config.seed },
             }),
           );
           limitEigenvalues = guarded('theory', 0, () => limitSpectrum(kernels, nL));
