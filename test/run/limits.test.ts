@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandSweeps, resolve } from '../../src/format/index';
 import { NOMINAL_RATES, type CostRates } from '../../src/run/costRates';
 import { estimateRun, type Phase, type RunEstimate } from '../../src/run/estimate';
-import { LIMITS, machineProblems, sizeProblems, sweepProblem, theoryProblems, type Machine } from '../../src/run/limits';
+import { LIMITS, freeDiskBytes, machineProblems, sizeProblems, sweepProblem, theoryProblems, type Machine } from '../../src/run/limits';
 import { RunRefused, planRun } from '../../src/run/plan';
 import { ExperimentRun } from '../../src/run/runExperiment';
 import { runSize, type RunSize } from '../../src/run/runSize';
@@ -200,4 +201,31 @@ test('ntkexp theory has its own limits from the same estimate: the kernels\' mem
   assert.match(theoryOf(experiment({ data: 'mnist { samples = 4000 }' }), { availableMemoryMb: 1e9, maxSeconds: 1 }).join('\n'), /^time: the theory would take about .* \(kernels .* once per engine .*\), more than the limit of 1\.0 s: lower samples$/m);
   assert.match(theoryOf(experiment({ network: 'depth = 100000; width = 2' })).join('\n'), /^network: depth = 100000 layers, more than 10000/m);
   assert.deepEqual(theoryOf(experiment({ experiment: 'trials = 1000000' })), [], 'trials do not concern the theory');
+});
+
+test('the disk check measures the disk that will hold the run: a 1 MB tmpfs refuses a run of more records, a roomy one takes it', (t) => {
+  const mountPoint = tempDir('ntkexp-smalldisk-');
+  if (process.getuid?.() !== 0) {
+    t.diagnostic(`not root (uid ${process.getuid?.()}): cannot mount a small tmpfs to check the free-space refusal on a real disk`);
+    console.log('limits.test.ts: skipped the tmpfs disk check: it needs root to mount a tmpfs');
+    return;
+  }
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { encoding: 'utf8' });
+  if (mounted.status !== 0) {
+    console.log(`limits.test.ts: could not mount a tmpfs (${mounted.stderr.trim()}): the disk check on a real disk did not run`);
+    return;
+  }
+  try {
+    const out = join(mountPoint, 'runs', 'e-1');
+    assert.ok(freeDiskBytes(out)! <= 1_048_576 && freeDiskBytes(out)! > 0, 'statfs of the nearest existing folder');
+    const text = experiment({ data: 'circle { samples = 64 }', train: 'steps = 1000', measure: 'every = 1; theory = true' });
+    const experiments = resolve(text).experiments;
+    assert.throws(
+      () => planRun({ experiments, availableMemoryMb: 1e9, maxHours: 1e6, outputDir: out }),
+      (e: unknown) => e instanceof RunRefused && new RegExp(`^records: the run would write about [\\d.]+ MB .*, but the disk holding ${out} has [\\d.]+ [KM]B free`).test(e.message),
+    );
+    assert.ok(planRun({ experiments: resolve(experiment()).experiments, availableMemoryMb: 1e9, outputDir: out }), 'a small run fits');
+  } finally {
+    spawnSync('umount', [mountPoint]);
+  }
 });
