@@ -26,7 +26,10 @@ cli.main(process.argv.slice(2)).then(
     process.exitCode = status;
   },
   (error) => {
+    // main() turns every error into a status; one that escapes it is a bug (exit 3), reported as one.
+    const version = require(path.join(root, 'package.json')).version;
     process.stderr.write(`ntkexp: internal error: ${error && error.stack ? error.stack : error}\n`);
+    process.stderr.write(`${cli.bugReportLine(version)}\n`);
     process.exitCode = 3;
   },
 );

@@ -114,7 +114,7 @@ export function finishedRun(dir: string, text: string, experiment: ResolvedExper
     status: 'finished',
     dir,
     runs: [{ dir, info: stored.info, summary: stored.summary }],
-    estimate: { memoryMb: stored.info.estimate.memory_mb, trialSeconds: stored.info.estimate.seconds, parameters: stored.info.parameters, breakdown: [] },
+    estimate: { memoryMb: stored.info.estimate.memory_mb, trialSeconds: stored.info.estimate.seconds, parameters: stored.info.parameters },
     workers: stored.info.workers,
   };
 }

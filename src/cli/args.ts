@@ -59,10 +59,16 @@ function splitOnce(text: string, sep: string): [string, string | undefined] {
   return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
 }
 
-/** An integer flag value ≥ `min`, or undefined when the flag is absent; anything else is a usage error. */
-export function optionalInt(value: string | true | undefined, flag: string, min: number): number | undefined {
+/**
+ * An integer flag value in min..max (max: 2^53 − 1, the largest integer a number holds exactly), or
+ * undefined when the flag is absent; anything else is a usage error that says the rule.
+ */
+export function optionalInt(value: string | true | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${String(value)}`);
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const rule = max === Number.MAX_SAFE_INTEGER ? `an integer from ${min} to ${max} (2^53 − 1)` : `an integer from ${min} to ${max}`;
+    throw new UsageError(`${flag} must be ${rule}, got ${String(value)}`);
+  }
   return n;
 }

@@ -48,7 +48,13 @@ export async function main(argv: readonly string[], io: CliIO = nodeIO): Promise
       io.stderr(`ntkexp ${verb.name}: ${e.message}\nUsage: ${verb.usage} (see ntkexp ${verb.name} --help)\n`);
       return EXIT.usage;
     }
-    io.stderr(`ntkexp ${verb.name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // Everything the input can cause has its own message and exit code; what reaches here is a bug.
+    io.stderr(`ntkexp ${verb.name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n${bugReportLine(version)}\n`);
     return EXIT.internal;
   }
+}
+
+/** The line under an internal error (exit 3): what to send, so the bug can be reproduced. */
+export function bugReportLine(version: string): string {
+  return `This is a bug in ntkexp ${version} (Node ${process.version}), not a problem with your input: please report it with the command line, the .ntkexp file and the output above.`;
 }

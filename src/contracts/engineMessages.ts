@@ -6,9 +6,10 @@
  */
 import { all, arrayOf, bool, literal, nonNegInt, num, numOrNull, object, optional, str, tuple, type Check } from './checks';
 
-const MAX_K = 64;
+/** Highest moment k of Tr(A^k) a record holds (higher powers overflow double precision anyway). */
+export const MAX_MOMENTS = 64;
 const numbers = arrayOf(numOrNull);
-export const momentsCheck = object({ H: arrayOf(numOrNull, { min: 1, max: MAX_K }), I: arrayOf(numOrNull, { min: 1, max: MAX_K }), S: arrayOf(numOrNull, { min: 1, max: MAX_K }) });
+export const momentsCheck = object({ H: arrayOf(numOrNull, { min: 1, max: MAX_MOMENTS }), I: arrayOf(numOrNull, { min: 1, max: MAX_MOMENTS }), S: arrayOf(numOrNull, { min: 1, max: MAX_MOMENTS }) });
 const origin = { trial: nonNegInt, run: optional(str) };
 
 const sameLength =

@@ -6,6 +6,12 @@
  */
 import { anything, arrayOf, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str } from './checks';
 
+/**
+ * Largest line of series.jsonl (one record), in bytes: what a run may write and what a reader takes whole
+ * (a loss surface of 1001² points is about 22 MB; V8 holds strings up to about 512 MB).
+ */
+export const MAX_RECORD_BYTES = 64 * 2 ** 20;
+
 export const RUN_FORMAT = 'ntkexp-run/1';
 export const SUMMARY_FORMAT = 'ntkexp-summary/1';
 export const SWEEP_FORMAT = 'ntkexp-sweep/1';

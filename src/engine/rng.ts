@@ -117,9 +117,15 @@ function splitmix32(seed: number): { next(): number } {
   };
 }
 
+/**
+ * The largest seed: seeds are hashed by their decimal digits, and beyond 2^53 − 1 neighbouring
+ * integers are the same double, so two seeds written differently would give the same stream.
+ */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
 /** FNV-1a over the seed and the path, so `derive(seed, 'trial', 1)` and `derive(seed, 'trial', 2)` differ. */
 function hashSeed(seed: number, path: Array<number | string>): number {
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer ≥ 0, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new RangeError(`seed must be an integer from 0 to ${MAX_SEED} (2^53 − 1), got ${seed}`);
   let h = 0x811c9dc5;
   const feed = (text: string): void => {
     for (let i = 0; i < text.length; i++) {

@@ -31,7 +31,7 @@ export function compileExperiment(exp: ResolvedExperiment): ExperimentConfig {
     network: {
       depth,
       widths,
-      activation: activationOf(exp, str(exp.network, 'activation')),
+      activation: resolvedActivation(exp, str(exp.network, 'activation')),
       beta: num(exp.network, 'beta'),
       parametrization: str(exp.network, 'parametrization') as 'ntk' | 'mean_field',
     },
@@ -79,7 +79,8 @@ function definition(exp: ResolvedExperiment, kind: 'activation' | 'loss', name: 
   return def;
 }
 
-function activationOf(exp: ResolvedExperiment, name: string): Activation {
+/** The activation a resolved experiment names: a built-in, or its definition compiled. */
+export function resolvedActivation(exp: ResolvedExperiment, name: string): Activation {
   if (isBuiltinActivation(name)) return builtinActivation(name);
   const def = definition(exp, 'activation', name);
   return compileActivation({ name, param: def.params[0], body: def.formula });

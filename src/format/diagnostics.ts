@@ -23,6 +23,8 @@ export const DIAGNOSTIC_CODES = {
   conflict: 'settings that exclude each other (`every` with `points` or `spacing`)',
   'unused-definition': 'a custom activation or loss no experiment uses (warning)',
   'relu-theory': 'a nonsmooth activation with `theory = true`: the S-part of the theory needs σ″ (warning)',
+  'no-experiment': 'a file without any `experiment` (empty, only comments or only definitions): nothing to run (warning)',
+  limit: 'a run that `ntkexp run` would refuse: sizes beyond what a run holds, more memory or disk than is free, or longer than the time limit (warning)',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

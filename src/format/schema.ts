@@ -1,5 +1,6 @@
 import { BUILTIN_LOSSES } from '../engine/loss/builtins';
 import { BUILTIN_ACTIVATIONS } from '../engine/nonlinearity/builtins';
+import { MAX_SEED } from '../engine/rng';
 
 /**
  * THE table of NTKEXP.md's keys: block, key, type (allowed values or range), default and one line of
@@ -82,6 +83,8 @@ export const SOURCES: readonly SourceSpec[] = [
 ];
 
 const int = (min?: number, max?: number): ValueType => ({ kind: 'integer', min, max });
+/** Largest `dim` of gaussian data: its target expression has one variable per dimension. */
+export const MAX_DIM = 100_000;
 const num = (min?: number, exclusiveMin = false): ValueType => ({ kind: 'number', min, exclusiveMin });
 const bool: ValueType = { kind: 'boolean' };
 const oneOf = (...values: string[]): ValueType => ({ kind: 'enum', values });
@@ -89,7 +92,7 @@ const oneOf = (...values: string[]): ValueType => ({ kind: 'enum', values });
 export const KEYS: readonly KeySpec[] = [
   // experiment level
   { block: 'experiment', key: 'title', type: { kind: 'string' }, defaultDoc: "the experiment's name", doc: 'Title shown on reports and figures.' },
-  { block: 'experiment', key: 'seed', type: int(0, Number.MAX_SAFE_INTEGER), default: 0, doc: 'Seed of every random choice (data, initialization, probes).' },
+  { block: 'experiment', key: 'seed', type: int(0, MAX_SEED), default: 0, doc: 'Seed of every random choice (data, initialization, probes): an integer from 0 to 2^53 − 1.' },
   { block: 'experiment', key: 'trials', type: int(1), default: 1, doc: 'Independent initializations on the same data; figures show mean ± standard error over trials.' },
   { block: 'experiment', key: 'loss', type: { kind: 'loss' }, default: 'mse', doc: 'The loss: `mse`, `bce`, `softmax_ce`, or a `loss` defined in the file.' },
 
@@ -103,7 +106,7 @@ export const KEYS: readonly KeySpec[] = [
   { block: 'data', sources: ['circle'], key: 'samples', type: int(1), default: 64, doc: 'Number of points.' },
   { block: 'data', sources: ['circle'], key: 'target', type: { kind: 'expression' }, default: 'sin(3 * gamma)', doc: 'Target as an expression in `gamma`.' },
   { block: 'data', sources: ['gaussian'], key: 'samples', type: int(1), default: 256, doc: 'Number of points.' },
-  { block: 'data', sources: ['gaussian'], key: 'dim', type: int(1), required: true, doc: 'Input dimension d.' },
+  { block: 'data', sources: ['gaussian'], key: 'dim', type: int(1, MAX_DIM), required: true, doc: `Input dimension d, at most ${MAX_DIM} (the target names x1 … xd).` },
   { block: 'data', sources: ['gaussian'], key: 'target', type: { kind: 'expression' }, required: true, doc: 'Target as an expression in `x1` … `xd`.' },
   { block: 'data', sources: ['points'], key: 'inputs', type: { kind: 'list', element: { kind: 'list', element: num(), minLength: 1 }, minLength: 1 }, required: true, doc: 'A list of equal-length lists of numbers, one per point.' },
   {
@@ -203,7 +206,7 @@ export function targetVariables(source: string, dim?: number): string[] {
     case 'gamma':
       return ['gamma'];
     case 'x1..xdim':
-      return Array.from({ length: dim !== undefined && Number.isInteger(dim) && dim > 0 && dim <= 100000 ? dim : 0 }, (_, i) => `x${i + 1}`);
+      return Array.from({ length: dim !== undefined && Number.isInteger(dim) && dim > 0 && dim <= MAX_DIM ? dim : 0 }, (_, i) => `x${i + 1}`);
     default:
       return [];
   }
@@ -214,7 +217,8 @@ export function describeType(t: ValueType): string {
   switch (t.kind) {
     case 'integer':
       if (t.allowed) return orList(t.allowed.map(String));
-      if (t.min !== undefined && t.max !== undefined && t.max !== Number.MAX_SAFE_INTEGER) return `an integer in ${t.min}..${t.max}`;
+      if (t.min !== undefined && t.max === Number.MAX_SAFE_INTEGER) return `an integer in ${t.min}..${t.max} (2^53 − 1)`;
+      if (t.min !== undefined && t.max !== undefined) return `an integer in ${t.min}..${t.max}`;
       return t.min !== undefined ? `an integer ≥ ${t.min}` : 'an integer';
     case 'number':
       return t.min === undefined ? 'a number' : `a number ${t.exclusiveMin ? '>' : '≥'} ${t.min}`;

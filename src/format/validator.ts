@@ -46,6 +46,11 @@ export function validate(file: NtkFile, accept: Acceptor, options: CheckOptions 
     crossCheck(checked, definitions, accept);
     experiments.push(checked);
   }
+  if (names.size === 0 && !file.items.some((item) => item.kind === 'experiment')) {
+    const start = { line: 0, character: 0, offset: 0 };
+    const what = file.items.length === 0 ? 'nothing to run' : 'its definitions alone run nothing';
+    accept('warning', 'no-experiment', `the file has no experiment (${what}): add one, such as \`experiment demo { data circle { samples = 64 } }\` (NTKEXP.md)`, { start, end: start });
+  }
   for (const [kind, table] of [
     ['activation', definitions.activations],
     ['loss', definitions.losses],

@@ -14,7 +14,9 @@ import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
 import { networkSpec } from '../engine/network/spec';
 import type { InfiniteWidthKernels } from '../engine/theory';
-import { DivergenceError } from '../engine/train/divergence';
+import { NonFiniteError } from '../engine/nonFinite';
+import { overflowError } from '../engine/train/overflow';
+import { TrialError } from '../engine/train/trialError';
 import { runTrial } from '../engine/train/trial';
 import { compileExperiment, type ResolvedExperiment } from '../format/index';
 import { datasetFor, kernelsFor } from './prepare';
@@ -88,10 +90,20 @@ function prepare(resolved: ResolvedExperiment): Prepared {
     }
     const config = compileExperiment(resolved);
     const data = datasetFor(config);
-    p = { config, data, kernels: config.measure.theory ? kernelsFor(config, data) : undefined };
+    p = { config, data, kernels: config.measure.theory ? theoryKernels(config, data) : undefined };
     prepared.set(key, p);
   }
   return p;
+}
+
+/** The kernels every trial's theory shares; an overflow in their quadrature is named as the theory's (step 0). */
+function theoryKernels(config: ExperimentConfig, data: Dataset): InfiniteWidthKernels {
+  try {
+    return kernelsFor(config, data);
+  } catch (error) {
+    if (error instanceof NonFiniteError) throw overflowError(error, { config, data, phase: 'theory', step: 0 });
+    throw error;
+  }
 }
 
 async function runTask(task: TrialTask): Promise<void> {
@@ -132,7 +144,8 @@ async function runTask(task: TrialTask): Promise<void> {
     if (result.status === 'cancelled') send({ ...origin, type: 'cancelled', step: result.stepsDone });
     else send({ ...origin, type: 'finished', steps: result.stepsDone, loss: result.finalLoss, elapsed_ms: performance.now() - started });
   } catch (error) {
-    if (error instanceof DivergenceError) {
+    if (error instanceof TrialError) {
+      // Divergence, overflow: a reason in the user's terms, no stack.
       send({ ...origin, type: 'failed', message: error.message, step: error.step });
     } else {
       const message = error instanceof Error ? error.message : String(error);

@@ -5,6 +5,7 @@ import pkg from '../../package.json';
 import tfjsPkg from '@tensorflow/tfjs-core/package.json';
 import { measurementSteps } from '../engine/train/schedule';
 import type { ResolvedExperiment } from '../format/index';
+import type { RunEstimate } from './estimate';
 import type { RunPlan } from './plan';
 import type { TrialTask } from './protocol';
 import { RUN_FILE, SERIES_FILE, SWEEP_FILE, type RunInfo, type SweepInfo } from './runFiles';
@@ -56,7 +57,7 @@ function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLa
   const sha256 = createHash('sha256').update(req.text).digest('hex');
   const source = { file: path.resolve(req.file), sha256 };
   const first = plan.experiments[0].resolved;
-  const base = req.out ?? path.join(path.dirname(path.resolve(req.file)), 'ntkexp-runs', fitName(`${req.sweep ?? first.name}-${timestamp()}`));
+  const base = req.out ?? path.join(defaultRunsFolder(req.file), fitName(`${req.sweep ?? first.name}-${timestamp()}`));
   const folder = (dir: string): string => {
     const created = makeFolder(dir);
     if (created) made.push(created);
@@ -93,7 +94,7 @@ function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLa
       kmax: config.measure.moments,
       parameters: estimate.parameters,
       samples: data.N,
-      estimate: { memory_mb: Math.round(estimate.memoryMb), seconds: Math.round(estimate.trialSeconds) },
+      estimate: estimateRecord(estimate),
     };
     writers.set(id, RunWriter.create(dir, info));
     for (const trial of planned.trials) tasks.push({ type: 'trial', run: id, experiment: planned.task, trial, saveParams: req.saveParams ?? false });
@@ -112,6 +113,20 @@ function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLa
     writeJsonAtomic(path.join(sweepDir, SWEEP_FILE), sweep);
   }
   return { sweepDir, writers, tasks, reserve };
+}
+
+/** The estimate as run.json keeps it: three significant digits, every phase. */
+function estimateRecord(estimate: RunEstimate): RunInfo['estimate'] {
+  const round = (x: number): number => Number(x.toPrecision(3));
+  const phases = Object.fromEntries(
+    estimate.phases.map((p) => [p.phase, { seconds: round(p.seconds), ...(p.onceSeconds !== undefined ? { once_seconds: round(p.onceSeconds) } : {}), ...(p.bytes !== undefined ? { bytes: Math.round(p.bytes) } : {}) }]),
+  );
+  return { memory_mb: Math.round(estimate.memoryMb), seconds: round(estimate.trialSeconds), phases };
+}
+
+/** Where run folders go without --out: ntkexp-runs/ beside the .ntkexp file. */
+export function defaultRunsFolder(file: string): string {
+  return path.join(path.dirname(path.resolve(file)), 'ntkexp-runs');
 }
 
 /** 2026-11-28T10-41-05: sortable, and safe in file names everywhere. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { SkipTally, describeSkipped, validate, type Check, type Skipped } from '../contracts/checks';
 import { engineMessageCheck } from '../contracts/engineMessages';
-import { runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck } from '../contracts/runStore';
+import { MAX_RECORD_BYTES, runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck } from '../contracts/runStore';
 import type { EngineMessage } from './protocol';
 import { realPathInside } from './realInside';
 import { type FileRole, FileRefused, existsNoFollow, readChecked as readRegular } from './regularFile';
@@ -22,7 +22,7 @@ export const STORE_LIMITS = {
   /** Read line by line (never one string of the whole file, which V8 caps near 512 MB). */
   seriesBytes: 1024 * 2 ** 20,
   /** One line of series.jsonl, in bytes. */
-  recordBytes: 16 * 2 ** 20,
+  recordBytes: MAX_RECORD_BYTES,
 } as const;
 
 export class RunStoreError extends Error {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { bytesText } from './units';
 
 /**
  * Reading a file that a workspace (or a run folder) holds, which is untrusted input: opened without
@@ -177,11 +178,4 @@ export function errnoText(error: unknown): string {
     default:
       return `cannot be used: ${e instanceof Error ? e.message : String(error)}`;
   }
-}
-
-/** 65 MiB, 12.5 KiB, 8 bytes. */
-export function bytesText(n: number): string {
-  if (n >= 2 ** 20) return `${Number((n / 2 ** 20).toFixed(1))} MiB`;
-  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`;
-  return `${n} bytes`;
 }

@@ -2,7 +2,7 @@ import type { BackendName } from '../engine/backend';
 import type { ResolvedExperiment } from '../format/index';
 import type { RunEstimate } from './estimate';
 import { finishRun, finishSweep, worstStatus, type FinishedRun, type FinishContext, type FinishedSweep, type Halt } from './finish';
-import { layoutRun, type RunLayout } from './layout';
+import { defaultRunsFolder, layoutRun, type RunLayout } from './layout';
 import { checkOutFolder, removeReplacedFolder } from './outFolder';
 import { paramsFileName } from './params';
 import { planRun, RunRefused } from './plan';
@@ -48,6 +48,10 @@ export interface RunRequest {
   readonly entry?: EngineEntry;
   /** Memory the engines may use, MB (default: the machine's free memory less a margin). */
   readonly availableMemoryMb?: number;
+  /** Free bytes on the disk that receives the run (default: measured). */
+  readonly freeDiskBytes?: number;
+  /** Refuse a run estimated to take longer than this many hours (default a week: limits.ts DEFAULT_MAX_HOURS). */
+  readonly maxHours?: number;
 }
 
 export interface RunEvents {
@@ -65,7 +69,8 @@ export interface RunOutcome {
   /** The run folder, or the sweep folder. */
   readonly dir: string;
   readonly runs: readonly FinishedRun[];
-  readonly estimate: RunEstimate;
+  /** The costliest experiment's estimate (in full for a run just made; its run.json figures for a stored one). */
+  readonly estimate: Pick<RunEstimate, 'memoryMb' | 'trialSeconds' | 'parameters'>;
   readonly workers: number;
   /** For a sweep: the comparison of its runs (also written to sweep-summary.json). */
   readonly sweepSummary?: SweepSummary;
@@ -118,7 +123,7 @@ export class ExperimentRun {
   async start(): Promise<RunOutcome> {
     const req = this.request;
     const out = req.out === undefined ? undefined : checkOutFolder(req.out, req.overwrite === true);
-    const plan = planRun(req);
+    const plan = planRun({ ...req, outputDir: req.out ?? defaultRunsFolder(req.file) });
     if (out) removeReplacedFolder(out);
     let layout: RunLayout;
     try {

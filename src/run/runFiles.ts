@@ -48,7 +48,16 @@ export interface RunInfo {
   readonly kmax: number;
   readonly parameters: number;
   readonly samples: number;
-  readonly estimate: { readonly memory_mb: number; readonly seconds: number };
+  /**
+   * The estimate the run was planned with (src/run/estimate.ts): an engine's memory, a trial's seconds,
+   * and each phase's seconds per trial (theory also once per engine) and records bytes, so that a
+   * measured run can be compared with it (a later calibration of the rates).
+   */
+  readonly estimate: {
+    readonly memory_mb: number;
+    readonly seconds: number;
+    readonly phases?: Readonly<Record<string, { readonly seconds: number; readonly once_seconds?: number; readonly bytes?: number }>>;
+  };
   /** Why it failed or was cancelled, in words a person can act on. */
   error?: string;
   /** For a crash: the tail of the engine's stderr. */

@@ -63,12 +63,14 @@ interface Worker {
 
 export class EnginePool {
   private readonly workers: Worker[] = [];
+  /** Tasks not yet started: queue[next …] (an index, not shift(): shift moves the whole array each time). */
   private readonly queue: TrialTask[] = [];
+  private next = 0;
   private readonly outcomes = new Map<TrialTask, TaskOutcome>();
   private total = 0;
   private cancelling = false;
   private crashed = false;
-  private resolveAll: ((outcomes: TaskOutcome[]) => void) | undefined;
+  private resolveAll: (() => void) | undefined;
   private rejectAll: ((error: unknown) => void) | undefined;
   /** A listener's exception (a bug): the pool stops and `run` rejects with it. */
   private fault: { readonly error: unknown } | undefined;
@@ -85,10 +87,11 @@ export class EnginePool {
   /** Run every task; resolves with one outcome per task, in the order given. */
   run(tasks: readonly TrialTask[]): Promise<TaskOutcome[]> {
     if (this.resolveAll) throw new Error('this pool is already running');
-    this.queue.push(...tasks);
+    // One by one, not push(...tasks): a spread of many tasks overflows the stack.
+    for (const task of tasks) this.queue.push(task);
     this.total = tasks.length;
     return new Promise((resolve, reject) => {
-      this.resolveAll = (outcomes) => resolve(tasks.map((t) => outcomes.find((o) => o.task === t) as TaskOutcome));
+      this.resolveAll = () => resolve(tasks.map((t) => this.outcomes.get(t) as TaskOutcome));
       this.rejectAll = reject;
       if (tasks.length === 0) return this.finish();
       process.on('exit', this.killOnExit);
@@ -101,7 +104,7 @@ export class EnginePool {
   cancel(): void {
     if (this.cancelling) return;
     this.cancelling = true;
-    for (const task of this.queue.splice(0)) this.settle({ task, status: 'cancelled', message: 'not started' });
+    for (const task of this.takeQueued()) this.settle({ task, status: 'cancelled', message: 'not started' });
     for (const w of this.workers) if (w.task && !w.exited) w.child.send({ type: 'cancel' });
     this.killTimer = setTimeout(() => {
       for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
@@ -112,7 +115,7 @@ export class EnginePool {
   /** Kill every engine now (the process is about to exit): no grace, no message. */
   kill(): void {
     this.cancelling = true;
-    for (const task of this.queue.splice(0)) this.settle({ task, status: 'cancelled', message: 'not started' });
+    for (const task of this.takeQueued()) this.settle({ task, status: 'cancelled', message: 'not started' });
     for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
   }
 
@@ -178,7 +181,7 @@ export class EnginePool {
         this.settle({ task, status: 'failed', message, stderr });
         this.deliver({ type: 'failed', run: task.run, trial: task.trial, message, stderr });
         // A crash is likely to repeat (memory): start nothing new, let the running trials finish.
-        for (const t of this.queue.splice(0)) this.settle({ task: t, status: 'cancelled', message: 'not started: an engine process crashed' });
+        for (const t of this.takeQueued()) this.settle({ task: t, status: 'cancelled', message: 'not started: an engine process crashed' });
       }
     }
     this.maybeFinish();
@@ -198,7 +201,7 @@ export class EnginePool {
 
   private dispatch(worker: Worker): void {
     if (worker.exited) return;
-    const task = this.cancelling || this.crashed ? undefined : this.queue.shift();
+    const task = this.cancelling || this.crashed || this.next >= this.queue.length ? undefined : this.queue[this.next++];
     if (!task) {
       worker.child.send({ type: 'exit' });
       this.maybeFinish();
@@ -206,6 +209,13 @@ export class EnginePool {
     }
     worker.task = task;
     worker.child.send(task);
+  }
+
+  /** Every task not yet started, removed from the queue. */
+  private takeQueued(): TrialTask[] {
+    const rest = this.queue.slice(this.next);
+    this.next = this.queue.length;
+    return rest;
   }
 
   private settle(outcome: TaskOutcome): void {
@@ -225,7 +235,7 @@ export class EnginePool {
     this.resolveAll = () => undefined;
     this.rejectAll = () => undefined;
     if (this.fault) reject?.(this.fault.error);
-    else resolve?.([...this.outcomes.values()]);
+    else resolve?.();
   }
 }
 

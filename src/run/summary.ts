@@ -34,7 +34,7 @@ export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], e
     ...(maxDeviation ? { maxDeviation } : {}),
     timings: {
       elapsed_ms: elapsedMs,
-      trial_ms: { mean: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length : 0, max: trialMs.length ? Math.max(...trialMs) : 0 },
+      trial_ms: { mean: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length : 0, max: trialMs.reduce((m, t) => Math.max(m, t), 0) },
     },
   };
 }
@@ -86,10 +86,11 @@ export function deviation(mean: Moments, expected: Moments): { H: (number | null
 function maxAbs(list: readonly { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] }[]): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
   const out = { H: [] as (number | null)[], I: [] as (number | null)[], S: [] as (number | null)[] };
   for (const A of MATRICES) {
-    const K = Math.max(...list.map((d) => d[A].length));
+    const K = list.reduce((m, d) => Math.max(m, d[A].length), 0);
     for (let k = 0; k < K; k++) {
       const values = list.map((d) => d[A][k]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x));
-      out[A].push(values.length ? Math.max(...values.map(Math.abs)) : null);
+      // One value per trial: a loop, not a spread, whatever the number of trials.
+      out[A].push(values.length ? values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) : null);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { measurementSteps } from '../../src/engine/train/schedule';
+import { measurementCount, measurementSteps } from '../../src/engine/train/schedule';
 
 test('measurement steps: points distinct, increasing, from 0 to the last step', () => {
   for (const steps of [1, 2, 5, 19, 20, 100, 1000, 12345]) {
@@ -21,4 +21,16 @@ test('log spacing is geometric away from the start; linear is even; every counts
   assert.deepEqual(measurementSteps(100, { points: 5, spacing: 'linear' }), [0, 25, 50, 75, 100]);
   assert.deepEqual(measurementSteps(10, { points: 20, spacing: 'log', every: 4 }), [0, 4, 8, 10]);
   assert.deepEqual(measurementSteps(0, { points: 20, spacing: 'log' }), [0]);
+});
+
+test('measurementCount is the length of measurementSteps, and needs no array for a schedule too long to hold', () => {
+  for (const steps of [0, 1, 2, 7, 100, 1001]) {
+    for (const m of [{ points: 2 }, { points: 5 }, { points: 5000 }, { points: 3, every: 1 }, { points: 3, every: 3 }, { points: 3, every: 7 }, { points: 3, every: 5000 }]) {
+      const measure = { spacing: 'log' as const, ...m };
+      assert.equal(measurementCount(steps, measure), measurementSteps(steps, measure).length, `steps ${steps} ${JSON.stringify(m)}`);
+    }
+  }
+  assert.equal(measurementCount(1e9, { points: 20, every: 1 }), 1e9 + 1);
+  assert.equal(measurementCount(2 ** 53 - 1, { points: 20 }), 20);
+  assert.throws(() => measurementSteps(1e9, { points: 20, spacing: 'log', every: 1 }), /1000000001 measurements are more than a schedule holds/);
 });

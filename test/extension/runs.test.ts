@@ -58,6 +58,31 @@ test('Restricted Mode: Run Experiment is refused with an explanation, and nothin
   assert.equal(vscodeMock.progress.length, 0);
 });
 
+test('Run Experiment refuses what `ntkexp run` refuses, saying why: a file with no experiment, a run beyond the limits; nothing is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-ext-'));
+  const cases: [string, RegExp][] = [
+    ['# nothing here yet\n', /empty\.ntkexp has no experiment; nothing was run/],
+    ['experiment e {\n  trials = 1000000\n  data circle { samples = 8 }\n}\n', /^Not run: trials: 1000000 trials in one run, more than 10000: lower trials/],
+    ['experiment e {\n  data circle { samples = 8 }\n  train { steps = 1000000000 }\n  measure { every = 1 }\n}\n', /^Not run: measurements: 1000000001 per trial/],
+  ];
+  for (const [i, [text, expected]] of cases.entries()) {
+    const file = join(dir, i === 0 ? 'empty.ntkexp' : `refused-${i}.ntkexp`);
+    writeFileSync(file, text);
+    vscodeMock.respond('error', undefined);
+    await vscode.commands.executeCommand('ntkexp.run', vscode.Uri.file(file));
+    assert.ok(vscodeMock.messages('error').some((m) => expected.test(m)), `${JSON.stringify(text)}: ${JSON.stringify(vscodeMock.messages('error'))}`);
+  }
+  // The time ceiling is the `ntkexp.maxHours` setting (ntkexp run --max-hours).
+  vscodeMock.configure('ntkexp.maxHours', 1e-9);
+  vscodeMock.respond('error', undefined);
+  const small = experimentFile();
+  await vscode.commands.executeCommand('ntkexp.run', small, 'e');
+  assert.equal(existsSync(join(small.fsPath, '..', 'ntkexp-runs')), false);
+  assert.ok(vscodeMock.messages('error').some((m) => /^Not run: time: the run would take about .* more than the limit of 3\.6 µs/.test(m)), JSON.stringify(vscodeMock.messages('error')));
+  assert.equal(vscodeMock.panels.length, 0);
+  assert.equal(existsSync(join(dir, 'ntkexp-runs')), false, 'no run folder');
+});
+
 test('Run Experiment: the run goes to a forked engine, its panel opens and fills, the runs view lists it', async () => {
   const uri = experimentFile();
   vscodeMock.respond('information', undefined);

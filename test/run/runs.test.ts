@@ -126,7 +126,7 @@ test('a run too large for memory is refused before it starts, saying what to low
   const dir = tempDir();
   await assert.rejects(
     () => runText(tinyExperiment(), { dir, out: join(dir, 'run'), availableMemoryMb: 10 }),
-    (e: unknown) => e instanceof RunRefused && /needs about \d+ MB .* Largest parts: .*\(lower /.test(e.message),
+    (e: unknown) => e instanceof RunRefused && /^memory: this run needs about \d+ MB .* Largest parts: .*\((lower |per engine: fewer workers)/.test(e.message),
   );
   assert.equal(existsSync(join(dir, 'run')), false, 'nothing was written');
 });

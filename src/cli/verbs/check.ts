@@ -1,5 +1,5 @@
-import { check } from '../../format/index';
 import { checkOptionsForFile, dataFilesDoc } from '../../run/confine';
+import { diagnoseFile } from '../../run/diagnose';
 import { type CliIO, describeIOError } from '../io';
 import { type JsonDiagnostic, countText, toJson, toLine } from '../report';
 import { EXIT, type Verb } from '../verb';
@@ -11,7 +11,10 @@ export const checkVerb: Verb = {
   description: [
     'Parses and validates each FILE against the .ntkexp format (docs: NTKEXP.md) and prints every problem,',
     'one per line, as FILE:LINE:COL: error|warning: MESSAGE (lines and columns from 1). FILE may be - for',
-    'standard input.',
+    'standard input. A file without errors is also checked against the limits `ntkexp run` refuses (sizes',
+    'beyond what a run holds, the memory and disk free now, a run longer than a week): warnings on the',
+    'setting to lower, from the data\'s settings alone (no data file is read). A file with no experiment is',
+    'a warning.',
     '',
     dataFilesDoc,
     '',
@@ -40,7 +43,7 @@ export const checkVerb: Verb = {
         unreadable = true;
         continue;
       }
-      const diagnostics = check(text, file === '-' ? {} : checkOptionsForFile(file));
+      const diagnostics = diagnoseFile(text, file === '-' ? {} : checkOptionsForFile(file));
       for (const d of diagnostics) {
         if (d.severity === 'error') errors++;
         else warnings++;

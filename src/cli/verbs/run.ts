@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import { parseBackendName, type BackendName } from '../../engine/backend';
-import { resolve } from '../../format/index';
+import { MAX_SEED } from '../../engine/rng';
+import { hasErrors, resolve } from '../../format/index';
+import { duration } from '../../run/estimate';
+import { DEFAULT_MAX_HOURS, LIMITS } from '../../run/limits';
 import { ChoiceError, chooseRun } from '../../run/choose';
 import { checkOptionsForFile, dataFilesDoc } from '../../run/confine';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
@@ -19,7 +22,7 @@ export const EXIT_CANCELLED = 130;
 export const runVerb: Verb = {
   name: 'run',
   summary: 'Train and measure an experiment; results go to a run folder',
-  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--shard I/N] [--save-params] [--json] [--quiet]',
+  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--shard I/N] [--max-hours H] [--save-params] [--json] [--quiet]',
   description: [
     'Runs the experiment of FILE (every point of its sweep, if it has one) in background engine processes,',
     'trials spread over --workers processes (default: one per core). Results are written as they are made',
@@ -35,13 +38,20 @@ export const runVerb: Verb = {
     '(a valid run.json or sweep.json, and only the files a run writes), never any other folder. Without',
     '--out, a second run in the same second gets its own folder (<experiment>-<timestamp>-2).',
     '',
+    'Before anything starts, the run is estimated phase by phase (training, measurements, loss surface,',
+    'theory, records on disk, memory) and refused, with the phase and what to lower, when it cannot',
+    `finish: more memory than is free, more records than the output disk holds, more than --max-hours`,
+    `(default ${DEFAULT_MAX_HOURS}, a week), or sizes beyond what a run holds (${LIMITS.trials} trials, ${LIMITS.measurements} measurements per trial,`,
+    `a surface grid of ${LIMITS.surfaceGrid}, depth ${LIMITS.depth}, ${LIMITS.moments} moments). \`ntkexp check\` warns about the same limits.`,
+    '',
     'A write that fails while the run goes (a full disk, a read-only or unwritable folder) stops it: the',
     'run is marked failed in run.json with the reason, every record written so far stays, and no',
     'temporary file is left.',
     '',
     'Exit status: 0 finished, 1 failed (a diverging run, a crashed engine, a failed write: the reason is',
     'printed and kept in run.json), 2 bad input or nothing could start (errors in FILE, a bad flag, a run',
-    'too large for memory, an --out folder that is not empty, unwritable or too long a path), 130 cancelled.',
+    'that cannot fit or finish, an --out folder that is not empty, unwritable or too long a path), 130',
+    'cancelled, 3 a bug in ntkexp (please report it).',
     '',
     dataFilesDoc,
   ].join('\n'),
@@ -54,6 +64,7 @@ export const runVerb: Verb = {
     { name: 'backend', value: 'B', doc: 'Force a TensorFlow.js backend: tensorflow, wasm or cpu (default: best available).' },
     { name: 'workers', value: 'N', doc: 'Engine processes for the trials (default: the number of cores).' },
     { name: 'shard', value: 'I/N', doc: 'Run only the trials whose index ≡ I (mod N), 0 ≤ I < N, into their own folder (see `ntkexp merge`).' },
+    { name: 'max-hours', value: 'H', doc: `Refuse a run estimated to take longer than H hours (default ${DEFAULT_MAX_HOURS}: a week); raise it for long runs.` },
     { name: 'save-params', doc: 'Write params-initial.json and params-final.json (per trial) with the network and data.' },
     { name: 'json', doc: 'Stream every record (measurements, theory, surfaces, trial ends) as NDJSON on stdout instead of the table.' },
     { name: 'quiet', short: 'q', doc: 'No progress line and no table: only the folder and errors.' },
@@ -62,13 +73,14 @@ export const runVerb: Verb = {
   async run(args, io: CliIO) {
     const file = args.positionals[0];
     const trials = optionalInt(args.flags.trials, '--trials', 1);
-    const seed = optionalInt(args.flags.seed, '--seed', 0);
+    const seed = optionalInt(args.flags.seed, '--seed', 0, MAX_SEED);
     const workers = optionalInt(args.flags.workers, '--workers', 1);
     const backend = typeof args.flags.backend === 'string' ? parseBackendFlag(args.flags.backend) : undefined;
     const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : undefined;
     const out = typeof args.flags.out === 'string' ? args.flags.out : undefined;
     if (out !== undefined && out.trim() === '') throw new UsageError('--out needs a folder, got an empty name');
     if (args.flags.overwrite === true && out === undefined) throw new UsageError('--overwrite applies to the folder named by --out DIR');
+    const maxHours = typeof args.flags['max-hours'] === 'string' ? parseHours(args.flags['max-hours']) : undefined;
     let text: string;
     try {
       text = io.readFile(file);
@@ -80,7 +92,7 @@ export const runVerb: Verb = {
     const result = resolve(text, checkOptionsForFile(file));
     if (result.experiments.length === 0) {
       for (const d of result.diagnostics) io.stderr(`${toLine(file, d)}\n`);
-      io.stderr(`ntkexp run: ${file} has errors; nothing was run\n`);
+      io.stderr(`ntkexp run: ${file} ${hasErrors(result.diagnostics) ? 'has errors' : 'has no experiment'}; nothing was run\n`);
       return EXIT.usage;
     }
     let chosen: ReturnType<typeof chooseRun>;
@@ -88,6 +100,10 @@ export const runVerb: Verb = {
       chosen = chooseRun(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
     } catch (e) {
       if (e instanceof ChoiceError) throw new UsageError(`${e.message}; use --experiment NAME`);
+      if (e instanceof RunRefused) {
+        io.stderr(`ntkexp run: ${e.message}\n`);
+        return EXIT.usage;
+      }
       throw e;
     }
     const { experiments, sweep } = chosen;
@@ -107,11 +123,12 @@ export const runVerb: Verb = {
         backend,
         workers,
         shard,
+        maxHours,
         saveParams: args.flags['save-params'] === true,
       },
       {
         onRunStarted: (info, dir) => {
-          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}, about ${info.estimate.memory_mb} MB per engine; writing ${dir}\n`);
+          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}, about ${info.estimate.memory_mb} MB per engine and ${duration(info.estimate.seconds)} per trial; writing ${dir}\n`);
         },
         onMessage: (m: EngineMessage) => {
           if (json && m.type !== 'progress') io.stdout(`${JSON.stringify(m)}\n`);
@@ -171,6 +188,12 @@ function parseBackendFlag(value: string): BackendName {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+function parseHours(value: string): number {
+  const hours = Number(value);
+  if (value.trim() === '' || !(hours > 0) || !Number.isFinite(hours)) throw new UsageError(`--max-hours must be a number of hours > 0 (e.g. 336 for two weeks), got ${value}`);
+  return hours;
 }
 
 export function parseShard(value: string): { index: number; count: number } {

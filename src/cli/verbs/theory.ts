@@ -1,11 +1,17 @@
-import { type ResolvedExperiment, compileExperiment, expandSweeps, resolve } from '../../format/index';
+import { type ResolvedExperiment, compileExperiment, expandSweeps, hasErrors, resolve } from '../../format/index';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
 import { checkOptionsForFile } from '../../run/confine';
 import { FileRefused } from '../../run/regularFile';
-import { dataLoader } from '../../run/prepare';
+import { dataLoader, datasetFor } from '../../run/prepare';
+import { DEFAULT_MAX_HOURS, sweepProblem, theoryProblems } from '../../run/limits';
+import { availableMemoryMb, estimateRun } from '../../run/estimate';
+import { ratesFor } from '../../run/costRates';
+import { runSize } from '../../run/runSize';
+import { NonFiniteError } from '../../engine/nonFinite';
+import { overflowError } from '../../engine/train/overflow';
 import { theoryReport, type TheoryReport } from '../theoryReport';
 
 /**
@@ -32,7 +38,8 @@ export const theoryVerb: Verb = {
     'moment arrays are indexed k = 1..kmax.',
     '',
     'Exit status: 0 on success, 1 when FILE has errors or the theory cannot be computed, 2 on a usage',
-    'error or a file that cannot be read.',
+    'error, a file that cannot be read, or a theory too large to compute (more memory than is free, or',
+    `longer than ${DEFAULT_MAX_HOURS} hours, from the same estimate as \`ntkexp run\`).`,
   ].join('\n'),
   flags: [
     { name: 'experiment', short: 'e', value: 'NAME', doc: 'The experiment (or sweep point) to compute; required when the file has more than one.' },
@@ -43,7 +50,7 @@ export const theoryVerb: Verb = {
   positionals: { name: 'FILE', min: 1, max: 1 },
   async run(args, io: CliIO) {
     const file = args.positionals[0];
-    const samples = optionalInt(args.flags.samples, '--samples', 2) ?? 64;
+    const samples = optionalInt(args.flags.samples, '--samples', 2, 100_000) ?? 64;
     let text: string;
     try {
       text = io.readFile(file);
@@ -54,13 +61,26 @@ export const theoryVerb: Verb = {
     const result = resolve(text, file === '-' ? {} : checkOptionsForFile(file));
     if (result.experiments.length === 0) {
       for (const d of result.diagnostics) io.stderr(`${toLine(file, d)}\n`);
-      io.stderr(`ntkexp theory: ${file} has errors; \`ntkexp check ${file}\` lists them\n`);
+      io.stderr(`ntkexp theory: ${file} ${hasErrors(result.diagnostics) ? `has errors; \`ntkexp check ${file}\` lists them` : 'has no experiment'}\n`);
       return EXIT.failure;
     }
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
+    // The same estimate as a run's: refused before the kernels are computed when they cannot be.
+    const size = runSize(chosen);
+    const problems = theoryProblems(size, estimateRun(size, ratesFor('auto')), { availableMemoryMb: availableMemoryMb(), maxSeconds: DEFAULT_MAX_HOURS * 3600 });
+    if (problems.length > 0) {
+      for (const p of problems) io.stderr(`ntkexp theory: ${chosen.name}: ${p.message}\n`);
+      return EXIT.usage;
+    }
     let prediction: TheoryReport;
     try {
-      prediction = theoryReport(compileExperiment(dataLoader()(chosen)), { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
+      const config = compileExperiment(dataLoader()(chosen));
+      try {
+        prediction = theoryReport(config, { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
+      } catch (e) {
+        if (e instanceof NonFiniteError) throw overflowError(e, { config, data: datasetFor(config), phase: 'theory', step: 0 });
+        throw e;
+      }
     } catch (e) {
       io.stderr(`ntkexp theory: ${chosen.name}: ${e instanceof Error ? e.message : String(e)}\n`);
       return e instanceof FileRefused ? EXIT.usage : EXIT.failure;
@@ -74,6 +94,8 @@ export const theoryVerb: Verb = {
 
 /** The experiment named by --experiment, or the only one; every sweep point counts as one. */
 export function chooseExperiment(experiments: readonly ResolvedExperiment[], name: string | undefined): ResolvedExperiment {
+  const tooLarge = experiments.map(sweepProblem).find((p) => p !== undefined);
+  if (tooLarge) throw new UsageError(tooLarge.message);
   const points = experiments.flatMap((e) => expandSweeps(e));
   if (name === undefined) {
     if (points.length === 1) return points[0];

@@ -2,6 +2,7 @@ import type { MeasureConfig } from '../config';
 import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
 import type { LossEvaluation } from '../loss/loss';
 import { Dense64Network } from '../network/dense64';
+import { requireFinite } from '../nonFinite';
 import type { NetworkSpec } from '../network/spec';
 import type { MatrixFreeResult } from './matrixFree';
 
@@ -17,13 +18,15 @@ export const EXACT_AUTO_LIMIT = 600;
 export const EXACT_MAX = 5000;
 
 export function useExactPath(P: number, exact: MeasureConfig['exact']): boolean {
-  if (exact === true) {
-    if (P > EXACT_MAX) {
-      throw new RangeError(`exact = true needs P ≤ ${EXACT_MAX} parameters (this network has ${P}): set exact = auto or false, or make the network smaller`);
-    }
-    return true;
-  }
-  return exact === 'auto' && P <= EXACT_AUTO_LIMIT;
+  const problem = exactPathProblem(P, exact);
+  if (problem) throw new RangeError(problem);
+  return exact === true || (exact === 'auto' && P <= EXACT_AUTO_LIMIT);
+}
+
+/** Why `exact` cannot be honoured for P parameters (exact = true beyond EXACT_MAX), or undefined. */
+export function exactPathProblem(P: number, exact: MeasureConfig['exact']): string | undefined {
+  if (exact !== true || P <= EXACT_MAX) return undefined;
+  return `exact = true needs P ≤ ${EXACT_MAX} parameters (this network has ${P}): set exact = auto or false, or make the network smaller`;
 }
 
 export interface DenseCurvature {
@@ -37,9 +40,9 @@ export function denseCurvature(spec: NetworkSpec, params: Float64Array, inputs: 
   const net = new Dense64Network(spec, params, inputs);
   return {
     P: net.P,
-    H: net.denseFromProducts((v) => net.hvp(v, loss)),
-    I: net.denseFromProducts((v) => net.ivp(v, loss)),
-    S: net.denseFromProducts((v) => net.svp(v, loss)),
+    H: requireFinite(net.denseFromProducts((v) => net.hvp(v, loss)), 'the dense Hessian H'),
+    I: requireFinite(net.denseFromProducts((v) => net.ivp(v, loss)), 'the dense Gauss–Newton matrix I'),
+    S: requireFinite(net.denseFromProducts((v) => net.svp(v, loss)), 'the dense matrix S = H − I'),
   };
 }
 

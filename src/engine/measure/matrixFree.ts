@@ -36,8 +36,8 @@ export interface MatrixFreeResult {
 
 /** Lanczos vectors per measurement and SLQ sizes (documented in the README's "What a measurement costs"). */
 const LANCZOS_TOL = 1e-4;
-const SLQ_MAX_VECTORS = 10;
-const SLQ_STEPS = 40;
+export const SLQ_MAX_VECTORS = 10;
+export const SLQ_STEPS = 40;
 
 export function measureMatrixFree(
   curv: Curvature,

@@ -8,6 +8,7 @@ import type { MeasurementRecord } from '../records';
 import type { Rng } from '../rng';
 import { denseCurvature, measureExact, useExactPath } from './exact';
 import { measureMatrixFree } from './matrixFree';
+import { requireFinite, requireFiniteNumber } from '../nonFinite';
 import { ntkSpectrum, type NtkSpectrum } from './ntkSpectrum';
 
 /** What one measurement yields besides its record: the state the theory and the surface start from. */
@@ -37,10 +38,10 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
   const { net, settings } = args;
   const N = net.N;
   const nL = net.layout.outputDim;
-  const outputs = net.outputs();
-  const loss = evaluateLoss(args.loss, outputs, args.targets, N, nL);
-  const spectrum = ntkSpectrum(ntkGram(net), loss, settings.moments, settings.top);
-  const G = hessianTraces(net);
+  const outputs = requireFinite(net.outputs(), "the network's outputs");
+  const loss = finiteLoss(evaluateLoss(args.loss, outputs, args.targets, N, nL));
+  const spectrum = ntkSpectrum(requireFinite(ntkGram(net), 'the NTK Gram Θ̂'), loss, settings.moments, settings.top);
+  const G = requireFinite(hessianTraces(net), 'the Hessian traces G = Tr Hess f');
   let traceS = 0;
   for (let i = 0; i < G.length; i++) traceS += G[i] * loss.gradient[i];
 
@@ -75,4 +76,12 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
     elapsed_ms: performance.now() - started,
   };
   return { record, outputs, loss, hessianTraces: G, spectrum };
+}
+
+/** The loss, its gradient and its Hessian blocks, all finite (a custom loss can overflow on finite outputs). */
+export function finiteLoss(loss: LossEvaluation): LossEvaluation {
+  requireFiniteNumber(loss.value, 'the loss');
+  requireFinite(loss.gradient, 'the loss gradient ∇C');
+  requireFinite(loss.hessianBlocks, 'the loss Hessian H_C');
+  return loss;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { scoped } from './scope';
 import { applyLossHessian, type LossEvaluation } from '../loss/loss';
 import type { LinearOperator, Vector } from '../linalg/operator';
+import { requireFinite } from '../nonFinite';
 import { flatten, type TfNetwork } from './tfNetwork';
 
 /**
@@ -45,27 +46,29 @@ export class Curvature {
     return scoped(() => {
       const parts = this.net.splitVector(v);
       const { zDot } = this.rForward(parts);
-      return Float64Array.from(zDot[zDot.length - 1].dataSync());
+      return requireFinite(Float64Array.from(zDot[zDot.length - 1].dataSync()), 'J·v (the outputs\' derivative along a direction)');
     });
   }
 
   /** Jᵀ u for u of shape N × nL. */
   vjp(u: Float64Array): Float32Array {
     this.check();
-    return this.net.vjp(u);
+    return requireFinite(this.net.vjp(u), 'Jᵀu (a gradient of the outputs)');
   }
 
+  // Every product is checked before an algorithm uses it: an overflow in σ′ or σ″ is named here,
+  // not by an eigensolver downstream.
   hvp(v: Vector): Float32Array {
-    return this.secondOrder(v, true);
+    return requireFinite(this.secondOrder(v, true), 'H·v (a Hessian-vector product)');
   }
 
   svp(v: Vector): Float32Array {
-    return this.secondOrder(v, false);
+    return requireFinite(this.secondOrder(v, false), 'S·v (a Hessian-vector product of S)');
   }
 
   ivp(v: Vector): Float32Array {
     const jv = this.jvp(v);
-    return this.net.vjp(applyLossHessian(this.loss, jv));
+    return requireFinite(this.net.vjp(applyLossHessian(this.loss, jv)), 'I·v (a Gauss–Newton product)');
   }
 
   /** H, I and S as linear operators on parameter space (float32 vectors). */

@@ -34,7 +34,8 @@ export function initialDistribution(kernels: Pick<InfiniteWidthKernels, 'N' | 's
     }
   }
   const eig = denseEigen(C, n);
-  const top = Math.max(...eig.values.map(Math.abs));
+  // A loop, not Math.max(...): a spread of N·nL values overflows the stack for large data sets.
+  const top = eig.values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   // R = V diag(√λ₊), so R Rᵀ = C up to the clipped negative rounding.
   const R = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {

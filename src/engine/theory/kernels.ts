@@ -15,6 +15,7 @@ import { usesArcCosine } from './arcCosine';
 import { convergedDegree, pairRule } from './gaussianPair';
 import { firstLayer, nextLayer, type LayerKernels } from './kernelSteps';
 import { momentMatrices } from './momentMatrices';
+import { requireFinite } from '../nonFinite';
 
 export interface KernelOptions {
   /** Number of weight layers L ≥ 1. */
@@ -90,7 +91,7 @@ export function infiniteWidthKernels(X: Float64Array, n0: number, options: Kerne
   let directPairs = 0;
   let interpolationError = 0;
 
-  let layer = firstLayer(X, n0, beta);
+  let layer = finiteLayer(firstLayer(X, n0, beta), activation.smooth);
   const layers = [layer];
   for (let l = 1; l < depth; l++) {
     let degree = options.degree ?? activation.quadratureDegree;
@@ -118,7 +119,7 @@ export function infiniteWidthKernels(X: Float64Array, n0: number, options: Kerne
         `layer ${l + 1}: ${diagnostics.unconvergedTables} ρ-table(s) did not reach the tolerance; their pairs were computed one by one`,
       );
     }
-    layer = nextLayer(layer, moments, beta);
+    layer = finiteLayer(nextLayer(layer, moments, beta), activation.smooth);
     layers.push(layer);
   }
 
@@ -149,6 +150,23 @@ export function infiniteWidthKernels(X: Float64Array, n0: number, options: Kerne
     warnings,
     ...(options.keepLayers ? { layers } : {}),
   };
+}
+
+/**
+ * A layer's kernels, checked finite before the next layer's quadrature or the predictions use them: an
+ * activation whose Gaussian moments diverge (exp(exp(x))) is named at the layer where it happens. The
+ * S-part of a nonsmooth σ is left alone (it is undefined, and NaN-filled below).
+ */
+function finiteLayer(layer: LayerKernels, smooth: boolean): LayerKernels {
+  const at = `at layer ${layer.layer}`;
+  requireFinite(layer.sigma, `the kernel Σ ${at}`);
+  requireFinite(layer.theta, `the kernel Θ ${at}`);
+  if (layer.sigmaDot) requireFinite(layer.sigmaDot, `the kernel Σ̇ ${at}`);
+  if (smooth) {
+    if (layer.sigmaDDot) requireFinite(layer.sigmaDDot, `the kernel Σ̈ ${at}`);
+    for (const [name, m] of [['Φ', layer.phi], ['Ξ', layer.xi], ['Λ', layer.lambdaKernel], ['Υ', layer.upsilon]] as const) requireFinite(m, `the kernel ${name} ${at}`);
+  }
+  return layer;
 }
 
 /** max_x Σ(ℓ)(x, x): the hardest variance for the quadrature. */

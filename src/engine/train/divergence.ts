@@ -1,14 +1,16 @@
+import { TrialError } from './trialError';
+
 /**
  * A run that blows up stops with the step and something to do about it (the Standards: "a diverging
  * run stops with the step and a suggestion").
  */
-export class DivergenceError extends Error {
+export class DivergenceError extends TrialError {
   constructor(
-    readonly step: number,
+    step: number,
     readonly reason: string,
     readonly suggestion: string,
   ) {
-    super(`training diverged at step ${step}: ${reason}. ${suggestion}`);
+    super(`training diverged at step ${step}: ${reason}. ${suggestion}`, step);
     this.name = 'DivergenceError';
   }
 }

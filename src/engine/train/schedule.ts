@@ -6,10 +6,10 @@ import type { MeasureConfig } from '../config';
  * steps. Distinct, increasing; with fewer steps than points, every step.
  */
 export function measurementSteps(steps: number, measure: Pick<MeasureConfig, 'points' | 'spacing' | 'every'>): number[] {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
+  const count = measurementCount(steps, measure);
+  if (count > MAX_SCHEDULE) throw new RangeError(`${count} measurements are more than a schedule holds (${MAX_SCHEDULE}); measure less often`);
   if (steps === 0) return [0];
   if (measure.every !== undefined) {
-    if (!Number.isInteger(measure.every) || measure.every < 1) throw new RangeError(`every must be an integer ≥ 1, got ${measure.every}`);
     const out: number[] = [];
     for (let s = 0; s < steps; s += measure.every) out.push(s);
     out.push(steps);
@@ -27,4 +27,21 @@ export function measurementSteps(steps: number, measure: Pick<MeasureConfig, 'po
   }
   out.push(steps);
   return out;
+}
+
+/**
+ * Longest schedule `measurementSteps` builds. The run refuses long before (run/limits.ts); this is the
+ * engine's own guard, far below V8's largest array (2^27 elements in a fast array's backing store).
+ */
+export const MAX_SCHEDULE = 10_000_000;
+
+/** How many steps `measurementSteps` returns, without building them (a schedule may be too long to hold). */
+export function measurementCount(steps: number, measure: Pick<MeasureConfig, 'points' | 'every'>): number {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
+  if (steps === 0) return 1;
+  if (measure.every !== undefined) {
+    if (!Number.isInteger(measure.every) || measure.every < 1) throw new RangeError(`every must be an integer ≥ 1, got ${measure.every}`);
+    return Math.ceil(steps / measure.every) + 1;
+  }
+  return Math.min(Math.max(2, measure.points), steps + 1);
 }

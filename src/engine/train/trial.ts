@@ -12,6 +12,9 @@ import { Rng } from '../rng';
 import { theoryLines, type InfiniteWidthKernels, type TheoryLines } from '../theory';
 import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './divergence';
 import { measurementSteps } from './schedule';
+import { overflowError, type TrialPhase } from './overflow';
+import { NonFiniteError, requireFinite } from '../nonFinite';
+import { finiteLoss } from '../measure/measure';
 
 /**
  * One trial of an experiment: initialize from the trial's seed, train by full-batch gradient descent,
@@ -59,6 +62,9 @@ export interface TrialResult {
   readonly theory?: TheoryLines;
 }
 
+/** Draws of (Y(0), G(0)) behind the expected theory lines of a loss other than MSE (a Monte-Carlo average). */
+export const EXPECTED_SAMPLES = 200;
+
 /** η as applied: under mean-field the file's learning rate is multiplied by the width (THEORY.md §1). */
 export function effectiveLearningRate(config: ExperimentConfig, inputDim: number, outputDim: number): number {
   const spec = networkSpec(config.network, inputDim, outputDim);
@@ -83,44 +89,68 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   const nL = data.outputDim;
   let initialLoss = NaN;
   let loss = NaN;
+  // A value that overflows is named with this trial's step and phase (train/overflow.ts).
+  const guarded = <T>(phase: TrialPhase, step: number, work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof NonFiniteError) throw overflowError(error, { config, data, phase, step });
+      throw error;
+    }
+  };
   try {
     for (let step = 0; ; step++) {
-      if (measureAt.has(step)) {
-        const m = takeMeasurement({
-          net,
-          targets: data.targets,
-          loss: config.loss,
-          settings: config.measure,
-          trial,
-          step,
-          t: eta * step,
-          rng: new Rng(config.seed, 'measure', trial, step),
+      // The state first: an overflow at initialization is not a divergence, and a diverged state is not measured.
+      const Y = net.outputs();
+      const evaluation = evaluateLoss(config.loss, Y, data.targets, N, nL);
+      loss = evaluation.value;
+      if (step === 0) {
+        guarded('initialization', 0, () => {
+          requireFinite(Y, "the network's outputs");
+          finiteLoss(evaluation);
         });
-        if (step === 0 && config.measure.theory && options.kernels) {
-          lines = theoryLines({
-            kernels: options.kernels,
+        initialLoss = loss;
+      }
+      const finite = Y.every(Number.isFinite);
+      const reason = divergenceReason(loss, initialLoss, finite);
+      if (reason) throw divergence(step, finite ? reason : `${reason}: the outputs of activation \`${config.network.activation.name}\` (σ(x) = ${config.network.activation.formula}) overflowed`, config, data, params);
+      if (measureAt.has(step)) {
+        const m = guarded('measurement', step, () =>
+          takeMeasurement({
+            net,
+            targets: data.targets,
             loss: config.loss,
-            target: data.targets,
-            nL,
-            eta,
-            steps: schedule,
-            kmax: config.measure.moments,
-            trial: { Y0: m.outputs, G0: m.hessianTraces },
-            expected: config.loss.name === 'mse' ? true : { samples: 200, seed: config.seed },
-          });
-          limitEigenvalues = limitSpectrum(options.kernels, nL);
+            settings: config.measure,
+            trial,
+            step,
+            t: eta * step,
+            rng: new Rng(config.seed, 'measure', trial, step),
+          }),
+        );
+        if (step === 0 && config.measure.theory && options.kernels) {
+          const kernels = options.kernels;
+          lines = guarded('theory', 0, () =>
+            theoryLines({
+              kernels,
+              loss: config.loss,
+              target: data.targets,
+              nL,
+              eta,
+              steps: schedule,
+              kmax: config.measure.moments,
+              trial: { Y0: m.outputs, G0: m.hessianTraces },
+              expected: config.loss.name === 'mse' ? true : { samples: EXPECTED_SAMPLES, seed: config.seed },
+            }),
+          );
+          limitEigenvalues = guarded('theory', 0, () => limitSpectrum(kernels, nL));
           hooks.onTheory?.(lines);
           for (const w of lines.warnings) hooks.onLog?.(`theory: ${w}`);
         }
-        const record = withTheory(m.record, lines, schedule.indexOf(step), limitEigenvalues, options.backend);
+        // Measurements come in schedule order: the count so far is this one's index (indexOf would be quadratic).
+        const record = withTheory(m.record, lines, measured, limitEigenvalues, options.backend);
         measured++;
         hooks.onMeasurement?.(record);
       }
-      const Y = net.outputs();
-      loss = evaluateLoss(config.loss, Y, data.targets, N, nL).value;
-      if (step === 0) initialLoss = loss;
-      const reason = divergenceReason(loss, initialLoss, Y.every(Number.isFinite));
-      if (reason) throw divergence(step, reason, config, data, params);
       const now = performance.now();
       if (now - lastProgress >= interval || step === config.train.steps) {
         lastProgress = now;
@@ -130,11 +160,14 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
       if (hooks.checkpoint && (await hooks.checkpoint())) {
         return { trial, status: 'cancelled', stepsDone: step, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
       }
-      net.step(eta, evaluateLoss(config.loss, Y, data.targets, N, nL).gradient);
+      net.step(eta, evaluation.gradient);
     }
     if (config.surface) {
+      const surface = config.surface;
       hooks.onSurface?.(
-        lossSurface({ net, targets: data.targets, loss: config.loss, surface: config.surface, trial, step: config.train.steps, rng: new Rng(config.seed, 'surface', trial) }),
+        guarded('loss surface', config.train.steps, () =>
+          lossSurface({ net, targets: data.targets, loss: config.loss, surface, trial, step: config.train.steps, rng: new Rng(config.seed, 'surface', trial) }),
+        ),
       );
     }
     return { trial, status: 'finished', stepsDone: config.train.steps, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
@@ -172,6 +205,8 @@ function divergence(step: number, reason: string, config: ExperimentConfig, data
     const net = new TfNetwork(spec, params, data.inputs);
     try {
       const theta = ntkGram(net);
+      // The bound needs a finite Θ̂ at initialization; without one the plain suggestion stands.
+      if (!theta.every(Number.isFinite)) return new DivergenceError(step, reason, suggestion);
       const lambdaMax = denseEigen(theta, data.N * data.outputDim, 'descending').values[0];
       const mf = config.network.parametrization === 'mean_field' ? meanFieldWidth(spec) : undefined;
       suggestion = mseLearningRateAdvice(config.train.learningRate, data.N, lambdaMax, mf);

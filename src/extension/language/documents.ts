@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { type CheckOptions, type Diagnostic, type NtkFile, parse, sortDiagnostics, validate } from '../../format/index';
-import { collector } from '../../format/diagnostics';
+import { type CheckOptions, type Diagnostic, type NtkFile, parse } from '../../format/index';
 import { checkOptionsForFile } from '../../run/confine';
+import { diagnoseParsed } from '../../run/diagnose';
 
 /**
  * One parse per document version, shared by every provider (diagnostics, completion, hover, symbols,
- * code lenses, …). The check (validation) is computed on first request for a version and kept with
- * it; together with the parse's syntax errors it is exactly what `check(text, options)` returns — the
- * diagnostics of `ntkexp check`. Entries go when their document closes.
+ * code lenses, …). The check (validation, then the run's limits) is computed on first request for a
+ * version and kept with it, by the function `ntkexp check` calls (run/diagnose.ts), so the Problems
+ * panel shows exactly what `ntkexp check` prints. Entries go when their document closes.
  */
 export interface ParsedDocument {
   readonly uri: vscode.Uri;
@@ -39,11 +39,7 @@ function parsedDocument(document: vscode.TextDocument): ParsedDocument {
     file,
     syntax,
     diagnostics() {
-      if (!all) {
-        const { accept, diagnostics } = collector();
-        validate(file, accept, checkOptionsFor(document.uri));
-        all = sortDiagnostics([...syntax, ...diagnostics]);
-      }
+      if (!all) all = diagnoseParsed(file, syntax, checkOptionsFor(document.uri));
       return all;
     },
   };

@@ -7,6 +7,7 @@ import type { EngineMessage } from '../../run/protocol';
 import { writeReportSafely } from '../../run/reportWriter';
 import type { RunInfo, RunSummary } from '../../run/runFiles';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
+import { DEFAULT_MAX_HOURS } from '../../run/limits';
 import { checkOptionsFor } from '../language/documents';
 import { log, showError, showInformation } from '../log';
 import { requireTrust } from '../trust';
@@ -61,7 +62,8 @@ export class RunManager implements vscode.Disposable {
     const resolved = resolve(text, checkOptionsFor(uri));
     if (resolved.experiments.length === 0) {
       const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;
-      await showError(`${path.basename(file)} has ${errors} error${errors === 1 ? '' : 's'}; nothing was run. The Problems panel lists them.`);
+      const why = errors > 0 ? `has ${errors} error${errors === 1 ? '' : 's'}` : 'has no experiment';
+      await showError(`${path.basename(file)} ${why}; nothing was run. The Problems panel lists ${errors === 1 ? 'it' : errors > 1 ? 'them' : 'what to add'}.`);
       return undefined;
     }
     let name = experimentName;
@@ -76,8 +78,8 @@ export class RunManager implements vscode.Disposable {
     try {
       chosen = chooseRun(resolved.experiments, name);
     } catch (e) {
-      if (e instanceof ChoiceError) {
-        await showError(e.message);
+      if (e instanceof ChoiceError || e instanceof RunRefused) {
+        await showError(e instanceof RunRefused ? `Not run: ${e.message}` : e.message);
         return undefined;
       }
       throw e;
@@ -85,6 +87,7 @@ export class RunManager implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('ntkexp');
     const backend = config.get<string>('backend', 'auto');
     const workers = config.get<number>('workers', 0);
+    const maxHours = config.get<number>('maxHours', DEFAULT_MAX_HOURS);
     const sweepDirHolder: { dir?: string } = {};
     const control: ExperimentRun = new ExperimentRun(
       {
@@ -94,6 +97,7 @@ export class RunManager implements vscode.Disposable {
         sweep: chosen.sweep,
         backend: backend === 'auto' ? undefined : (backend as BackendName),
         workers: workers > 0 ? workers : undefined,
+        maxHours: maxHours > 0 ? maxHours : DEFAULT_MAX_HOURS,
       },
       {
         onRunStarted: (info, dir) => {

@@ -136,27 +136,55 @@ function numeric(value: Value, type: Extract<ValueType, { kind: 'integer' | 'num
     accept('error', 'type', `${ctx.where} expects ${expected}, got ${shown(value)}`, value.range, asNumber);
     return undefined;
   }
+  const got = writtenNumber(value, v);
   if (!Number.isFinite(v)) {
     accept('error', 'range', `${ctx.where} expects ${expected}, got ${shown(value)} = ${v}`, value.range);
     return undefined;
   }
-  if (type.kind === 'integer' && !Number.isInteger(v)) {
-    accept('error', 'type', `${ctx.where} expects ${expected}, got ${v}`, value.range, String(Math.round(v)));
+  const range = `${ctx.where} must be ${expected.replace(/^an? (integer|number) /, '')}, got ${got}`;
+  const max = type.kind === 'integer' ? type.max : undefined;
+  // Every count is an integer a double holds exactly: beyond 2^53 − 1, 9007199254740993 reads as …992.
+  if (type.kind === 'integer' && !type.allowed && Math.abs(v) > Number.MAX_SAFE_INTEGER) {
+    const rule = max !== undefined ? range : `${ctx.where} must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1, the largest integer a number holds exactly), got ${got}`;
+    accept('error', 'range', rule, value.range);
+    return undefined;
+  }
+  // A count written as 1.5, or as 1e-400 (read as 0), is not the integer it reads as.
+  if (type.kind === 'integer' && (!Number.isInteger(v) || got.endsWith(` (read as ${v})`))) {
+    accept('error', 'type', `${ctx.where} expects ${expected}, got ${got}`, value.range, Number.isInteger(v) ? undefined : String(Math.round(v)));
     return undefined;
   }
   if (type.kind === 'integer' && type.allowed && !type.allowed.includes(v)) {
     const nearest = [...type.allowed].sort((a, b) => Math.abs(a - v) - Math.abs(b - v))[0];
-    accept('error', 'range', `${ctx.where} must be ${expected}, got ${v}`, value.range, String(nearest));
+    accept('error', 'range', `${ctx.where} must be ${expected}, got ${got}`, value.range, String(nearest));
     return undefined;
   }
   const min = type.min;
-  const max = type.kind === 'integer' ? type.max : undefined;
   const exclusive = type.kind === 'number' && type.exclusiveMin === true;
   if ((min !== undefined && (exclusive ? v <= min : v < min)) || (max !== undefined && v > max)) {
-    accept('error', 'range', `${ctx.where} must be ${expected.replace(/^an? (integer|number) /, '')}, got ${v}`, value.range);
+    accept('error', 'range', range, value.range);
     return undefined;
   }
   return v;
+}
+
+/**
+ * A number as the file writes it (`1e20`, `-0.5`), with the value held when that differs
+ * (`9007199254740993 (read as 9007199254740992)`, `1e-400 (read as 0)`, `2^60 = 1152921504606847000`),
+ * so a message never shows a number the user did not write.
+ */
+function writtenNumber(value: Value, v: number): string {
+  const text = printExpression(value as Expression);
+  if (!/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return `${text} = ${v}`;
+  return heldExactly(text, v) ? text : `${text} (read as ${v})`;
+}
+
+/** Whether a decimal literal's value is the one written: not above 2^53 − 1 with lost digits, not underflowed to 0. */
+function heldExactly(text: string, v: number): boolean {
+  const mantissa = text.split(/e/i)[0];
+  if (v === 0) return !/[1-9]/.test(mantissa);
+  if (Math.abs(v) <= Number.MAX_SAFE_INTEGER || /[.e]/i.test(text)) return true;
+  return BigInt(text) === BigInt(v);
 }
 
 /** An identifier among `allowed` (enumerations and booleans). */

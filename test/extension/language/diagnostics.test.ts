@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { check } from '../../../src/format/index';
 import { checkOptionsForFile } from '../../../src/run/confine';
+import { diagnoseFile } from '../../../src/run/diagnose';
 import { registerLanguageFeatures } from '../../../src/extension/language/index';
 import { FIXTURE, open, setup, vscodeMock } from './helpers';
 
@@ -21,8 +21,9 @@ function shown(d: vscode.Diagnostic): [number, number, number, number, string, s
   return [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning', String(d.code), d.message];
 }
 
+/** What `ntkexp check FILE` reports for the text (src/cli/verbs/check.ts calls the same function). */
 function expected(text: string, path: string): ReturnType<typeof shown>[] {
-  return check(text, checkOptionsForFile(path)).map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.code, d.message]);
+  return diagnoseFile(text, checkOptionsForFile(path)).map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.code, d.message]);
 }
 
 test('opening a document publishes the diagnostics of `check` at once: same ranges, codes, severities and messages', () => {
@@ -35,6 +36,31 @@ test('opening a document publishes the diagnostics of `check` at once: same rang
   assert.ok(published.some((d) => d.code === 'unknown-key' && d.message.includes('widht')));
   assert.ok(published.some((d) => d.code === 'undefined-name' && d.message.includes('smooth_reul')));
   assert.ok(published.some((d) => d.code === 'range'));
+});
+
+test('the limits `ntkexp run` refuses are warnings on the setting to lower, the same as `ntkexp check`; so is a file with no experiment', () => {
+  setup();
+  const limited = FIXTURE.replace('  title = "First"', '  title = "First"\n  trials = 1000000').replace('    steps = 10', '    steps = 1000000000\n  }\n  measure {\n    every = 1');
+  const doc = open(limited, '/ws/limits.ntkexp');
+  const published = vscodeMock.diagnostics(doc.uri);
+  assert.deepEqual(published.map(shown), expected(limited, doc.uri.fsPath));
+  const limits = published.filter((d) => d.code === 'limit');
+  const lineOf = (fragment: string): number => limited.split('\n').findIndex((l) => l.includes(fragment));
+  assert.deepEqual(
+    limits.map((d) => [d.range.start.line, d.severity === vscode.DiagnosticSeverity.Warning]),
+    [
+      [lineOf('trials = 1000000'), true],
+      [lineOf('every = 1'), true],
+    ],
+    'warnings on trials and every, where they are written',
+  );
+  assert.match(limits[0].message, /trials: 1000000 trials in one run, more than 10000/);
+  assert.match(limits[1].message, /measurements: 1000000001 per trial/);
+  for (const text of ['', '  \n\t\n', '# only a comment\n']) {
+    const empty = open(text, `/ws/empty-${text.length}.ntkexp`);
+    assert.deepEqual(vscodeMock.diagnostics(empty.uri).map(shown), expected(text, empty.uri.fsPath));
+    assert.deepEqual(vscodeMock.diagnostics(empty.uri).map((d) => d.code), ['no-experiment']);
+  }
 });
 
 test('a clean file has no diagnostics; an unused definition is a faded warning', () => {
