@@ -59,12 +59,12 @@ const PHASES: readonly Phase[] = [
     entered: (records) => count(records, 'started') === 1 && count(records, 'measurement') === 0,
   },
   {
-    name: 'the loss surface (a 3000 × 3000 grid)',
+    name: 'the loss surface (a 1000 × 1000 grid, the largest a run takes is 1001)',
     body: `data circle { samples = 16 }
-  network { depth = 3; width = 200 }
+  network { depth = 3; width = 400 }
   train { steps = 2 }
   measure { points = 2; probes = 2; top = 2; exact = false; theory = false }
-  surface { directions = [random, random]; grid = 3000 }`,
+  surface { directions = [random, random]; grid = 1000 }`,
     entered: (records) => count(records, 'measurement') === 2 && count(records, 'surface') === 0,
   },
 ];

@@ -96,13 +96,22 @@ test('run: the disk fills up mid-run — exit 1, the reason naming series.jsonl,
   });
 });
 
-test('run: no room on the disk to start — exit 2, nothing left', async () => {
-  await withTmpfs({ size: '4m', inodes: 2 }, async (disk) => {
+test('run: no room on the disk to start — exit 2, nothing left: no byte free (the plan refuses), or no inode free (making the folder fails)', async () => {
+  await withTmpfs({ size: '4m' }, async (disk) => {
     disk.fill();
     const out = join(disk.dir, 'deep', 'out');
     const r = run(['run', experiment(temp()), '--out', out, '--quiet']);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /no space left on the device holding .*out: free space or choose --out on another disk/);
+    assert.match(r.stderr, new RegExp(`records: the run would write about .* but the disk holding ${out} has 0 bytes free: .*write elsewhere with --out`));
+    assertNoStack(r.stderr);
+    assert.ok(!existsSync(join(disk.dir, 'deep')));
+  });
+  await withTmpfs({ size: '4m', inodes: 16 }, async (disk) => {
+    disk.exhaustInodes();
+    const out = join(disk.dir, 'deep', 'out');
+    const r = run(['run', experiment(temp()), '--out', out, '--quiet']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no space left on the device holding .*deep.*: free space or choose --out on another disk/);
     assertNoStack(r.stderr);
     assert.ok(!existsSync(join(disk.dir, 'deep')));
   });

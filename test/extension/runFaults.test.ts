@@ -69,10 +69,19 @@ test('the workspace disk fills up during a run from the editor: the notification
   });
 });
 
-test('no room on the workspace disk to start a run from the editor: "Not run" with the reason, no folder left', async () => {
+test('no room on the workspace disk to start a run from the editor: "Not run" with the reason, no folder left (no byte free; no inode free)', async () => {
   await withTmpfs({ size: '4m' }, async (disk) => {
     const uri = experimentIn(disk.dir, 12, 3);
     disk.fill();
+    vscodeMock.respond('error', undefined);
+    await vscode.commands.executeCommand('ntkexp.run', uri, 'e');
+    const shown = vscodeMock.messages('error');
+    assert.ok(shown.some((m) => /^Not run: records: the run would write about .* but the disk holding .*ntkexp-runs has 0 bytes free: .*write elsewhere with --out$/.test(m)), shown.join('\n'));
+    assert.ok(!existsSync(join(disk.dir, 'ntkexp-runs')), 'nothing was made');
+  });
+  await withTmpfs({ size: '4m', inodes: 16 }, async (disk) => {
+    const uri = experimentIn(disk.dir, 12, 3);
+    disk.exhaustInodes();
     vscodeMock.respond('error', undefined);
     await vscode.commands.executeCommand('ntkexp.run', uri, 'e');
     const shown = vscodeMock.messages('error');

@@ -123,7 +123,7 @@ test('Run Experiment refuses a csv that Problems flags (a link out as the file o
     const uri = vscode.Uri.file(file);
     vscodeMock.respond('error', undefined);
     await vscode.commands.executeCommand('ntkexp.run', uri, 'e');
-    assert.ok(vscodeMock.messages('error').includes('e.ntkexp has 1 error; nothing was run. The Problems panel lists them.'), `${csv}: ${vscodeMock.messages('error').join(' | ')}`);
+    assert.ok(vscodeMock.messages('error').includes('e.ntkexp has 1 error; nothing was run. The Problems panel lists it.'), `${csv}: ${vscodeMock.messages('error').join(' | ')}`);
     // What Problems shows is what refused the run: the options of `ntkexp check`.
     const problems = vscodeMock.diagnostics(uri);
     assert.deepEqual(problems.map((d) => d.code), [code], csv);

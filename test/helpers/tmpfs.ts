@@ -15,6 +15,8 @@ export interface Tmpfs {
   remount(mode: 'ro' | 'rw'): void;
   /** Fill the file system, leaving about `leaveBytes` free (0: full). */
   fill(leaveBytes?: number): void;
+  /** Use up every inode left (empty files), so no file or folder can be made while bytes stay free. */
+  exhaustInodes(): void;
   /** Free bytes as the file system reports them. */
   free(): number;
 }
@@ -51,6 +53,16 @@ export async function withTmpfs(
     free() {
       const s = statfsSync(dir);
       return s.bavail * s.bsize;
+    },
+    exhaustInodes() {
+      for (;;) {
+        try {
+          closeSync(openSync(join(dir, `inode-${fillers++}`), 'w'));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return;
+          throw e;
+        }
+      }
     },
     fill(leaveBytes = 0) {
       const fd = openSync(join(dir, `filler-${fillers++}`), 'w');

@@ -119,7 +119,7 @@ test('sizes beyond what a run holds are refused with the phase, the figure, the 
     [experiment({ network: 'depth = 20000; width = 4' }), /^network: depth = 20000 layers, more than 10000: lower depth$/, 'depth'],
     [experiment({ measure: 'moments = 100' }), /^measurements: moments = 100, more than 64 .*: lower moments$/, 'moments'],
     [experiment({ network: 'depth = 2; width = 4000', measure: 'exact = true' }), /^measurements: exact = true needs P ≤ 5000 parameters \(this network has 16001\)/, 'exact'],
-    [experiment({ data: 'circle { samples = 2000000 }' }), /^records: a measurement record \(Θ̂'s 2000000 eigenvalues\) would be one line of 88 MB in series\.jsonl, more than 64 MB: lower samples, density$/, 'samples'],
+    [experiment({ data: 'circle { samples = 2000000 }' }), /^records: a measurement record \(Θ̂'s 2000000 eigenvalues\) would be one line of 83\.9 MiB in series\.jsonl, more than 64 MiB: lower samples, density$/, 'samples'],
   ];
   for (const [text, message, setting] of cases) {
     const size = sizeOf(text);
@@ -148,7 +148,7 @@ test('the machine: memory, the wasm heap, the free disk and the time limit each 
   const [memory] = machineProblems([point], { ...roomy, availableMemoryMb: 100, workers: 2 });
   assert.match(memory.message, /^memory: this run needs about \d+ MB \(2 engine processes of \d+ MB, P = \d+\) but about 100 MB are free\. Largest parts: .*\(lower [a-z]+.*\)\. Fewer workers \(--workers 1\) need \d+ MB\.$/);
   const [disk] = machineProblems([point], { ...roomy, freeDiskBytes: 1000, outputDir: '/data/runs' });
-  assert.match(disk.message, /^records: the run would write about [\d.]+ [KMG]B \(4 trials × [\d.]+ [KMG]B\), but the disk holding \/data\/runs has 1\.0 KB free: .*--out$/);
+  assert.match(disk.message, /^records: the run would write about [\d.]+ [KMG]iB \(4 trials × [\d.]+ [KMG]iB\), but the disk holding \/data\/runs has 1000 bytes free: .*--out$/);
   assert.deepEqual(disk.settings.map((s) => s.key).slice(0, 2), ['every', 'points']);
   const [time] = machineProblems([point], { ...roomy, maxSeconds: 3600 });
   assert.match(time.message, /^time: the run would take about [\d.]+ (h|days|min) \(4 trials on 1 engine\), more than the limit of 60 min; most of it is training: 1000000 steps × .*\. Lower steps, width, samples, depth, or raise the limit with `ntkexp run --max-hours`$/);
@@ -184,7 +184,7 @@ test('planRun: the time ceiling is a request setting (--max-hours), the disk is 
   const seconds = planRun({ ...machine, experiments, maxHours: 1e6 }).seconds;
   assert.throws(() => planRun({ ...machine, experiments, maxHours: (seconds / 3600) * 0.9 }), (e: unknown) => e instanceof RunRefused && /^time: .*more than the limit of/.test(e.message));
   assert.ok(planRun({ ...machine, experiments, maxHours: (seconds / 3600) * 1.1 }));
-  assert.throws(() => planRun({ ...machine, experiments, freeDiskBytes: 10, outputDir: '/somewhere' }), (e: unknown) => e instanceof RunRefused && /^records: .*the disk holding \/somewhere has 10 B free/.test(e.message));
+  assert.throws(() => planRun({ ...machine, experiments, freeDiskBytes: 10, outputDir: '/somewhere' }), (e: unknown) => e instanceof RunRefused && /^records: .*the disk holding \/somewhere has 10 bytes free/.test(e.message));
   const shard = planRun({ ...machine, experiments, shard: { index: 1, count: 3 } });
   assert.deepEqual(shard.experiments[0].trials, [1, 4, 7]);
   assert.ok(shard.seconds > seconds / 4 && shard.seconds < seconds / 2, `a shard is costed for its own 3 trials of 10: ${shard.seconds} of ${seconds} s`);
@@ -222,7 +222,7 @@ test('the disk check measures the disk that will hold the run: a 1 MB tmpfs refu
     const experiments = resolve(text).experiments;
     assert.throws(
       () => planRun({ experiments, availableMemoryMb: 1e9, maxHours: 1e6, outputDir: out }),
-      (e: unknown) => e instanceof RunRefused && new RegExp(`^records: the run would write about [\\d.]+ MB .*, but the disk holding ${out} has [\\d.]+ [KM]B free`).test(e.message),
+      (e: unknown) => e instanceof RunRefused && new RegExp(`^records: the run would write about [\\d.]+ MiB .*, but the disk holding ${out} has [\\d.]+ [KM]iB free`).test(e.message),
     );
     assert.ok(planRun({ experiments: resolve(experiment()).experiments, availableMemoryMb: 1e9, outputDir: out }), 'a small run fits');
   } finally {
