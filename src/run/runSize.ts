@@ -1,3 +1,4 @@
+import type { MeasureConfig } from '../engine/config';
 import { usesArcCosine } from '../engine/theory/arcCosine';
 import { measurementCount } from '../engine/train/schedule';
 import { resolvedActivation, type Json, type ResolvedExperiment } from '../format/index';
@@ -22,22 +23,16 @@ export interface LayerRun {
   readonly count: number;
 }
 
-export interface RunSize extends DataShape {
+/** What a measurement computes, as the engine's measure settings say it. */
+type MeasureSizes = Pick<MeasureConfig, 'moments' | 'probes' | 'top' | 'bottom' | 'density' | 'orthogonality' | 'theory' | 'exact'>;
+
+export interface RunSize extends DataShape, MeasureSizes {
   readonly depth: number;
   /** The widths from the input to the output (n0, n1 … n_{L−1}, nL), as runs of equal widths. */
   readonly layers: readonly LayerRun[];
   readonly steps: number;
   /** Measurements per trial (the schedule's length, not the schedule). */
   readonly measurements: number;
-  readonly moments: number;
-  readonly probes: number;
-  readonly top: number;
-  readonly bottom: number;
-  readonly density: number;
-  readonly orthogonality: boolean;
-  readonly theory: boolean;
-  /** `measure.exact`: whether the dense P × P path is used follows from it and P (measure/exact.ts). */
-  readonly exact: 'auto' | boolean;
   readonly trials: number;
   readonly loss: string;
   /** Gauss–Hermite degree of the theory's kernels per dimension; 0 for closed forms (ReLU). */

@@ -1,20 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERBS } from '../../src/cli/main';
 import { check } from '../../src/format/index';
+import { ROOT, ntkexp } from '../helpers/cli';
 
 /** The command line as users run it: `node bin/ntkexp.js …` in a child process, from the sources. */
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ntkexp.js');
 
-function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NTKEXP_FROM_SOURCE: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], input?: string) => ntkexp(args, { input });
 
 const tmp = mkdtempSync(join(tmpdir(), 'ntkexp-cli-'));
 const clean = join(ROOT, 'examples', 'quickstart.ntkexp');

@@ -7,16 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check } from '../../src/format/index';
 import { DATA_FILE_LIMIT, checkOptionsForFile } from '../../src/run/confine';
+import { ntkexp as spawnCli } from '../helpers/cli';
 
 // Hostile data files as `ntkexp check`, `run` and `theory` meet them, in child processes with a
 // timeout: a read that blocks (a FIFO) fails the test instead of hanging it.
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ntkexp.js');
-const ENV = { ...process.env, NTKEXP_FROM_SOURCE: '1' };
-
 function ntkexp(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV, timeout: 60_000 });
+  const r = spawnCli(args, { timeout: 60_000 });
   assert.equal(r.signal, null, `ntkexp ${args.join(' ')} did not finish (killed after 60 s): it blocked`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

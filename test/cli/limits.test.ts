@@ -1,24 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { nodeIO } from '../../src/cli/io';
 import type { RunInfo } from '../../src/run/runFiles';
+import { ntkexp as spawnCli } from '../helpers/cli';
 
 // What cannot run, as `ntkexp` says it: the empty file, wrong integers, runs beyond the limits,
 // overflowing activations and data. Exit 0, 1 or 2 with a message in the user's terms, never a stack
 // trace; exit 3 is left to bugs, with a line asking for a report.
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ntkexp.js');
-const ENV = { ...process.env, NTKEXP_FROM_SOURCE: '1' };
 const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clilimits-'));
 
 function ntkexp(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV, timeout: 120_000 });
+  const r = spawnCli(args, { timeout: 120_000 });
   assert.ok(r.status === 0 || r.status === 1 || r.status === 2, `exit ${r.status} (signal ${r.signal}) for ${args.join(' ')}:\n${r.stderr}`);
   assert.doesNotMatch(r.stderr, /\n\s+at |internal error|TypeError|RangeError/, `no stack trace or internal error:\n${r.stderr}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

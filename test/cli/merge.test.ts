@@ -5,16 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixtureShards, readJson, scratchWorkspace, wrongRunJsons } from '../fixtures/planted';
-
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'ntkexp.js');
+import { ntkexp as spawnCli } from '../helpers/cli';
 
 function ntkexp(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NTKEXP_FROM_SOURCE: '1' } });
+  const r = spawnCli(args, { timeout: 60_000 });
   return { status: r.status, stderr: r.stderr };
 }
 

@@ -1,24 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunInfo } from '../../src/run/runFiles';
+import { ntkexp } from '../helpers/cli';
 
 // `--out DIR` means what it says: a new or empty folder is used as it is; an existing folder with
 // anything in it is refused (exit 2) unless --overwrite is given and the folder is proven to be an
 // earlier run or sweep folder, which is then replaced; never another folder. Without --out, the
 // default folder stays unique.
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ntkexp.js');
-const ENV = { ...process.env, NTKEXP_FROM_SOURCE: '1' };
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => ntkexp(args);
 
 function experiment(dir: string, extra = ''): string {
   const file = join(dir, 'e.ntkexp');

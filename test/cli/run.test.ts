@@ -1,22 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunInfo } from '../../src/run/runFiles';
+import { BIN, CLI_ENV as ENV, ROOT, ntkexp } from '../helpers/cli';
 
 // `ntkexp run` and `ntkexp merge` as users run them: `node bin/ntkexp.js …` in a child process, from the
 // sources (the engines fork from the sources too).
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ntkexp.js');
-const ENV = { ...process.env, NTKEXP_FROM_SOURCE: '1' };
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => ntkexp(args);
 
 function experiment(dir: string, body: { steps?: number; trials?: number; lr?: number; activation?: string; extra?: string } = {}): string {
   const file = join(dir, 'e.ntkexp');

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { RunInfo } from '../../src/run/runFiles';
 import { withTmpfs } from '../helpers/tmpfs';
+import { BIN, CLI_ENV as ENV, ROOT, ntkexp } from '../helpers/cli';
 
 // `ntkexp run` (and `merge`) when the output cannot be written, as a user meets it: a disk that fills
 // up mid-run, a disk without room to start, a read-only disk, names and paths too long for the file
@@ -13,14 +14,8 @@ import { withTmpfs } from '../helpers/tmpfs';
 // naming the path and what to do, no stack trace, run.json saying why (where it can be written), and no
 // temporary file.
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ntkexp.js');
-const ENV = { ...process.env, NTKEXP_FROM_SOURCE: '1' };
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => ntkexp(args);
 
 function experiment(dir: string, over: { name?: string; steps?: number; points?: number; extra?: string; header?: string } = {}): string {
   const file = join(dir, 'e.ntkexp');
