@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gemm } from '../backend/gemm';
 import { scoped } from './scope';
 import { applyLossHessian, type LossEvaluation } from '../loss/loss';
 import type { LinearOperator, Vector } from '../linalg/operator';
@@ -25,6 +26,8 @@ export class Curvature {
   private readonly E: tf.Tensor2D;
   private readonly deltas: tf.Tensor2D[];
   private readonly das: tf.Tensor2D[];
+  /** da[ℓ] ⊙ σ''(z[ℓ]): the same in every second-order product at these parameters. */
+  private readonly daTimesS2: tf.Tensor2D[];
   private disposed = false;
 
   constructor(
@@ -38,6 +41,8 @@ export class Curvature {
     const { deltas, das } = net.backward(this.E, false);
     this.deltas = deltas;
     this.das = das;
+    const pass = net.forward();
+    this.daTimesS2 = das.map((da, l) => (da ? (tf.mul(da, pass.s2[l]) as tf.Tensor2D) : (undefined as unknown as tf.Tensor2D)));
   }
 
   /** J v, N × nL in float64. */
@@ -84,7 +89,7 @@ export class Curvature {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    tf.dispose([this.E, ...this.deltas.filter(Boolean), ...this.das.filter(Boolean)]);
+    tf.dispose([this.E, ...this.deltas.filter(Boolean), ...this.das.filter(Boolean), ...this.daTimesS2.filter(Boolean)]);
   }
 
   private check(): void {
@@ -92,7 +97,7 @@ export class Curvature {
     if (this.net.version !== this.version) throw new Error('curvature context is stale: the network has changed since it was built');
   }
 
-  /** Forward-mode pass: ȧ[ℓ] (ℓ = 1 … L−1; ȧ[0] = 0) and ż[ℓ] (ℓ = 1 … L). Call inside a tidy. */
+  /** Forward-mode pass: ȧ[ℓ] (ℓ = 1 … L−1; ȧ[0] = 0) and ż[ℓ] = c (a Ẇt + ȧ Wt) + d ḃ (ℓ = 1 … L). Call inside a tidy. */
   private rForward(parts: { Wt: tf.Tensor2D; b: tf.Tensor1D }[]): { aDot: (tf.Tensor2D | undefined)[]; zDot: tf.Tensor2D[] } {
     const pass = this.net.forward();
     const layers = this.net.parameters;
@@ -101,10 +106,10 @@ export class Curvature {
     const zDot: tf.Tensor2D[] = [undefined as unknown as tf.Tensor2D];
     for (let l = 0; l < L; l++) {
       const { c, d } = this.net.layout.layers[l];
-      let z = tf.matMul(pass.a[l], parts[l].Wt);
+      let z = gemm({ a: pass.a[l], b: parts[l].Wt, alpha: c });
       const ad = aDot[l];
-      if (ad) z = tf.add(z, tf.matMul(ad, layers[l].Wt));
-      const zd = tf.add(tf.mul(z, c), tf.mul(parts[l].b, d)) as tf.Tensor2D;
+      if (ad) z = gemm({ a: ad, b: layers[l].Wt, alpha: c, c: z, beta: 1 });
+      const zd = tf.add(z, tf.mul(parts[l].b, d)) as tf.Tensor2D;
       zDot.push(zd);
       if (l < L - 1) aDot.push(tf.mul(zd, pass.s1[l + 1]) as tf.Tensor2D);
     }
@@ -116,7 +121,6 @@ export class Curvature {
     this.check();
     const grads = tf.tidy(() => {
       const pass = this.net.forward();
-      const layers = this.net.parameters;
       const L = this.net.layout.depth;
       const parts = this.net.splitVector(v);
       const { aDot, zDot } = this.rForward(parts);
@@ -127,20 +131,25 @@ export class Curvature {
       }
       const out: tf.Tensor[] = new Array(2 * L);
       for (let l = L - 1; l >= 0; l--) {
-        const { c, d } = this.net.layout.layers[l];
+        const { c, d, nIn, nOut } = this.net.layout.layers[l];
         const delta = this.deltas[l + 1];
         const ad = aDot[l];
         // weight part: c (ȧᵀ δ + aᵀ δ̇)
-        let gW: tf.Tensor | undefined = ad ? tf.matMul(tf.transpose(ad), delta) : undefined;
-        if (deltaDot) gW = gW ? tf.add(gW, tf.matMul(pass.aT[l], deltaDot)) : tf.matMul(pass.aT[l], deltaDot);
-        const { nIn, nOut } = this.net.layout.layers[l];
-        out[2 * l] = gW ? tf.mul(gW, c) : tf.zeros([nIn, nOut]);
-        out[2 * l + 1] = deltaDot ? tf.mul(tf.sum(deltaDot, 0), d) : tf.zeros([nOut]);
+        let gW: tf.Tensor2D | undefined = ad ? gemm({ a: ad, transposeA: true, b: delta, alpha: c }) : undefined;
+        if (deltaDot) {
+          const aT = this.net.activationT(l);
+          gW = gemm({ a: aT.tensor, transposeA: aT.transposed, b: deltaDot, alpha: c, ...(gW ? { c: gW, beta: 1 } : {}) });
+        }
+        out[2 * l] = gW ?? tf.zeros([nIn, nOut]);
+        out[2 * l + 1] = deltaDot ? tf.reshape(this.net.rowSum(deltaDot, d), [-1]) : tf.zeros([nOut]);
         if (l >= 1) {
-          // δ̇(ℓ) = c (δ̇ W + δ Ẇ) ⊙ σ'(z) + da ⊙ σ''(z) ⊙ ż
-          let back = tf.matMul(delta, tf.transpose(parts[l].Wt));
-          if (deltaDot) back = tf.add(back, tf.matMul(deltaDot, layers[l].W));
-          deltaDot = tf.add(tf.mul(tf.mul(back, c), pass.s1[l]), tf.mul(tf.mul(this.das[l], pass.s2[l]), zDot[l])) as tf.Tensor2D;
+          // δ̇(ℓ) = c (δ Ẇ + δ̇ W) ⊙ σ'(z) + da ⊙ σ''(z) ⊙ ż
+          let back = gemm({ a: delta, b: parts[l].Wt, transposeB: true, alpha: c });
+          if (deltaDot) {
+            const W = this.net.weightT(l);
+            back = gemm({ a: deltaDot, b: W.tensor, transposeB: W.transposed, alpha: c, c: back, beta: 1 });
+          }
+          deltaDot = tf.add(tf.mul(back, pass.s1[l]), tf.mul(this.daTimesS2[l], zDot[l])) as tf.Tensor2D;
         }
       }
       return out;

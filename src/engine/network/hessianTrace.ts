@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gemm } from '../backend/gemm';
 import { scoped } from './scope';
 import type { TfNetwork } from './tfNetwork';
 
@@ -42,7 +43,7 @@ export function hessianTraces(net: TfNetwork): Float64Array {
       if (extra) Q = tf.add(Q, tf.tensor2d(extra, [N, lay[l].nIn]));
       let inner = tf.mul(pass.s2[l], Q);
       if (T) inner = tf.add(inner, tf.mul(pass.s1[l], T));
-      T = tf.mul(tf.matMul(inner, layers[l].Wt), lay[l].c) as tf.Tensor2D;
+      T = gemm({ a: inner as tf.Tensor2D, b: layers[l].Wt, alpha: lay[l].c });
     }
     return T ? Float64Array.from(T.dataSync()) : new Float64Array(N * net.layout.outputDim);
   });
@@ -60,7 +61,6 @@ function deepJacobianTerms(net: TfNetwork, beta: tf.Tensor2D[]): (Float32Array |
   const out: (Float32Array | undefined)[] = new Array(L).fill(undefined);
   if (L < 4) return out;
   const pass = net.forward();
-  const layers = net.parameters;
   const lay = net.layout.layers;
   for (let l = 3; l < L; l++) out[l] = new Float32Array(N * lay[l].nIn);
   const betas = beta.map((b) => b.dataSync());
@@ -71,10 +71,10 @@ function deepJacobianTerms(net: TfNetwork, beta: tf.Tensor2D[]): (Float32Array |
       for (let l = 1; l < L; l++) s1[l] = tf.slice(pass.s1[l], [i, 0], [1, -1]);
       for (let r = 0; r + 3 < L; r++) {
         // B = ∂α̃(r+2)/∂α̃(r+1) = c W(r+1) diag σ'(α̃(r+1))
-        let B = tf.mul(tf.mul(layers[r + 1].W, s1[r + 1]), lay[r + 1].c);
+        let B = tf.mul(tf.mul(net.weight(r + 1), s1[r + 1]), lay[r + 1].c);
         for (let l = r + 2; l + 1 < L; l++) {
           // ∂α̃(l+1)/∂α̃(r+1) = c_l W(l) diag σ'(α̃(l)) · ∂α̃(l)/∂α̃(r+1)
-          B = tf.matMul(tf.mul(tf.mul(layers[l].W, s1[l]), lay[l].c), B);
+          B = tf.matMul(tf.mul(tf.mul(net.weight(l), s1[l]), lay[l].c), B);
           const rowNorms = tf.sum(tf.square(B), 1).dataSync();
           const target = out[l + 1] as Float32Array;
           const n = rowNorms.length;

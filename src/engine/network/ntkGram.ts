@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gemm } from '../backend/gemm';
 import type { TfNetwork } from './tfNetwork';
 
 /**
@@ -30,12 +31,13 @@ export function ntkGram(net: TfNetwork): Float64Array {
   try {
     for (let l = 0; l < L; l++) {
       const { c, d } = net.layout.layers[l];
-      const activations = tf.tidy(() => tf.matMul(pass.a[l], pass.aT[l]));
+      const aT = net.activationT(l);
+      const activations = tf.tidy(() => gemm({ a: pass.a[l], b: aT.tensor, transposeB: aT.transposed }));
       const A = activations.dataSync();
       activations.dispose();
       const signals = tf.tidy(() => {
         const stacked = nL === 1 ? perOutput[0][l + 1] : tf.concat(perOutput.map((ds) => ds[l + 1]), 0);
-        return tf.matMul(stacked, tf.transpose(stacked));
+        return gemm({ a: stacked, b: stacked, transposeB: true });
       });
       const D = signals.dataSync();
       signals.dispose();
