@@ -200,6 +200,22 @@ export function engineCount(requested: number | undefined, tasks: number): numbe
   return Math.max(1, Math.min(requested ?? os.availableParallelism(), tasks));
 }
 
+/**
+ * Threads each engine's products may use (the threaded wasm build, or the native BLAS), so that engines ×
+ * threads stay within the cores: the cores left to each engine by default (trials in separate processes
+ * scale better than threads, whose element-wise work stays on one thread, so processes come first), or
+ * the number asked for, refused when it would oversubscribe the cores.
+ */
+export function threadsPerEngine(requested: number | undefined, workers: number, cores = os.availableParallelism()): number | LimitProblem {
+  if (requested === undefined) return Math.max(1, Math.floor(cores / workers));
+  if (requested * workers <= cores) return requested;
+  return {
+    phase: 'size',
+    settings: [],
+    message: `threads: ${workers} engine${workers === 1 ? '' : 's'} × ${requested} threads would need ${requested * workers} cores, but this machine has ${cores}: lower --threads (at most ${Math.max(1, Math.floor(cores / workers))} with ${workers} engine${workers === 1 ? '' : 's'}) or --workers`,
+  };
+}
+
 /** Wall time of the whole run: every trial's phases, plus the kernels once per engine and experiment. */
 export function runSeconds(points: readonly PlannedCost[], workers: number): number {
   const work = points.reduce((s, p) => s + p.trialsRun * p.estimate.trialSeconds + Math.min(workers, p.trialsRun) * p.estimate.onceSeconds, 0);

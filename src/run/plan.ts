@@ -5,7 +5,7 @@ import type { BackendName } from '../engine/backend';
 import { dataOverflow } from '../engine/train/overflow';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, estimateRun, type RunEstimate } from './estimate';
-import { DEFAULT_MAX_HOURS, engineCount, freeDiskBytes, machineProblems, runSeconds, sizeProblems, type LimitProblem } from './limits';
+import { DEFAULT_MAX_HOURS, engineCount, freeDiskBytes, machineProblems, runSeconds, sizeProblems, threadsPerEngine, type LimitProblem } from './limits';
 import { dataLoader, datasetFor } from './prepare';
 import { dataShape, runSize, type RunSize } from './runSize';
 
@@ -23,6 +23,8 @@ export interface PlanRequest {
   readonly seed?: number;
   readonly backend?: BackendName;
   readonly workers?: number;
+  /** Threads per engine for its products (default: the cores left to each engine). */
+  readonly threads?: number;
   /** Run only the trials with index ≡ index (mod count). */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Memory the engines may use, MB (default: the machine's free memory less a margin). */
@@ -52,6 +54,8 @@ export interface PlannedExperiment {
 export interface RunPlan {
   readonly experiments: readonly PlannedExperiment[];
   readonly workers: number;
+  /** Threads per engine: workers × threads ≤ cores. */
+  readonly threads: number;
   /** The costliest experiment's estimate (the one memory must fit). */
   readonly estimate: RunEstimate;
   /** The whole run's estimated wall time, seconds. */
@@ -83,6 +87,8 @@ export function planRun(req: PlanRequest): RunPlan {
   refuseIf(costed.flatMap((c) => sizeProblems(c.size, c.estimate, c.trialsRun)));
   const taskCount = costed.reduce((s, e) => s + e.trialsRun, 0);
   const workers = engineCount(req.workers, taskCount);
+  const threads = threadsPerEngine(req.threads, workers);
+  if (typeof threads !== 'number') refuseIf([threads]);
   const machine = {
     availableMemoryMb: req.availableMemoryMb ?? availableMemoryMb(),
     freeDiskBytes: req.freeDiskBytes ?? (req.outputDir ? freeDiskBytes(req.outputDir) : undefined),
@@ -97,7 +103,7 @@ export function planRun(req: PlanRequest): RunPlan {
     return { ...c, config, trials: trialIndices(config.trials, req.shard), data: refusing(() => checkedData(config)) };
   });
   const estimate = experiments.map((e) => e.estimate).reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
-  return { experiments, workers, estimate, seconds: runSeconds(costed, workers) };
+  return { experiments, workers, threads: threads as number, estimate, seconds: runSeconds(costed, workers) };
 }
 
 /** The data set, refused when its values would overflow the arithmetic (noise = 1e308, a target of 1e200). */

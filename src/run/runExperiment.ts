@@ -42,6 +42,8 @@ export interface RunRequest {
   readonly seed?: number;
   readonly backend?: BackendName;
   readonly workers?: number;
+  /** Threads per engine (default: the cores left to each engine); workers × threads ≤ cores. */
+  readonly threads?: number;
   readonly saveParams?: boolean;
   /** Run only the trials with index ≡ index (mod count). */
   readonly shard?: { readonly index: number; readonly count: number };
@@ -140,6 +142,7 @@ export class ExperimentRun {
       const records = new Map<string, EngineMessage[]>([...writers.keys()].map((id) => [id, []]));
       this.pool = new EnginePool({
         workers: plan.workers,
+        threads: plan.threads,
         backend: req.backend,
         entry: req.entry,
         onStderr: this.events.onStderr,

@@ -26,6 +26,8 @@ export interface EngineEntry {
 
 export interface PoolOptions {
   readonly workers: number;
+  /** Threads each engine's products may use (NTKEXP_THREADS in its environment). */
+  readonly threads?: number;
   readonly backend?: BackendName;
   readonly onMessage: (message: EngineMessage) => void;
   /** Lines of worker stderr, for a log. */
@@ -127,6 +129,7 @@ export class EnginePool {
   private spawn(): Worker {
     const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', [PARENT_PID_ENV]: String(process.pid) };
     if (this.options.backend) env.NTKEXP_BACKEND = this.options.backend;
+    if (this.options.threads !== undefined) env.NTKEXP_THREADS = String(this.options.threads);
     const child = fork(this.entry.path, [], {
       execArgv: [...this.entry.execArgv],
       env,

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { expandSweeps, resolve } from '../../src/format/index';
 import { NOMINAL_RATES, type CostRates } from '../../src/run/costRates';
 import { estimateRun, type Phase, type RunEstimate } from '../../src/run/estimate';
-import { LIMITS, freeDiskBytes, machineProblems, sizeProblems, sweepProblem, theoryProblems, type Machine } from '../../src/run/limits';
+import { LIMITS, freeDiskBytes, machineProblems, sizeProblems, sweepProblem, theoryProblems, threadsPerEngine, type Machine } from '../../src/run/limits';
 import { RunRefused, planRun } from '../../src/run/plan';
 import { ExperimentRun } from '../../src/run/runExperiment';
 import { runSize, type RunSize } from '../../src/run/runSize';
@@ -228,4 +229,18 @@ test('the disk check measures the disk that will hold the run: a 1 MB tmpfs refu
   } finally {
     spawnSync('umount', [mountPoint]);
   }
+});
+
+test('threads per engine: the cores left to each engine by default, and engines × threads never above the cores', () => {
+  assert.equal(threadsPerEngine(undefined, 1, 2), 2, 'one trial gets both cores');
+  assert.equal(threadsPerEngine(undefined, 2, 2), 1);
+  assert.equal(threadsPerEngine(undefined, 3, 2), 1, 'more engines than cores (asked for) still get a thread each');
+  assert.equal(threadsPerEngine(undefined, 2, 8), 4);
+  assert.equal(threadsPerEngine(2, 1, 2), 2);
+  const over = threadsPerEngine(2, 2, 2);
+  assert.ok(typeof over !== 'number' && /^threads: 2 engines × 2 threads would need 4 cores, but this machine has 2: lower --threads \(at most 1 with 2 engines\) or --workers$/.test(over.message), JSON.stringify(over));
+  const experiments = resolve(experiment({ experiment: 'trials = 4' })).experiments;
+  const machine = { availableMemoryMb: 1e9, freeDiskBytes: 1e18 };
+  assert.throws(() => planRun({ ...machine, experiments, workers: 2, threads: 64 }), (e: unknown) => e instanceof RunRefused && /^threads: 2 engines × 64 threads/.test(e.message));
+  assert.equal(planRun({ ...machine, experiments, workers: 1 }).threads, Math.max(1, availableParallelism()));
 });

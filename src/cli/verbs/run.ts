@@ -22,7 +22,7 @@ export const EXIT_CANCELLED = 130;
 export const runVerb: Verb = {
   name: 'run',
   summary: 'Train and measure an experiment; results go to a run folder',
-  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--shard I/N] [--max-hours H] [--save-params] [--json] [--quiet]',
+  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--threads T] [--shard I/N] [--max-hours H] [--save-params] [--json] [--quiet]',
   description: [
     'Runs the experiment of FILE (every point of its sweep, if it has one) in background engine processes,',
     'trials spread over --workers processes (default: one per core). Results are written as they are made',
@@ -62,7 +62,8 @@ export const runVerb: Verb = {
     { name: 'trials', value: 'N', doc: "Override the file's number of trials." },
     { name: 'seed', value: 'S', doc: "Override the file's seed." },
     { name: 'backend', value: 'B', doc: 'Force a TensorFlow.js backend: tensorflow, wasm or cpu (default: best available).' },
-    { name: 'workers', value: 'N', doc: 'Engine processes for the trials (default: the number of cores).' },
+    { name: 'workers', value: 'N', doc: 'Engine processes for the trials (default: one per core, at most one per trial).' },
+    { name: 'threads', value: 'T', doc: 'Threads per engine for its matrix products (default: the cores left to each engine; workers × threads must not exceed the cores).' },
     { name: 'shard', value: 'I/N', doc: 'Run only the trials whose index ≡ I (mod N), 0 ≤ I < N, into their own folder (see `ntkexp merge`).' },
     { name: 'max-hours', value: 'H', doc: `Refuse a run estimated to take longer than H hours (default ${DEFAULT_MAX_HOURS}: a week); raise it for long runs.` },
     { name: 'save-params', doc: 'Write params-initial.json and params-final.json (per trial) with the network and data.' },
@@ -75,6 +76,7 @@ export const runVerb: Verb = {
     const trials = optionalInt(args.flags.trials, '--trials', 1);
     const seed = optionalInt(args.flags.seed, '--seed', 0, MAX_SEED);
     const workers = optionalInt(args.flags.workers, '--workers', 1);
+    const threads = optionalInt(args.flags.threads, '--threads', 1);
     const backend = typeof args.flags.backend === 'string' ? parseBackendFlag(args.flags.backend) : undefined;
     const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : undefined;
     const out = typeof args.flags.out === 'string' ? args.flags.out : undefined;
@@ -122,6 +124,7 @@ export const runVerb: Verb = {
         seed,
         backend,
         workers,
+        threads,
         shard,
         maxHours,
         saveParams: args.flags['save-params'] === true,

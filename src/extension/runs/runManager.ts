@@ -87,6 +87,7 @@ export class RunManager implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('ntkexp');
     const backend = config.get<string>('backend', 'auto');
     const workers = config.get<number>('workers', 0);
+    const threads = config.get<number>('threads', 0);
     const maxHours = config.get<number>('maxHours', DEFAULT_MAX_HOURS);
     const sweepDirHolder: { dir?: string } = {};
     const control: ExperimentRun = new ExperimentRun(
@@ -97,6 +98,7 @@ export class RunManager implements vscode.Disposable {
         sweep: chosen.sweep,
         backend: backend === 'auto' ? undefined : (backend as BackendName),
         workers: workers > 0 ? workers : undefined,
+        threads: threads > 0 ? threads : undefined,
         maxHours: maxHours > 0 ? maxHours : DEFAULT_MAX_HOURS,
       },
       {
