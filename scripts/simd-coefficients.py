@@ -28,12 +28,45 @@ def atanh_tail(z):
     return (mp.atanh(s) / s - 1) / z
 
 
+def atan_tail(z):
+    """(atan(u)/u − 1)/z with z = u²: atan(u) = u + u·z·A(z)."""
+    if z < mp.mpf('1e-30'):
+        return -mp.mpf(1) / 3 + z / 5
+    u = mp.sqrt(z)
+    return (mp.atan(u) / u - 1) / z
+
+
+def sin_tail(z):
+    """(sin(r)/r − 1)/z with z = r²: sin r = r + r·z·S(z)."""
+    if z < mp.mpf('1e-30'):
+        return -mp.mpf(1) / 6 + z / 120
+    r = mp.sqrt(z)
+    return (mp.sin(r) / r - 1) / z
+
+
+def cos_tail(z):
+    """(cos(r) − 1 + z/2)/z² with z = r²: cos r = 1 − z/2 + z²·C(z)."""
+    if z < mp.mpf('1e-20'):
+        return mp.mpf(1) / 24 - z / 720
+    r = mp.sqrt(z)
+    return (mp.cos(r) - 1 + z / 2) / z**2
+
+
+TAN_PI_8_SQUARED = mp.tan(mp.pi / 8) ** 2
+PI_4_SQUARED = (mp.pi / 4) ** 2
+
 FITS = [
     # name, function, interval, degree, what an error of the polynomial does to the result
     ('EXPM1_TAIL', expm1_tail, (-mp.log(2) / 2, mp.log(2) / 2), 6,
      'relative error of expm1(r) = r + r²P: |r|·|ΔP| ≤ (ln 2/2)·|ΔP|', lambda e: e * mp.log(2) / 2),
     ('ATANH_TAIL', atanh_tail, (mp.mpf(0), mp.mpf(1) / 9), 5,
      'relative error of log((1+s)/(1−s)) = 2s(1 + zR): z·|ΔR| ≤ |ΔR|/9 (s ≤ 1/3)', lambda e: e / 9),
+    ('ATAN_TAIL', atan_tail, (mp.mpf(0), TAN_PI_8_SQUARED), 6,
+     'relative error of atan(u) = u(1 + zA), |u| ≤ tan(π/8): z·|ΔA| ≤ tan²(π/8)·|ΔA|', lambda e: e * TAN_PI_8_SQUARED),
+    ('SIN_TAIL', sin_tail, (mp.mpf(0), PI_4_SQUARED), 4,
+     'relative error of sin r = r(1 + zS), |r| ≤ π/4: z·|ΔS| ≤ (π/4)²·|ΔS|', lambda e: e * PI_4_SQUARED),
+    ('COS_TAIL', cos_tail, (mp.mpf(0), PI_4_SQUARED), 3,
+     'relative error of cos r = 1 − z/2 + z²C, |r| ≤ π/4: z²·|ΔC|/cos(π/4)', lambda e: e * PI_4_SQUARED**2 / mp.cos(mp.pi / 4)),
 ]
 
 for name, f, (a, b), degree, meaning, scale in FITS:

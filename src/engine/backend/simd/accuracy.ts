@@ -9,7 +9,7 @@
  * (~1e-15 each). Anything worse (a wrong coefficient, a lost digit in a range reduction) breaks it.
  */
 import { sigmoid, softplus } from '../../nonlinearity/special';
-import type { UnaryKernelName } from './unaryKernels';
+import { ATAN_OF_INFINITY, type UnaryKernelName } from './unaryKernels';
 
 export const ULP_BOUND = 0.5 + 2 ** -10;
 
@@ -21,6 +21,10 @@ export const REFERENCE: Record<UnaryKernelName, (x: number) => number> = {
   Softplus: softplus,
   Tanh: Math.tanh,
   Sigmoid: sigmoid,
+  // ±Inf: the stock kernel's value, kept (unaryKernels.ts); every finite x: atan x.
+  Atan: (x) => (Number.isFinite(x) || Number.isNaN(x) ? Math.atan(x) : Math.sign(x) * ATAN_OF_INFINITY),
+  Sin: Math.sin,
+  Cos: Math.cos,
 };
 
 const FLT_MAX = 3.4028234663852886e38;

@@ -29,7 +29,20 @@ export interface ElementwiseInfo {
  * The replaced kernels. Sigmoid is not among them: tfjs-wasm's comes from XNNPACK and measured faster
  * than the float64 SIMD one (bench `elementwise`); the kernel stays available for that comparison.
  */
-export const REPLACED: readonly UnaryKernelName[] = ['Exp', 'Log', 'Log1p', 'Softplus', 'Tanh'];
+export const REPLACED: readonly UnaryKernelName[] = ['Exp', 'Log', 'Log1p', 'Softplus', 'Tanh', 'Atan', 'Sin', 'Cos'];
+
+/** The tf op that runs each kernel (for the tests and the bench, which compare the two paths). */
+export const TF_OP: Record<UnaryKernelName, (x: tf.Tensor) => tf.Tensor> = {
+  Exp: tf.exp,
+  Log: tf.log,
+  Log1p: tf.log1p,
+  Softplus: tf.softplus,
+  Tanh: tf.tanh,
+  Sigmoid: tf.sigmoid,
+  Atan: tf.atan,
+  Sin: tf.sin,
+  Cos: tf.cos,
+};
 
 interface WasmMemoryLike {
   readonly buffer: ArrayBufferLike;
@@ -53,6 +66,7 @@ interface WasmApi {
 }
 
 const stockConfigs = new Map<string, tf.KernelConfig>();
+const instances = new WeakMap<WasmMemoryLike, Record<string, UnaryExport>>();
 let info: ElementwiseInfo | undefined;
 
 /** What `installSimdKernels` did (undefined before it ran). */
@@ -84,15 +98,29 @@ export function instantiateKernels(memory: WasmMemoryLike, kernels: readonly Una
   return new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Record<string, UnaryExport>;
 }
 
-/** A kernelFunc running `run` on float32 inputs and the stock kernel on anything else. */
-function simdKernelFunc(stock: tf.KernelConfig, run: UnaryExport): tf.KernelFunc {
+/**
+ * A kernelFunc running `run` on float32 inputs and the stock kernel on anything else. When `run`
+ * reports an input beyond the kernel's limit, the call is redone with the kernel's float64 `beyond`
+ * over views of the heap (made now: the heap may have grown since the last call).
+ */
+function simdKernelFunc(stock: tf.KernelConfig, run: UnaryExport, kernel: UnaryKernel): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as unknown as WasmBackendHandle;
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype !== 'float32') return stock.kernelFunc(args);
     const out = backend.makeOutput(x.shape, 'float32');
     const n = tf.util.sizeFromShape(x.shape);
-    if (n > 0) run(backend.dataIdMap.get(x.dataId)!.memoryOffset, backend.dataIdMap.get(out.dataId)!.memoryOffset, n);
+    if (n === 0) return out;
+    const xAt = backend.dataIdMap.get(x.dataId)!.memoryOffset;
+    const yAt = backend.dataIdMap.get(out.dataId)!.memoryOffset;
+    if (run(xAt, yAt, n) !== 0) {
+      const f = kernel.beyond;
+      if (!f) throw new Error(`${kernel.kernelName}: the SIMD kernel has a limit but no float64 path beyond it`);
+      const heap = backend.wasm!.HEAPU8!.buffer;
+      const xs = new Float32Array(heap, xAt, n);
+      const ys = new Float32Array(heap, yAt, n);
+      for (let i = 0; i < n; i++) ys[i] = f(xs[i]);
+    }
     return out;
   };
 }
@@ -130,7 +158,9 @@ export function installSimdKernels(names: readonly UnaryKernelName[] = REPLACED,
   let exports: Record<string, UnaryExport>;
   try {
     if (tf.getBackend() !== 'wasm') throw new Error(`the active backend is ${tf.getBackend()}, not wasm`);
-    exports = instantiateKernels(heapMemory(tf.backend() as unknown as WasmBackendHandle), candidates);
+    const memory = heapMemory(tf.backend() as unknown as WasmBackendHandle);
+    // One instance per heap for the real kernels (a reinstall, as the tests and the bench do, reuses it).
+    exports = candidates === UNARY_KERNELS ? (instances.get(memory) ?? instances.set(memory, instantiateKernels(memory)).get(memory)!) : instantiateKernels(memory, candidates);
   } catch (error) {
     reasons.push(`SIMD kernels unavailable: ${error instanceof Error ? error.message : String(error)}`);
     return done();
@@ -143,10 +173,13 @@ export function installSimdKernels(names: readonly UnaryKernelName[] = REPLACED,
       reasons.push(`${name}: ${kernel ? 'no stock kernel to replace' : 'no SIMD kernel'}`);
       continue;
     }
-    const config: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: simdKernelFunc(stock, exports[kernel.exportName]) };
+    const config: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: simdKernelFunc(stock, exports[kernel.exportName], kernel) };
     let failure: string | undefined;
     try {
-      failure = accuracyFailure(name, accuracy(name, probe, runOn(config, probe), runOn(stock, probe)));
+      // A kernel with a limit is checked within it (the SIMD path) and on the whole probe (its float64 path).
+      const limit = kernel.limit;
+      const probes = limit === undefined ? [probe] : [probe.filter((v) => !(Math.abs(v) > limit)), probe];
+      for (const p of probes) failure ??= accuracyFailure(name, accuracy(name, p, runOn(config, p), runOn(stock, p)));
     } catch (error) {
       failure = `${name}: ${error instanceof Error ? error.message : String(error)}`;
     }

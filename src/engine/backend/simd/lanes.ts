@@ -28,6 +28,11 @@ export class Lanes {
     return `(local.get ${id})`;
   }
 
+  /** Appends an instruction as it is (one that sets a local declared elsewhere). */
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+
   /** The v128 locals this computation needs, as WAT declarations. */
   locals(): string[] {
     return [...this.names].map((id) => `(local ${id} v128)`);
@@ -91,6 +96,7 @@ export const f32x4 = {
   max: (x: V, c: V): V => `(f32x4.pmax ${x} ${c})`,
   eq: (a: V, b: V): V => `(f32x4.eq ${a} ${b})`,
   ge: (a: V, b: V): V => `(f32x4.ge ${a} ${b})`,
+  gt: (a: V, b: V): V => `(f32x4.gt ${a} ${b})`,
   copySign: (magnitude: V, sign: V): V => select('(v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)', sign, magnitude),
 };
 

@@ -7,14 +7,18 @@
  *   body  on each float64 half (f64x2), the function itself (math.ts), rounded to float32 once;
  *   post  on the four float32 results, with the inputs: special values.
  *
+ * A kernel with a `limit` (sin, cos: their range reduction) returns 1 when any input has |x| above it,
+ * and 0 otherwise; the caller then computes the call with `beyond` in float64 JavaScript (install.ts).
+ *
  * Special values follow tfjs-wasm's own kernels (the tests compare them with the stock kernels):
  * NaN stays NaN, ±0 keep their sign where the function is odd, ±Inf give the limits, and underflow
  * rounds to float32 subnormals and zero.
  */
 import { EXP_LIMIT, exp, expm1, log, log1pUnit } from './math';
 import { type V, Lanes, abs, add, div, f64, f32x4, lt, max, mul, neg, select, sub } from './lanes';
+import { TRIG_LIMIT, atanOfMagnitude, sinOrCos } from './trig';
 
-export type UnaryKernelName = 'Exp' | 'Log' | 'Log1p' | 'Softplus' | 'Tanh' | 'Sigmoid';
+export type UnaryKernelName = 'Exp' | 'Log' | 'Log1p' | 'Softplus' | 'Tanh' | 'Sigmoid' | 'Atan' | 'Sin' | 'Cos';
 
 export interface UnaryKernel {
   /** The TensorFlow.js kernel it replaces. */
@@ -27,7 +31,17 @@ export interface UnaryKernel {
   readonly body: (L: Lanes, x: V) => V;
   /** On the four float32 results y, with the original inputs x (f32x4). */
   readonly post?: (L: Lanes, x: V, y: V) => V;
+  /** Inputs with |x| above it are not computed here (the function returns 1)… */
+  readonly limit?: number;
+  /** …and the whole call is computed by this float64 function instead. */
+  readonly beyond?: (x: number) => number;
 }
+
+/**
+ * tfjs-wasm's atan(±Inf) (musl's atanf): ±0x3fc90fda, the float32 just below π/2, where π/2 itself
+ * rounds to 0x3fc90fdb. Kept for ±Inf only, so that special values are exactly the stock kernel's.
+ */
+export const ATAN_OF_INFINITY = 1.5707962513;
 
 /** e^±120 is far outside float32 (exact clamps: the rounding then gives Inf, subnormals and 0). */
 const clampExp = (x: V): V => f32x4.min(f32x4.max(x, f32x4.c(-EXP_LIMIT)), f32x4.c(EXP_LIMIT));
@@ -89,6 +103,32 @@ export const UNARY_KERNELS: readonly UnaryKernel[] = [
     pre: (_L, x) => clampExp(f32x4.neg(x)),
     body: (L, nx) => div(f64(1), add(f64(1), exp(L, nx))),
   },
+  {
+    kernelName: 'Atan',
+    exportName: 'atan',
+    pre: (_L, x) => f32x4.abs(x),
+    body: (L, t) => atanOfMagnitude(L, t),
+    post: (_L, x, y) => f32x4.copySign(select(f32x4.eq(f32x4.abs(x), f32x4.c(Infinity)), f32x4.c(ATAN_OF_INFINITY), y), x),
+  },
+  // tfjs-wasm's own sin and cos are far off for tiny and for large inputs (sin(−8.9e-16) = 1.7e-7,
+  // cos near its zeros 1e8 ulp, beyond 2^19 1e12 ulp): beyond the reduction's limit, float64 Math is
+  // both exact to 0.5 ulp and faster than the stock kernel.
+  {
+    kernelName: 'Sin',
+    exportName: 'sin',
+    body: (L, x) => sinOrCos(L, x, 0),
+    // + 0 turns sin(−0) = −0 into +0, as the stock kernel gives it (no other result is −0).
+    post: (_L, _x, y) => f32x4.add(y, f32x4.c(0)),
+    limit: TRIG_LIMIT,
+    beyond: (x) => Math.sin(x) + 0,
+  },
+  {
+    kernelName: 'Cos',
+    exportName: 'cos',
+    body: (L, x) => sinOrCos(L, x, 1),
+    limit: TRIG_LIMIT,
+    beyond: Math.cos,
+  },
 ];
 
 const promoteLow = (v: V): V => `(f64x2.promote_low_f32x4 ${v})`;
@@ -99,6 +139,7 @@ const demote = (v: V): V => `(f32x4.demote_f64x2_zero ${v})`;
 function step(k: UnaryKernel, tag: string, lanes: 1 | 2 | 4, load: V, store: (y: V) => string): { lines: string[]; locals: string[] } {
   const p = new Lanes(`${tag}p`);
   const x = p.let('x', load);
+  if (k.limit !== undefined) p.emit(`(local.set $over (v128.or (local.get $over) (f32x4.gt (f32x4.abs ${x}) ${f32x4.c(k.limit)})))`);
   const input = k.pre ? p.let('pre', k.pre(p, x)) : x;
   const low = new Lanes(`${tag}a`);
   const high = new Lanes(`${tag}b`);
@@ -120,9 +161,9 @@ function kernelFunction(k: UnaryKernel): string {
   const one = step(k, 's', 1, `(v128.load32_zero ${x})`, (v) => `(v128.store32_lane 0 ${y} ${v})`);
   const indent = (lines: string[]): string => lines.map((l) => '   ' + l).join('\n');
   return `
- ;; ${k.kernelName}: y[j] = f32(f(x[j])) for j < n (x, y byte addresses).
- (func $${k.exportName} (export "${k.exportName}") (param $x i32) (param $y i32) (param $n i32)
-  (local $i i32) (local $end i32)
+ ;; ${k.kernelName}: y[j] = f32(f(x[j])) for j < n (x, y byte addresses); returns 1 if an input is beyond the limit.
+ (func $${k.exportName} (export "${k.exportName}") (param $x i32) (param $y i32) (param $n i32) (result i32)
+  (local $i i32) (local $end i32) (local $over v128)
   ${[...four.locals, ...two.locals, ...one.locals].join(' ')}
   (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
   (block $done (loop $L
@@ -136,7 +177,8 @@ ${indent(two.lines)}
    (local.set $i (i32.add (local.get $i) (i32.const 8))))
   (block $single
    (br_if $single (i32.eqz (i32.and (local.get $n) (i32.const 1))))
-${indent(one.lines)}))`;
+${indent(one.lines)})
+  ${k.limit !== undefined ? '(v128.any_true (local.get $over))' : '(i32.const 0)'})`;
 }
 
 /** The module's WAT text: one exported function per kernel, over the imported memory. */
@@ -144,5 +186,5 @@ export function unaryModuleWat(kernels: readonly UnaryKernel[] = UNARY_KERNELS):
   return `(module\n (memory (import "env" "memory") 1)\n${kernels.map(kernelFunction).join('\n')}\n)\n`;
 }
 
-/** The signature every kernel exports: (input address, output address, element count). */
-export type UnaryExport = (x: number, y: number, n: number) => void;
+/** The signature every kernel exports: (input address, output address, element count) → 1 if an input was beyond its limit. */
+export type UnaryExport = (x: number, y: number, n: number) => number;

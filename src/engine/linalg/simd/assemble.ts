@@ -51,6 +51,7 @@ const PLAIN: Record<string, number[]> = {
   'v128.or': simd(80),
   'v128.xor': simd(81),
   'v128.bitselect': simd(82),
+  'v128.any_true': simd(83),
   'f32x4.demote_f64x2_zero': simd(94),
   'f64x2.promote_low_f32x4': simd(95),
   'f64x2.floor': simd(117),

@@ -3,7 +3,8 @@
  * (every 1021st bit pattern of each sign: 4.2 M values, ~8 per 2^-3 of every binade), every float32
  * step of 2^-16 on [−20, 20] (where pre-activations live), and the 64 float32 neighbours on each side
  * of the edges (exp's overflow, the normal/subnormal boundary and underflow to 0, log1p's pole, where
- * tanh reaches ±1, the smallest and largest floats).
+ * tanh reaches ±1, the smallest and largest floats), and the float32 nearest every multiple of π/2 up
+ * to 2^19 with its two neighbours (where sin or cos is smallest: the hardest case of their reduction).
  */
 const EDGES = [0, 2 ** -149, 2 ** -126, 3.4028234663852886e38, 88.72283935546875, -87.33654022216797, -103.27893, -103.97207641601562, 1, -1, 9.010913848876953, 13.94];
 
@@ -21,6 +22,10 @@ export function sweepInputs(): Float32Array {
         if (b >= 0 && b <= 0xffffffff) bits.push(b >>> 0);
       }
     }
+  }
+  for (let k = 1; k * (Math.PI / 2) < 2 ** 19; k++) {
+    f[0] = k * (Math.PI / 2);
+    bits.push(u[0] - 1, u[0], u[0] + 1);
   }
   const out = new Float32Array(bits.length + 40 * 65536 + 1);
   new Uint32Array(out.buffer, 0, bits.length).set(bits);
