@@ -103,7 +103,7 @@ export function instantiateKernels(memory: WasmMemoryLike, kernels: readonly Una
  * reports an input beyond the kernel's limit, the call is redone with the kernel's float64 `beyond`
  * over views of the heap (made now: the heap may have grown since the last call).
  */
-function simdKernelFunc(stock: tf.KernelConfig, run: UnaryExport, kernel: UnaryKernel): tf.KernelFunc {
+function simdKernelFunc(stock: tf.KernelConfig, run: UnaryExport, kernel: UnaryKernel, memory: WasmMemoryLike): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as unknown as WasmBackendHandle;
     const x = args.inputs.x as tf.TensorInfo;
@@ -116,7 +116,7 @@ function simdKernelFunc(stock: tf.KernelConfig, run: UnaryExport, kernel: UnaryK
     if (run(xAt, yAt, n) !== 0) {
       const f = kernel.beyond;
       if (!f) throw new Error(`${kernel.kernelName}: the SIMD kernel has a limit but no float64 path beyond it`);
-      const heap = backend.wasm!.HEAPU8!.buffer;
+      const heap = memory.buffer; // the Memory's current buffer (Emscripten's views may lag a growth by a worker)
       const xs = new Float32Array(heap, xAt, n);
       const ys = new Float32Array(heap, yAt, n);
       for (let i = 0; i < n; i++) ys[i] = f(xs[i]);
@@ -156,9 +156,10 @@ export function installSimdKernels(names: readonly UnaryKernelName[] = REPLACED,
     return done();
   }
   let exports: Record<string, UnaryExport>;
+  let memory: WasmMemoryLike;
   try {
     if (tf.getBackend() !== 'wasm') throw new Error(`the active backend is ${tf.getBackend()}, not wasm`);
-    const memory = heapMemory(tf.backend() as unknown as WasmBackendHandle);
+    memory = heapMemory(tf.backend() as unknown as WasmBackendHandle);
     // One instance per heap for the real kernels (a reinstall, as the tests and the bench do, reuses it).
     exports = candidates === UNARY_KERNELS ? (instances.get(memory) ?? instances.set(memory, instantiateKernels(memory)).get(memory)!) : instantiateKernels(memory, candidates);
   } catch (error) {
@@ -173,7 +174,7 @@ export function installSimdKernels(names: readonly UnaryKernelName[] = REPLACED,
       reasons.push(`${name}: ${kernel ? 'no stock kernel to replace' : 'no SIMD kernel'}`);
       continue;
     }
-    const config: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: simdKernelFunc(stock, exports[kernel.exportName], kernel) };
+    const config: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: simdKernelFunc(stock, exports[kernel.exportName], kernel, memory) };
     let failure: string | undefined;
     try {
       // A kernel with a limit is checked within it (the SIMD path) and on the whole probe (its float64 path).
