@@ -246,5 +246,6 @@ export async function allBenchmarks(): Promise<readonly Benchmark[]> {
   const { torchHvp } = await import('./torch');
   const { multiTrial, eventLoop, memory } = await import('./runs');
   const { panelFrame } = await import('./panel');
-  return [matmul, numpyMatmulBench, passes, kernels, predictions, moments, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
+  const { elementwise } = await import('./elementwise');
+  return [matmul, numpyMatmulBench, passes, elementwise, kernels, predictions, moments, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { type ElementwiseInfo, installSimdKernels } from './simd/install';
 
 /**
  * TensorFlow.js backend selection, best available first (DESIGN.md "Process model"):
@@ -24,6 +25,8 @@ export interface BackendInfo {
   readonly wasmDir?: string;
   /** Why better backends were passed over (empty when the first choice loaded). */
   readonly skipped: readonly string[];
+  /** For the wasm backend: which element-wise kernels run on the SIMD path, and why others do not. */
+  readonly elementwise?: ElementwiseInfo;
 }
 
 const INSTALL_HINT: Record<BackendName, string> = {
@@ -58,7 +61,9 @@ export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
   for (const name of order) {
     try {
       const wasmDir = await load(name);
-      active = { name, version: tf.version_core, wasmDir, skipped };
+      // The SIMD element-wise kernels replace kernels registered for the wasm backend (simd/install.ts).
+      const elementwise = name === 'wasm' ? installSimdKernels() : undefined;
+      active = { name, version: tf.version_core, wasmDir, skipped, ...(elementwise ? { elementwise } : {}) };
       return active;
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -56,6 +56,40 @@ test('the assembler encodes immediates and control flow correctly, and rejects w
   assert.throws(() => assembleWat('(module (func $h (local.get $nope)))'), /unknown local \$nope/);
 });
 
+test('the assembler encodes v128 constants of every shape, lane stores and a shared memory import', () => {
+  const W = (globalThis as any).WebAssembly;
+  const text = `(module (memory (import "env" "memory") 1)
+    (func $k (export "k") (param $a i32)
+      (v128.store (local.get $a) (v128.const i32x4 1 -2 0x7fc00000 0xffffffff))
+      (v128.store offset=16 (local.get $a) (v128.const i64x2 0x3ff0000000000000 -1))
+      (v128.store offset=32 (local.get $a) (v128.const f64x2 -0.25 Infinity))
+      (v128.store offset=48 (local.get $a) (v128.const f32x4 1.5 -0 -Infinity 3e-45)))
+    (func $lanes (export "lanes") (param $a i32)
+      (v128.store32_lane offset=64 0 (local.get $a) (f32x4.mul (v128.load32_zero (local.get $a)) (v128.const f32x4 2 2 2 2)))
+      (v128.store64_lane offset=72 1 (local.get $a) (v128.load (local.get $a)))))`;
+  for (const shared of [false, true]) {
+    const memory = shared ? new W.Memory({ initial: 1, maximum: 65536, shared: true }) : new W.Memory({ initial: 1 });
+    assert.equal(memory.buffer instanceof SharedArrayBuffer, shared);
+    const { k, lanes } = new W.Instance(new W.Module(assembleWat(text, { sharedMemory: shared })), { env: { memory } }).exports;
+    k(0);
+    const i32 = new Int32Array(memory.buffer, 0, 20);
+    assert.deepEqual(Array.from(i32.subarray(0, 4)), [1, -2, 0x7fc00000, -1]);
+    assert.deepEqual(Array.from(new Float64Array(memory.buffer, 16, 4)), [1, NaN, -0.25, Infinity]); // the bits of −1 are a NaN
+    const f32 = Array.from(new Float32Array(memory.buffer, 48, 4));
+    assert.ok(f32[0] === 1.5 && Object.is(f32[1], -0) && f32[2] === -Infinity && f32[3] === Math.fround(3e-45), String(f32));
+    lanes(0);
+    assert.equal(i32[16], 2); // 1 (as float32 bits, i.e. 1e-45) doubled: the denormal 2e-45
+    assert.deepEqual(Array.from(i32.subarray(18, 20)), [0x7fc00000, -1]); // lanes 2 and 3 of the first vector
+  }
+  // A module that imports a plain memory does not link against a shared one, and the other way round.
+  const plainModule = new W.Module(assembleWat(text));
+  assert.throws(() => new W.Instance(plainModule, { env: { memory: new W.Memory({ initial: 1, maximum: 65536, shared: true }) } }), /memory/i);
+  const sharedModule = new W.Module(assembleWat(text, { sharedMemory: true }));
+  assert.throws(() => new W.Instance(sharedModule, { env: { memory: new W.Memory({ initial: 1 }) } }), /memory/i);
+  assert.throws(() => assembleWat('(module (func $c (drop (v128.const f64x2 1))))'), /unsupported instruction drop|v128.const needs/);
+  assert.throws(() => assembleWat('(module (func $c (v128.store (i32.const 0) (v128.const f16x8 1 1 1 1 1 1 1 1))))'), /v128.const needs a shape/);
+});
+
 test('dots and dotsMany accumulate exact products in float64: equal to the reference to 1e-13 relative', () => {
   const a = arena(16);
   const rng = new Rng(1);

@@ -6,8 +6,13 @@
  *
  * Accepted: a module of `(func $name (export "name") (param $p t)* (result t)? (local $l t)* instr*)`
  * forms over one imported memory ("env" "memory"); instructions only in folded form `(op imm* operand*)`;
- * `(block $l …)` and `(loop $l …)` with labelled `br`/`br_if`. Types: i32, f64, v128. Anything else is
- * an error naming the token, so a typo fails loudly at module load (and in the tests), never silently.
+ * `(block $l …)` and `(loop $l …)` with labelled `br`/`br_if`; `(v128.const i32x4|i64x2|f64x2 …)`.
+ * Types: i32, f64, v128. Anything else is an error naming the token, so a typo fails loudly at module
+ * load (and in the tests), never silently.
+ *
+ * The memory is imported either plain (min 1 page, no maximum) or shared (min 1, maximum 65536 pages,
+ * the wasm32 limit): a module must declare the sharedness of the memory it imports, and a threaded
+ * Emscripten build (tfjs-backend-wasm-threaded-simd) creates its heap shared.
  */
 
 type SExpr = string | SExpr[];
@@ -23,15 +28,59 @@ const PLAIN: Record<string, number[]> = {
   'i32.add': [0x6a],
   'i32.sub': [0x6b],
   'i32.mul': [0x6c],
+  'i32.and': [0x71],
   'i32.shl': [0x74],
   'f64.add': [0xa0],
   'f64.mul': [0xa2],
   'f64x2.splat': simd(20),
+  'f32x4.eq': simd(65),
+  'f32x4.ne': simd(66),
+  'f32x4.lt': simd(67),
+  'f32x4.gt': simd(68),
+  'f32x4.le': simd(69),
+  'f32x4.ge': simd(70),
+  'f64x2.eq': simd(71),
+  'f64x2.ne': simd(72),
+  'f64x2.lt': simd(73),
+  'f64x2.gt': simd(74),
+  'f64x2.le': simd(75),
+  'f64x2.ge': simd(76),
+  'v128.not': simd(77),
+  'v128.and': simd(78),
+  'v128.andnot': simd(79),
+  'v128.or': simd(80),
+  'v128.xor': simd(81),
+  'v128.bitselect': simd(82),
+  'v128.any_true': simd(83),
   'f32x4.demote_f64x2_zero': simd(94),
   'f64x2.promote_low_f32x4': simd(95),
+  'f64x2.floor': simd(117),
+  'f64x2.nearest': simd(148),
+  'i64x2.shl': simd(203),
+  'i64x2.shr_s': simd(204),
+  'i64x2.shr_u': simd(205),
+  'i64x2.add': simd(206),
+  'i64x2.sub': simd(209),
+  'f32x4.abs': simd(224),
+  'f32x4.neg': simd(225),
+  'f32x4.add': simd(228),
+  'f32x4.sub': simd(229),
+  'f32x4.mul': simd(230),
+  'f32x4.pmin': simd(234),
+  'f32x4.pmax': simd(235),
+  'f64x2.abs': simd(236),
+  'f64x2.neg': simd(237),
+  'f64x2.sqrt': simd(239),
   'f64x2.add': simd(240),
   'f64x2.sub': simd(241),
   'f64x2.mul': simd(242),
+  'f64x2.div': simd(243),
+  'f64x2.min': simd(244),
+  'f64x2.max': simd(245),
+  'f64x2.pmin': simd(246),
+  'f64x2.pmax': simd(247),
+  'i32x4.trunc_sat_f64x2_s_zero': simd(252),
+  'f64x2.convert_low_i32x4_s': simd(254),
 };
 
 /** Memory instructions and their natural alignment (log2 bytes). */
@@ -41,8 +90,23 @@ const MEMORY: Record<string, { op: number[]; align: number }> = {
   'f64.store': { op: [0x39], align: 3 },
   'v128.load': { op: simd(0), align: 4 },
   'v128.load64_splat': { op: simd(10), align: 3 },
+  'v128.load32_zero': { op: simd(92), align: 2 },
   'v128.load64_zero': { op: simd(93), align: 3 },
   'v128.store': { op: simd(11), align: 4 },
+};
+
+/** Stores of one lane (`(v128.store32_lane offset=… LANE addr vec)`): a memory argument, then the lane. */
+const STORE_LANE: Record<string, { op: number[]; align: number; lanes: number }> = {
+  'v128.store32_lane': { op: simd(90), align: 2, lanes: 4 },
+  'v128.store64_lane': { op: simd(91), align: 3, lanes: 2 },
+};
+
+/** Lane shapes of `v128.const`: lane count and the little-endian writer of one lane. */
+const CONST_SHAPES: Record<string, { lanes: number; write: (view: DataView, lane: number, text: string) => void }> = {
+  i32x4: { lanes: 4, write: (v, i, t) => v.setInt32(4 * i, Number(t) | 0, true) },
+  i64x2: { lanes: 2, write: (v, i, t) => v.setBigInt64(8 * i, BigInt.asIntN(64, BigInt(t)), true) },
+  f32x4: { lanes: 4, write: (v, i, t) => v.setFloat32(4 * i, Number(t), true) },
+  f64x2: { lanes: 2, write: (v, i, t) => v.setFloat64(8 * i, Number(t), true) },
 };
 
 function simd(code: number): number[] {
@@ -190,6 +254,26 @@ function emit(e: SExpr, f: Func, labels: string[], out: number[]): void {
     out.push(...simd(13), ...lanes);
     return;
   }
+  if (op === 'v128.const') {
+    const shape = CONST_SHAPES[String(args[0])];
+    const lanes = args.slice(1);
+    if (!shape || lanes.length !== shape.lanes || lanes.some((l) => typeof l !== 'string' || !isNumber(l))) {
+      throw new SyntaxError(`wat: v128.const needs a shape (${Object.keys(CONST_SHAPES).join(', ')}) and its lanes in ${f.name}, got ${JSON.stringify(args)}`);
+    }
+    const bytes = new DataView(new ArrayBuffer(16));
+    lanes.forEach((l, i) => shape.write(bytes, i, l as string));
+    out.push(...simd(12), ...new Uint8Array(bytes.buffer));
+    return;
+  }
+  const lane = STORE_LANE[op];
+  if (lane) {
+    const [offset, rest] = memarg(args, f);
+    const index = Number(rest[0]);
+    if (!(Number.isInteger(index) && index >= 0 && index < lane.lanes)) throw new SyntaxError(`wat: ${op} needs a lane below ${lane.lanes} in ${f.name}`);
+    for (const x of rest.slice(1)) emit(x, f, labels, out);
+    out.push(...lane.op, lane.align, ...uleb(offset), index);
+    return;
+  }
   if (op === 'memory.copy') {
     for (const x of args) emit(x, f, labels, out);
     out.push(0xfc, ...uleb(10), 0x00, 0x00);
@@ -197,14 +281,7 @@ function emit(e: SExpr, f: Func, labels: string[], out: number[]): void {
   }
   const mem = MEMORY[op];
   if (mem) {
-    let offset = 0;
-    let rest = args;
-    while (typeof rest[0] === 'string' && /^(offset|align)=/.test(rest[0])) {
-      const [key, value] = (rest[0] as string).split('=');
-      if (key === 'align') throw new SyntaxError(`wat: explicit align= is not supported (${f.name}); natural alignment is used`);
-      offset = Number(value);
-      rest = rest.slice(1);
-    }
+    const [offset, rest] = memarg(args, f);
     for (const x of rest) emit(x, f, labels, out);
     out.push(...mem.op, mem.align, ...uleb(offset));
     return;
@@ -213,6 +290,23 @@ function emit(e: SExpr, f: Func, labels: string[], out: number[]): void {
   if (!plain) throw new SyntaxError(`wat: unsupported instruction ${op} in ${f.name}`);
   for (const x of args) emit(x, f, labels, out);
   out.push(...plain);
+}
+
+/** The `offset=` of a memory instruction (0 when absent) and the arguments after it. */
+function memarg(args: SExpr[], f: Func): [number, SExpr[]] {
+  let offset = 0;
+  let rest = args;
+  while (typeof rest[0] === 'string' && /^(offset|align)=/.test(rest[0])) {
+    const [key, value] = (rest[0] as string).split('=');
+    if (key === 'align') throw new SyntaxError(`wat: explicit align= is not supported (${f.name}); natural alignment is used`);
+    offset = Number(value);
+    rest = rest.slice(1);
+  }
+  return [offset, rest];
+}
+
+function isNumber(text: string): boolean {
+  return /^-?(0x[0-9a-f]+|\d+(\.\d*)?(e[-+]?\d+)?|Infinity)$/i.test(text);
 }
 
 function localsDecl(types: number[]): number[] {
@@ -226,8 +320,13 @@ function localsDecl(types: number[]): number[] {
   return vec(runs.map(([count, t]) => [...uleb(count), t]));
 }
 
-/** Assembles the module text into a binary (imports memory "env" "memory", min 1 page, no maximum). */
-export function assembleWat(text: string): Uint8Array {
+export interface AssembleOptions {
+  /** Import the memory as shared (maximum 65536 pages), for a threaded build's heap. Default false. */
+  readonly sharedMemory?: boolean;
+}
+
+/** Assembles the module text into a binary (imports memory "env" "memory": see the header for its limits). */
+export function assembleWat(text: string, options: AssembleOptions = {}): Uint8Array {
   const top = parse(text);
   const moduleForm = top.length === 1 && head(top[0]) === 'module' ? (top[0] as SExpr[]).slice(1) : top;
   const funcs = moduleForm.filter((e) => head(e) === 'func').map((e) => readFunc(e as SExpr[]));
@@ -242,7 +341,9 @@ export function assembleWat(text: string): Uint8Array {
     types.push(t);
     return types.length - 1;
   });
-  const importMemory = [...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(1)];
+  // Limits: flag 0x00 = min only; 0x03 = shared, min and max.
+  const limits = options.sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
+  const importMemory = [...utf8('env'), ...utf8('memory'), 0x02, ...limits];
   const code = funcs.map((f) => {
     const body: number[] = [...localsDecl(f.locals)];
     for (const e of f.body) emit(e, f, [], body);
