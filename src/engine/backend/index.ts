@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { installNativeGemm, type GemmPath, type NativeGemmOptions } from './nativeGemm';
 
 /**
  * TensorFlow.js backend selection, best available first (DESIGN.md "Process model"):
@@ -11,6 +12,10 @@ import * as fs from 'node:fs';
  *   cpu         plain JavaScript, always there, slow.
  * `NTKEXP_BACKEND=tensorflow|wasm|cpu` (or the caller) forces one; a forced backend that cannot load is
  * an error that says how to install it. The chosen backend is reported with every result.
+ *
+ * Under a backend whose tensors live in one heap (wasm), the matrix products then move to the system
+ * BLAS where koffi and a BLAS are installed (nativeGemm.ts), after a start-up check against the stock
+ * kernel; otherwise the stock kernels stay and `gemm` says why.
  */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -24,6 +29,13 @@ export interface BackendInfo {
   readonly wasmDir?: string;
   /** Why better backends were passed over (empty when the first choice loaded). */
   readonly skipped: readonly string[];
+  /** Which matrix product runs: the native BLAS path, or the backend's own and why. */
+  readonly gemm: GemmPath;
+}
+
+export interface BackendOptions {
+  /** The native GEMM path's options, or false to keep the backend's own product. */
+  readonly nativeGemm?: NativeGemmOptions | false;
 }
 
 const INSTALL_HINT: Record<BackendName, string> = {
@@ -45,7 +57,7 @@ export function parseBackendName(value: string, origin: string): BackendName {
  * Initialize TensorFlow.js once per process. `forced` (or NTKEXP_BACKEND) pins a backend; otherwise
  * the best one that loads wins.
  */
-export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
+export async function initBackend(forced?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   const requested = forced ?? (process.env.NTKEXP_BACKEND ? parseBackendName(process.env.NTKEXP_BACKEND, 'NTKEXP_BACKEND') : undefined);
   if (active) {
     if (requested && requested !== active.name) {
@@ -56,15 +68,18 @@ export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
   const order = requested ? [requested] : BACKENDS;
   const skipped: string[] = [];
   for (const name of order) {
+    let wasmDir: string | undefined;
     try {
-      const wasmDir = await load(name);
-      active = { name, version: tf.version_core, wasmDir, skipped };
-      return active;
+      wasmDir = await load(name);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       if (requested) throw new Error(`backend '${name}' is not available (${reason}): ${INSTALL_HINT[name]}`);
       skipped.push(`${name}: ${reason}`);
+      continue;
     }
+    const gemm: GemmPath = options.nativeGemm === false ? { path: 'stock', cause: 'off', reason: 'the native product was not requested' } : installNativeGemm(options.nativeGemm);
+    active = { name, version: tf.version_core, wasmDir, skipped, gemm };
+    return active;
   }
   throw new Error(`no TensorFlow.js backend could be loaded: ${skipped.join('; ')}`);
 }
