@@ -4,7 +4,7 @@
 // and the MNIST digits in their compact binary form (8 MB instead of the package's 40 MB of JSON).
 // `--watch` rebuilds the bundles on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -34,7 +34,7 @@ if (nodeEntries.length > 0) {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      external: ['vscode', '@tensorflow/tfjs-node'],
+      external: ['vscode', '@tensorflow/tfjs-node', 'koffi'],
     }),
   );
 }
@@ -64,6 +64,25 @@ for (const e of webviewEntries.filter((e) => existsSync(join(root, e.in)))) {
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, f), join(dist, f));
+}
+
+// koffi (optional: the native matrix product, src/engine/backend/blasLibrary.ts) beside the bundles, for
+// the VSIX, which has no node_modules: its JavaScript and the installed platform's prebuilt binaries
+// (npm installs only this platform's), in the layout koffi's loader looks for (native/koffi and
+// native/@koromix/koffi-<platform>). Skipped where koffi is not installed; the engine then keeps the
+// stock product.
+const nativeDir = join(dist, 'native');
+rmSync(nativeDir, { recursive: true, force: true });
+const koffiDir = join(root, 'node_modules', 'koffi');
+if (existsSync(join(koffiDir, 'package.json'))) {
+  for (const f of ['package.json', 'LICENSE.txt', 'index.cjs', 'src/koffi/index.cjs', 'src/koffi/src/static.cjs']) {
+    mkdirSync(dirname(join(nativeDir, 'koffi', f)), { recursive: true });
+    copyFileSync(join(koffiDir, f), join(nativeDir, 'koffi', f));
+  }
+  const scope = join(root, 'node_modules', '@koromix');
+  for (const pkg of existsSync(scope) ? readdirSync(scope).filter((p) => p.startsWith('koffi-')) : []) {
+    cpSync(join(scope, pkg), join(nativeDir, '@koromix', pkg), { recursive: true });
+  }
 }
 
 // The engine's parent watchdog: plain JavaScript loaded as a worker thread, beside the engine bundle.

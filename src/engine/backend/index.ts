@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { installNativeGemm, type GemmPath, type NativeGemmOptions } from './nativeGemm';
 import { type ElementwiseInfo, installSimdKernels } from './simd/install';
 
 /**
@@ -12,6 +13,10 @@ import { type ElementwiseInfo, installSimdKernels } from './simd/install';
  *   cpu         plain JavaScript, always there, slow.
  * `NTKEXP_BACKEND=tensorflow|wasm|cpu` (or the caller) forces one; a forced backend that cannot load is
  * an error that says how to install it. The chosen backend is reported with every result.
+ *
+ * Under a backend whose tensors live in one heap (wasm), the matrix products then move to the system
+ * BLAS where koffi and a BLAS are installed (nativeGemm.ts), after a start-up check against the stock
+ * kernel; otherwise the stock kernels stay and `gemm` says why.
  */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -25,8 +30,15 @@ export interface BackendInfo {
   readonly wasmDir?: string;
   /** Why better backends were passed over (empty when the first choice loaded). */
   readonly skipped: readonly string[];
-  /** For the wasm backend: which element-wise kernels run on the SIMD path, and why others do not. */
-  readonly elementwise?: ElementwiseInfo;
+  /** Which matrix product runs: the native BLAS path, or the backend's own and why. */
+  readonly gemm: GemmPath;
+  /** Which element-wise kernels run on the SIMD path (wasm heap backends), and why others do not. */
+  readonly elementwise: ElementwiseInfo;
+}
+
+export interface BackendOptions {
+  /** The native GEMM path's options, or false to keep the backend's own product. */
+  readonly nativeGemm?: NativeGemmOptions | false;
 }
 
 const INSTALL_HINT: Record<BackendName, string> = {
@@ -48,7 +60,7 @@ export function parseBackendName(value: string, origin: string): BackendName {
  * Initialize TensorFlow.js once per process. `forced` (or NTKEXP_BACKEND) pins a backend; otherwise
  * the best one that loads wins.
  */
-export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
+export async function initBackend(forced?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   const requested = forced ?? (process.env.NTKEXP_BACKEND ? parseBackendName(process.env.NTKEXP_BACKEND, 'NTKEXP_BACKEND') : undefined);
   if (active) {
     if (requested && requested !== active.name) {
@@ -59,17 +71,21 @@ export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
   const order = requested ? [requested] : BACKENDS;
   const skipped: string[] = [];
   for (const name of order) {
+    let wasmDir: string | undefined;
     try {
-      const wasmDir = await load(name);
-      // The SIMD element-wise kernels replace kernels registered for the wasm backend (simd/install.ts).
-      const elementwise = name === 'wasm' ? installSimdKernels() : undefined;
-      active = { name, version: tf.version_core, wasmDir, skipped, ...(elementwise ? { elementwise } : {}) };
-      return active;
+      wasmDir = await load(name);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       if (requested) throw new Error(`backend '${name}' is not available (${reason}): ${INSTALL_HINT[name]}`);
       skipped.push(`${name}: ${reason}`);
+      continue;
     }
+    const gemm: GemmPath = options.nativeGemm === false ? { path: 'stock', cause: 'off', reason: 'the native product was not requested' } : installNativeGemm(options.nativeGemm);
+    // The fast paths replace kernels of backends that hold their tensors in a wasm heap (each checks its
+    // own capability, checks itself against the stock kernels, and keeps them with the reason otherwise).
+    const elementwise = installSimdKernels();
+    active = { name, version: tf.version_core, wasmDir, skipped, gemm, elementwise };
+    return active;
   }
   throw new Error(`no TensorFlow.js backend could be loaded: ${skipped.join('; ')}`);
 }
