@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { requestedThreads, type ThreadsRequest } from './threadCount';
+import { activateWasmThreads, type WasmThreadsOptions } from './wasmThreads';
 
 /**
  * TensorFlow.js backend selection, best available first (DESIGN.md "Process model"):
  *   tensorflow  `@tensorflow/tfjs-node`, an optional dependency (its install downloads libtensorflow,
  *               which fails offline; the product installs and works without it),
  *   wasm        `@tensorflow/tfjs-backend-wasm` with SIMD, its .wasm files read from the installed
- *               package or, once bundled, from beside the bundle — never from the network,
+ *               package or, once bundled, from beside the bundle — never from the network; its
+ *               threaded build on the cores this process may use (wasmThreads.ts; NTKEXP_THREADS or
+ *               the caller sets the count), else, with the reason, its single-threaded build,
  *   cpu         plain JavaScript, always there, slow.
  * `NTKEXP_BACKEND=tensorflow|wasm|cpu` (or the caller) forces one; a forced backend that cannot load is
  * an error that says how to install it. The chosen backend is reported with every result.
@@ -24,6 +28,20 @@ export interface BackendInfo {
   readonly wasmDir?: string;
   /** Why better backends were passed over (empty when the first choice loaded). */
   readonly skipped: readonly string[];
+  /** Threads of the wasm backend's kernels (1: its single-threaded build). */
+  readonly threads?: number;
+  /** Why the wasm backend's kernels run on one thread; absent when they run on more. */
+  readonly threadsSkipped?: string;
+}
+
+export interface BackendOptions {
+  /**
+   * Threads for the wasm kernels (an integer ≥ 1; 1 = the single-threaded build). Default:
+   * NTKEXP_THREADS, else the cores this process may use (threadCount.ts).
+   */
+  readonly threads?: number;
+  /** Where the wasm backend's threaded build comes from, and how long it may take to start (wasmThreads.ts). */
+  readonly wasm?: WasmThreadsOptions;
 }
 
 const INSTALL_HINT: Record<BackendName, string> = {
@@ -43,9 +61,9 @@ export function parseBackendName(value: string, origin: string): BackendName {
 
 /**
  * Initialize TensorFlow.js once per process. `forced` (or NTKEXP_BACKEND) pins a backend; otherwise
- * the best one that loads wins.
+ * the best one that loads wins. The options apply to the first call (the one that loads).
  */
-export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
+export async function initBackend(forced?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   const requested = forced ?? (process.env.NTKEXP_BACKEND ? parseBackendName(process.env.NTKEXP_BACKEND, 'NTKEXP_BACKEND') : undefined);
   if (active) {
     if (requested && requested !== active.name) {
@@ -54,11 +72,13 @@ export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
     return active;
   }
   const order = requested ? [requested] : BACKENDS;
+  // A malformed thread count is the caller's error, not a reason to pass over the wasm backend.
+  const threads = requestedThreads(options.threads);
   const skipped: string[] = [];
   for (const name of order) {
     try {
-      const wasmDir = await load(name);
-      active = { name, version: tf.version_core, wasmDir, skipped };
+      const loaded = await load(name, threads, options.wasm);
+      active = { name, version: tf.version_core, ...loaded, skipped };
       return active;
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -74,26 +94,30 @@ export function activeBackend(): BackendInfo | undefined {
   return active;
 }
 
-async function load(name: BackendName): Promise<string | undefined> {
+type Loaded = Pick<BackendInfo, 'wasmDir' | 'threads' | 'threadsSkipped'>;
+
+async function load(name: BackendName, threads: ThreadsRequest, wasmOptions?: WasmThreadsOptions): Promise<Loaded> {
   switch (name) {
     case 'tensorflow': {
       // A computed specifier keeps bundlers from trying to inline the optional native package.
       const moduleName = '@tensorflow/tfjs-node';
       require(moduleName);
       await setBackend('tensorflow');
-      return undefined;
+      return {};
     }
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const dir = wasmBinaryDir();
       wasm.setWasmPaths(dir + path.sep);
+      const threaded = await activateWasmThreads(threads, wasmOptions);
+      if (threaded.threadsSkipped === undefined) return { wasmDir: threaded.dir, threads: threaded.threads };
       await setBackend('wasm');
-      return dir;
+      return { wasmDir: dir, threads: 1, threadsSkipped: threaded.threadsSkipped };
     }
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
       await setBackend('cpu');
-      return undefined;
+      return {};
   }
 }
 
