@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 // The backend is chosen once per process, so each case runs in a child process.
 function withBackend(value: string | undefined): { status: number | null; out: string } {
   const script = `
-    const { initBackend } = require('./src/engine/backend.ts');
+    const { initBackend } = require('./src/engine/backend/index.ts');
     initBackend().then((b) => { console.log(JSON.stringify(b)); }, (e) => { console.log('ERROR ' + e.message); process.exit(3); });`;
   const env = { ...process.env };
   delete env.NTKEXP_BACKEND;
