@@ -82,17 +82,34 @@ export function figure1(width = 1000): Figure1 {
 
 export const gflops = (flops: number, ms: number): number => flops / ms / 1e6;
 
+/** FLOPs of one training step of `f` (forward, weight gradients, signals to the hidden layers): see `passes`. */
+export const gradientFlops = (f: Figure1): number => 2 * f.N * (2 * f.macs + f.hiddenMacs);
+
+/** One training step of `f` as `gradient` times it: forward + backward + update, and the new outputs. */
+export function trainingStep(f: Figure1): void {
+  f.net.step(1e-3, evaluateLoss(mse, f.net.outputs(), f.targets, f.N, 1).gradient);
+  f.net.outputs();
+}
+
 /** Two decimals, for figures printed in records. */
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** The backend's float32 1024² product (2n³ FLOPs), once per run. */
+/** The float32 1024² product every rate is compared with: its FLOPs (2n³) and a timing of it. */
+export const MATMUL_N = 1024;
+export const matmulFlops = 2 * MATMUL_N ** 3;
+export function timeMatmul(repeat: number): number {
+  const a = tf.randomNormal([MATMUL_N, MATMUL_N]);
+  const b = tf.randomNormal([MATMUL_N, MATMUL_N]);
+  const ms = timeMedian(repeat, () => tf.matMul(a, b).dispose());
+  tf.dispose([a, b]);
+  return ms;
+}
+
+/** The backend's 1024² product, once per run. */
 function backendMatmul(ctx: BenchContext): Promise<BenchRecord & { gflops: number }> {
   return once(ctx, 'matmul', () => {
-    const a = tf.randomNormal([1024, 1024]);
-    const b = tf.randomNormal([1024, 1024]);
-    const ms = timeMedian(ctx.repeat, () => tf.matMul(a, b).dispose());
-    tf.dispose([a, b]);
-    return { name: 'matmul', ms, gflops: gflops(2 * 1024 ** 3, ms), n: 1024 };
+    const ms = timeMatmul(ctx.repeat);
+    return { name: 'matmul', ms, gflops: gflops(matmulFlops, ms), n: MATMUL_N };
   });
 }
 
@@ -148,11 +165,8 @@ const passes: Benchmark = {
     const lossAt = () => evaluateLoss(mse, net.outputs(), f.targets, N, 1);
     const params = net.parameterVector();
     const out: BenchRecord[] = [];
-    const stepMs = timeMedian(repeat, () => {
-      net.step(1e-3, lossAt().gradient);
-      net.outputs();
-    });
-    out.push({ name: 'gradient', ms: stepMs, gflops: gflops(2 * N * (2 * macs + hiddenMacs), stepMs), what: 'forward + backward + update' });
+    const stepMs = timeMedian(repeat, () => trainingStep(f));
+    out.push({ name: 'gradient', ms: stepMs, gflops: gflops(gradientFlops(f), stepMs), what: 'forward + backward + update' });
     net.setParameters(params);
     const curv = new Curvature(net, lossAt());
     const v = new Rng(1).fillNormal(new Float32Array(net.P));
@@ -238,8 +252,8 @@ const predictions: Benchmark = {
 };
 
 /**
- * In order: reference rates, kernels, theory, the measurement, the baselines, the PyTorch reference,
- * whole runs, the panel. (Imported here, not at the top: those modules import helpers from this one.)
+ * In order: reference rates, kernels, the threaded build's 1 against n threads, theory, the
+ * measurement, the baselines, the PyTorch reference, whole runs, the panel. (Imported here, not at the top: those modules import helpers from this one.)
  */
 export async function allBenchmarks(): Promise<readonly Benchmark[]> {
   const { momentsBaseline, powerTop20 } = await import('./baselines');
@@ -247,5 +261,6 @@ export async function allBenchmarks(): Promise<readonly Benchmark[]> {
   const { multiTrial, eventLoop, memory } = await import('./runs');
   const { panelFrame } = await import('./panel');
   const { elementwise } = await import('./elementwise');
-  return [matmul, numpyMatmulBench, passes, elementwise, kernels, predictions, moments, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
+  const { wasmThreads } = await import('./threads');
+  return [matmul, numpyMatmulBench, passes, elementwise, wasmThreads, kernels, predictions, moments, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
 }

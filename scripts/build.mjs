@@ -65,6 +65,14 @@ const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, f), join(dist, f));
 }
+// The threaded build's scripts (src/engine/backend/wasmThreads.ts): its Emscripten main script, which
+// every pthread worker loads too, and the module exporting the worker's source; and the worker Node loads
+// (wasmThreadWorker.js, plain JavaScript beside the engine code).
+const wasmOut = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'));
+for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) {
+  copyFileSync(join(wasmOut, f), join(dist, f));
+}
+copyFileSync(join(root, 'src', 'engine', 'backend', 'wasmThreadWorker.js'), join(dist, 'wasmThreadWorker.js'));
 
 // koffi (optional: the native matrix product, src/engine/backend/blasLibrary.ts) beside the bundles, for
 // the VSIX, which has no node_modules: its JavaScript and the installed platform's prebuilt binaries

@@ -261,12 +261,12 @@ describe('editor end to end: code-server with the VSIX', { skip: SKIP, timeout: 
     { timeout: 2 * 60_000 },
   );
 
-  step('00 the VSIX: under 15 MB, bundles and assets only, tfjs-node optional', async () => {
+  step('00 the VSIX: under 15 MB, bundles and assets only (the threaded wasm build too), tfjs-node optional', async () => {
     const file = s.vsix as string;
     const mb = fs.statSync(file).size / 2 ** 20;
     assert.ok(mb < 15, `the VSIX is ${mb.toFixed(1)} MB`);
     const entries = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n');
-    for (const needed of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/media/icon.png', 'extension/media/screenshots/panel.png', 'extension/media/screenshots/language.png', 'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/cli.js', 'extension/dist/webview.js', 'extension/dist/tfjs-backend-wasm-simd.wasm', 'extension/dist/mnist-digits.bin']) {
+    for (const needed of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/media/icon.png', 'extension/media/screenshots/panel.png', 'extension/media/screenshots/language.png', 'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/cli.js', 'extension/dist/webview.js', 'extension/dist/tfjs-backend-wasm-simd.wasm', ...['tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js', 'wasmThreadWorker.js'].map((f) => `extension/dist/${f}`), 'extension/dist/mnist-digits.bin']) {
       assert.ok(entries.includes(needed), `the VSIX holds ${needed}`);
     }
     const unwanted = entries.filter((e) => /\.map$|\.ts$|^extension\/(src|test|node_modules|bench|scripts|webview)\//.test(e));

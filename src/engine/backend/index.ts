@@ -3,13 +3,17 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { installNativeGemm, type GemmPath, type NativeGemmOptions } from './nativeGemm';
 import { type ElementwiseInfo, installSimdKernels } from './simd/install';
+import { requestedThreads, type ThreadsRequest } from './threadCount';
+import { activateWasmThreads, type WasmThreadsOptions } from './wasmThreads';
 
 /**
  * TensorFlow.js backend selection, best available first (DESIGN.md "Process model"):
  *   tensorflow  `@tensorflow/tfjs-node`, an optional dependency (its install downloads libtensorflow,
  *               which fails offline; the product installs and works without it),
  *   wasm        `@tensorflow/tfjs-backend-wasm` with SIMD, its .wasm files read from the installed
- *               package or, once bundled, from beside the bundle — never from the network,
+ *               package or, once bundled, from beside the bundle — never from the network; its
+ *               threaded build on the cores this process may use (wasmThreads.ts; NTKEXP_THREADS or
+ *               the caller sets the count), else, with the reason, its single-threaded build,
  *   cpu         plain JavaScript, always there, slow.
  * `NTKEXP_BACKEND=tensorflow|wasm|cpu` (or the caller) forces one; a forced backend that cannot load is
  * an error that says how to install it. The chosen backend is reported with every result.
@@ -30,6 +34,10 @@ export interface BackendInfo {
   readonly wasmDir?: string;
   /** Why better backends were passed over (empty when the first choice loaded). */
   readonly skipped: readonly string[];
+  /** Threads of the wasm backend's kernels (1: its single-threaded build). */
+  readonly threads?: number;
+  /** Why the wasm backend's kernels run on one thread; absent when they run on more. */
+  readonly threadsSkipped?: string;
   /** Which matrix product runs: the native BLAS path, or the backend's own and why. */
   readonly gemm: GemmPath;
   /** Which element-wise kernels run on the SIMD path (wasm heap backends), and why others do not. */
@@ -37,6 +45,13 @@ export interface BackendInfo {
 }
 
 export interface BackendOptions {
+  /**
+   * Threads for the products (the wasm backend's threaded build, the native BLAS): an integer ≥ 1.
+   * Default: NTKEXP_THREADS, else the cores this process may use (threadCount.ts).
+   */
+  readonly threads?: number;
+  /** Where the wasm backend's threaded build comes from, and how long it may take to start (wasmThreads.ts). */
+  readonly wasm?: WasmThreadsOptions;
   /** The native GEMM path's options, or false to keep the backend's own product. */
   readonly nativeGemm?: NativeGemmOptions | false;
 }
@@ -58,7 +73,7 @@ export function parseBackendName(value: string, origin: string): BackendName {
 
 /**
  * Initialize TensorFlow.js once per process. `forced` (or NTKEXP_BACKEND) pins a backend; otherwise
- * the best one that loads wins.
+ * the best one that loads wins. The options apply to the first call (the one that loads).
  */
 export async function initBackend(forced?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   const requested = forced ?? (process.env.NTKEXP_BACKEND ? parseBackendName(process.env.NTKEXP_BACKEND, 'NTKEXP_BACKEND') : undefined);
@@ -69,22 +84,24 @@ export async function initBackend(forced?: BackendName, options: BackendOptions 
     return active;
   }
   const order = requested ? [requested] : BACKENDS;
+  // A malformed thread count is the caller's error, not a reason to pass over the wasm backend.
+  const threads = requestedThreads(options.threads);
   const skipped: string[] = [];
   for (const name of order) {
-    let wasmDir: string | undefined;
+    let loaded: Loaded;
     try {
-      wasmDir = await load(name);
+      loaded = await load(name, threads, options.wasm);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       if (requested) throw new Error(`backend '${name}' is not available (${reason}): ${INSTALL_HINT[name]}`);
       skipped.push(`${name}: ${reason}`);
       continue;
     }
-    const gemm: GemmPath = options.nativeGemm === false ? { path: 'stock', cause: 'off', reason: 'the native product was not requested' } : installNativeGemm(options.nativeGemm);
+    const gemm: GemmPath = options.nativeGemm === false ? { path: 'stock', cause: 'off', reason: 'the native product was not requested' } : installNativeGemm({ threads: threads.threads, ...options.nativeGemm });
     // The fast paths replace kernels of backends that hold their tensors in a wasm heap (each checks its
     // own capability, checks itself against the stock kernels, and keeps them with the reason otherwise).
     const elementwise = installSimdKernels();
-    active = { name, version: tf.version_core, wasmDir, skipped, gemm, elementwise };
+    active = { name, version: tf.version_core, ...loaded, skipped, gemm, elementwise };
     return active;
   }
   throw new Error(`no TensorFlow.js backend could be loaded: ${skipped.join('; ')}`);
@@ -95,26 +112,30 @@ export function activeBackend(): BackendInfo | undefined {
   return active;
 }
 
-async function load(name: BackendName): Promise<string | undefined> {
+type Loaded = Pick<BackendInfo, 'wasmDir' | 'threads' | 'threadsSkipped'>;
+
+async function load(name: BackendName, threads: ThreadsRequest, wasmOptions?: WasmThreadsOptions): Promise<Loaded> {
   switch (name) {
     case 'tensorflow': {
       // A computed specifier keeps bundlers from trying to inline the optional native package.
       const moduleName = '@tensorflow/tfjs-node';
       require(moduleName);
       await setBackend('tensorflow');
-      return undefined;
+      return {};
     }
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const dir = wasmBinaryDir();
       wasm.setWasmPaths(dir + path.sep);
+      const threaded = await activateWasmThreads(threads, wasmOptions);
+      if (threaded.threadsSkipped === undefined) return { wasmDir: threaded.dir, threads: threaded.threads };
       await setBackend('wasm');
-      return dir;
+      return { wasmDir: dir, threads: 1, threadsSkipped: threaded.threadsSkipped };
     }
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
       await setBackend('cpu');
-      return undefined;
+      return {};
   }
 }
 
