@@ -1,7 +1,7 @@
 import type { MeasurementRecord } from '../../src/engine/records';
 import type { SweepSummary } from '../../src/run/runFiles';
 import { leastSquaresLine, leastSquaresSlope } from '../../src/run/summary';
-import { fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
+import { backendLabel, fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
 /**
  * One function per figure of the paper. Quick mode shrinks the data, width, trials and steps (the
@@ -35,7 +35,7 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
     command: commandLine(options),
     settings: settingsLine([experiments[0].experiment], settingsFor(options, QUICK_FIG1)),
     seconds: (Date.now() - t0) / 1000,
-    backend: run.info.backend,
+    backend: backendLabel(run.info),
     body: `Mean ± standard error over ${run.summary.trials.finished} trials against the expectation over initializations (THEORY.md §6), deviation = (mean − expected)/|expected|; and, paired trial by trial, measured minus the trial's own path-wise prediction, relative to the mean prediction. Target: ${quick ? 'quick mode (width 500, 4 trials): every Tr(H^k) within 30% of the paired path-wise prediction or 3 standard errors — with 4 trials the mean of heavy-tailed quantities such as Tr S(t)² sits far from its expectation, so the quick target uses the paired comparison; the expected column is reported' : 'every Tr(H^k) within 10% of the expectation or 3 standard errors (the paired column explains misses)'}.\n\n${table}${why ? `\n\n${why}` : ''}`,
     checks: [status, ...checks],
   };
@@ -71,7 +71,7 @@ export async function ntkDrift(options: FigureOptions): Promise<FigureResult> {
       const experiments = loadExample(file, overrides);
       name = experiments[0].experiment;
       const outcome = await runExample(file, experiments, options, `ntk-drift/${file.replace('.ntkexp', '')}/width=${width}`);
-      backend = outcome.runs[0].info.backend;
+      backend = backendLabel(outcome.runs[0].info);
       const ms = measurements(outcome.runs[0].dir);
       kmax = ms[0]?.moments.I.length ?? 0;
       const drifts = Array.from({ length: kmax }, (_, i) => iDrift(ms, i + 1));
@@ -151,7 +151,7 @@ export async function widthSweep(options: FigureOptions): Promise<FigureResult> 
     command: commandLine(options),
     settings: settingsLine([experiments[0].experiment], settingsFor(options, QUICK_SWEEP)),
     seconds: (Date.now() - t0) / 1000,
-    backend: outcome.runs[0].info.backend,
+    backend: backendLabel(outcome.runs[0].info),
     body: `Mean over the measurement times of |deviation| of Tr(H^k) from the expectation, per width; fitted slope of log |deviation| against log width: ${slopes.map((s, k) => `k = ${k + 1}: ${fmt(s, 3)}`).join(', ')}.\n\n${rows.join('\n')}`,
     checks,
   };
@@ -200,7 +200,7 @@ export async function figure2(options: FigureOptions): Promise<FigureResult> {
     command: commandLine(options),
     settings: settingsLine([experiments[0].experiment], settingsFor(options, QUICK_FIG2)),
     seconds: (Date.now() - t0) / 1000,
-    backend: outcome.runs[0].info.backend,
+    backend: backendLabel(outcome.runs[0].info),
     body: `For the top ${experiments[0].measure.top} eigenvectors v of I and of S, the ratio of the other matrix's Rayleigh quotient to the own one (0 when I and S act on orthogonal subspaces), at each measurement. Targets at initialization, the picture of the paper's Figure 2${quick ? ' (quick mode, width 250: ratio < 0.3; full mode, width 1000: < 0.1)' : ' (ratio < 0.1)'}. Later in training ∇C → 0 shrinks S, so S's own quotients vanish and the S-side ratio grows, while the last column — each quotient measured in its own matrix's norm — and ‖IS‖_F/(‖I‖_F‖S‖_F) stay small.\n\n${rows.join('\n')}\n\n${byWidth}`,
     checks,
   };
@@ -285,7 +285,7 @@ export async function figure3(options: FigureOptions): Promise<FigureResult> {
     command: commandLine(options),
     settings: settingsLine([experiments[0].experiment], settingsFor(options, QUICK_FIG3)),
     seconds: (Date.now() - t0) / 1000,
-    backend: outcome.runs[0].info.backend,
+    backend: backendLabel(outcome.runs[0].info),
     body: `Curvature dᵀHd of the loss along each unit direction at the end of training (the surface record's), and their ratio: the condition number of the valley along the two directions.\n\n${rows.join('\n')}`,
     checks,
   };

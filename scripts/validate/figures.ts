@@ -6,7 +6,7 @@ import type { MeasurementRecord, SurfaceRecord } from '../../src/engine/records'
 import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format/index';
 import { ExperimentRun, type RunOutcome } from '../../src/run/runExperiment';
 import { readRun } from '../../src/run/readStore';
-import type { RunSummary } from '../../src/run/runFiles';
+import type { RunInfo, RunSummary } from '../../src/run/runFiles';
 
 /**
  * The paper's figures as validation checks: each runs an example of examples/ (in quick mode with
@@ -52,6 +52,11 @@ export interface FigureOptions {
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Load an example's experiments, with quick-mode overrides of named settings (block.key = value). */
+/** The backend and, where the run recorded it, the product and threads that computed it. */
+export function backendLabel(info: Pick<RunInfo, 'backend' | 'compute'>): string {
+  return info.compute?.summary ?? info.backend;
+}
+
 export function loadExample(file: string, overrides: Record<string, unknown> = {}): ResolvedExperiment[] {
   const full = path.join(ROOT, 'examples', file);
   const text = fs.readFileSync(full, 'utf8');

@@ -11,6 +11,8 @@ export const MAX_MOMENTS = 64;
 const numbers = arrayOf(numOrNull);
 export const momentsCheck = object({ H: arrayOf(numOrNull, { min: 1, max: MAX_MOMENTS }), I: arrayOf(numOrNull, { min: 1, max: MAX_MOMENTS }), S: arrayOf(numOrNull, { min: 1, max: MAX_MOMENTS }) });
 const origin = { trial: nonNegInt, run: optional(str) };
+/** Which product an engine runs and on how many threads (absent in runs made before it was recorded). */
+export const computeCheck = object({ path: str, threads: nonNegInt, summary: str });
 
 const sameLength =
   (a: string, b: string): Check =>
@@ -47,6 +49,8 @@ const measurement = object({
   applications: optional(object({ H: num, I: num, S: num })),
   elapsed_ms: num,
   backend: optional(str),
+  // The product that computed it (src/engine/backend: native, wasm_threads, wasm1, tensorflow, cpu).
+  path: optional(str),
 });
 
 const surfaceGrid: Check = (v, p) => {
@@ -90,7 +94,7 @@ const ENGINE: Readonly<Record<string, Check>> = {
   measurement,
   surface,
   theory,
-  started: object({ ...origin, backend: str, pid: num, parameters: nonNegInt, samples: nonNegInt, outputs: nonNegInt }),
+  started: object({ ...origin, backend: str, compute: optional(computeCheck), pid: num, parameters: nonNegInt, samples: nonNegInt, outputs: nonNegInt }),
   progress: object({ ...origin, step: nonNegInt, steps: nonNegInt, loss: numOrNull, measurements: nonNegInt, measurementsTotal: nonNegInt, elapsed_ms: num }),
   log: object({ ...origin, level: literal('info', 'warning', 'error'), message: str }),
   finished: object({ ...origin, steps: nonNegInt, loss: numOrNull, elapsed_ms: num }),

@@ -4,6 +4,7 @@
  * extension's runs view and panels, the webview) checks them with these before using a field. Ids are
  * plain names: a sweep's run ids become its sub-folders' names.
  */
+import { computeCheck } from './engineMessages';
 import { anything, arrayOf, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str } from './checks';
 
 /**
@@ -28,6 +29,7 @@ export const runInfoCheck = object({
   resolved: object({}),
   varied: optional(record(anything)),
   backend: str,
+  compute: optional(computeCheck),
   versions: object({ ntkexp: str, tfjs: str, node: str }),
   started: str,
   ended: optional(str),

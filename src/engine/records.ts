@@ -4,6 +4,7 @@
  * one are drawn from the same data. Moment arrays are indexed k − 1 (entry 0 is Tr(A¹)). Parts that a
  * measurement did not compute are absent, never filled with made-up numbers.
  */
+import type { PathName } from './backend';
 export interface Moments {
   readonly H: number[];
   readonly I: number[];
@@ -48,6 +49,8 @@ export interface MeasurementRecord {
   readonly applications?: { readonly H: number; readonly I: number; readonly S: number };
   readonly elapsed_ms: number;
   readonly backend?: string;
+  /** The product that computed it (computePath in src/engine/backend). */
+  readonly path?: PathName;
 }
 
 /** The loss on a grid in the plane of two directions through the final parameters (Figure 3). */

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { initBackend } from '../engine/backend';
+import { computePath, initBackend } from '../engine/backend';
 import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
 import { networkSpec } from '../engine/network/spec';
@@ -115,10 +115,11 @@ async function runTask(task: TrialTask): Promise<void> {
   const started = performance.now();
   try {
     const backend = await initBackend();
+    const compute = computePath(backend);
     const { config, data, kernels } = prepare(task.experiment as ResolvedExperiment);
     const spec = networkSpec(config.network, data.inputDim, data.outputDim);
     const P = spec.widths.slice(0, -1).reduce((s, n, l) => s + n * spec.widths[l + 1] + spec.widths[l + 1], 0);
-    send({ ...origin, type: 'started', backend: backend.name, pid: process.pid, parameters: P, samples: data.N, outputs: data.outputDim });
+    send({ ...origin, type: 'started', backend: backend.name, compute, pid: process.pid, parameters: P, samples: data.N, outputs: data.outputDim });
     const result = await runTrial(
       config,
       data,
@@ -136,7 +137,7 @@ async function runTask(task: TrialTask): Promise<void> {
           return cancelled;
         },
       },
-      { kernels, backend: backend.name, keepParameters: task.saveParams },
+      { kernels, backend: backend.name, path: compute.path, keepParameters: task.saveParams },
     );
     for (const [which, values] of [['initial', result.initialParameters], ['final', result.finalParameters]] as const) {
       if (values) send({ ...origin, type: 'params', which, content: paramsFile(spec, config.loss.name, config.loss.formula, values, data) });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plainName } from '../contracts/checks';
+import { combineCompute } from './compute';
 import type { EngineMessage } from './protocol';
 import { checkOutFolder } from './outFolder';
 import { RunRefused } from './plan';
@@ -70,8 +71,10 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
 
   const trials = [...seen.keys()].sort((a, b) => a - b);
   const { shard: _shard, ...base } = first.info;
+  const compute = combineCompute(shards.map((s) => s.info.compute));
   const info: RunInfo = {
     ...base,
+    ...(compute ? { compute } : {}),
     id,
     trials,
     started: shards.map((s) => s.info.started).sort()[0],

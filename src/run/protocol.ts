@@ -6,6 +6,7 @@
  *
  * Engine → parent: `EngineMessage`. Parent → engine: `EngineCommand`.
  */
+import type { ComputePath } from '../engine/backend';
 import type { MeasurementRecord, SurfaceRecord } from '../engine/records';
 import type { TheoryLines } from '../engine/theory';
 import type { ParamsFile } from './params';
@@ -22,6 +23,7 @@ export interface Origin {
 export interface StartedMessage extends Origin {
   readonly type: 'started';
   readonly backend: string;
+  readonly compute?: ComputePath;
   readonly pid: number;
   /** P, N and nL of the trial's network and data. */
   readonly parameters: number;

@@ -6,7 +6,8 @@ import { defaultRunsFolder, layoutRun, type RunLayout } from './layout';
 import { checkOutFolder, removeReplacedFolder } from './outFolder';
 import { paramsFileName } from './params';
 import { planRun, RunRefused } from './plan';
-import type { EngineMessage } from './protocol';
+import type { EngineMessage, StartedMessage } from './protocol';
+import { combineCompute } from './compute';
 import { EnginePool, type EngineEntry } from './runner';
 import type { RunInfo, RunStatus, RunSummary, SweepSummary } from './runFiles';
 import type { RunWriter } from './store';
@@ -193,7 +194,7 @@ export class ExperimentRun {
       return;
     }
     try {
-      if (message.type === 'started' && writer.current.backend !== message.backend) writer.update({ backend: message.backend });
+      if (message.type === 'started') recordCompute(writer, message);
       if (message.type === 'params') {
         const several = writer.current.trialsTotal > 1;
         writeJsonAtomic(path.join(writer.dir, paramsFileName(message.which, message.trial, several)), message.content);
@@ -211,4 +212,12 @@ export class ExperimentRun {
     }
     this.events.onMessage?.(message);
   }
+}
+
+/** run.json's backend and product follow what the engines report when they start (the plan cannot know). */
+function recordCompute(writer: RunWriter, started: StartedMessage): void {
+  const current = writer.current;
+  const backend = current.backend === 'auto' || current.backend === started.backend ? started.backend : `${current.backend}+${started.backend}`;
+  const compute = combineCompute([current.compute, started.compute]);
+  if (backend !== current.backend || JSON.stringify(compute) !== JSON.stringify(current.compute)) writer.update({ backend, ...(compute ? { compute } : {}) });
 }

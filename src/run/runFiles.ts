@@ -10,6 +10,7 @@
  *
  * A sweep groups its runs in one folder with sweep.json (SweepInfo) and a sweep summary.
  */
+import type { RunCompute } from './compute';
 import type { Moments } from '../engine/records';
 
 export const RUN_FILE = 'run.json';
@@ -34,6 +35,8 @@ export interface RunInfo {
   /** Settings a sweep varied for this run, if any. */
   readonly varied?: Readonly<Record<string, unknown>>;
   backend: string;
+  /** The product the engines ran (from their started messages; several when they differed). */
+  compute?: RunCompute;
   readonly versions: { readonly ntkexp: string; readonly tfjs: string; readonly node: string };
   readonly started: string;
   ended?: string;

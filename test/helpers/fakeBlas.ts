@@ -9,7 +9,7 @@ const ROW_MAJOR = 101;
 const TRANS = 112;
 const NO_TRANS = 111;
 
-type CblasSgemm = (
+export type CblasSgemm = (
   order: number,
   transA: number,
   transB: number,
@@ -52,8 +52,11 @@ export function asSgemm(cblas: CblasSgemm): Sgemm {
 /** What a fake library is: one that exports `cblas_sgemm` as the given function, one without it, or none. */
 export type FakeLibrary = CblasSgemm | 'no cblas_sgemm' | 'cannot load';
 
-/** A koffi over fake libraries by name; `loaded` collects the names it was asked to load. */
-export function fakeKoffi(libraries: Record<string, FakeLibrary>, loaded: string[] = []): () => Opened<KoffiModule> {
+/**
+ * A koffi over fake libraries by name; `loaded` collects the names it was asked to load. `functions`
+ * (by C name, e.g. openblas_set_num_threads) are what every library that loads exports besides cblas_sgemm.
+ */
+export function fakeKoffi(libraries: Record<string, FakeLibrary>, loaded: string[] = [], functions: Record<string, (...args: unknown[]) => unknown> = {}): () => Opened<KoffiModule> {
   const koffi: KoffiModule = {
     load(file) {
       loaded.push(file);
@@ -62,6 +65,8 @@ export function fakeKoffi(libraries: Record<string, FakeLibrary>, loaded: string
       return {
         func(signature: string) {
           if (typeof lib === 'function' && /\bcblas_sgemm\(/.test(signature)) return lib as (...args: unknown[]) => unknown;
+          const extra = Object.entries(functions).find(([name]) => new RegExp(`\\b${name}\\(`).test(signature));
+          if (extra) return extra[1];
           throw new Error(`fake library ${file} has no ${signature}`);
         },
         unload() {},

@@ -130,24 +130,47 @@ export function openBlas(koffi: KoffiModule, candidates: readonly string[], thre
       continue;
     }
     libraries.set(library, lib);
-    const sgemm: Sgemm = (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) =>
-      void sgemmC(CBLAS_ROW_MAJOR, tA ? CBLAS_TRANS : CBLAS_NO_TRANS, tB ? CBLAS_TRANS : CBLAS_NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    const control = controlThreads(lib, threads);
+    const perCall = control.setThreads && threads !== undefined && threads > 1 ? threadsBySize(control.setThreads, threads) : undefined;
+    const sgemm: Sgemm = (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) => {
+      perCall?.(M, N, K);
+      sgemmC(CBLAS_ROW_MAJOR, tA ? CBLAS_TRANS : CBLAS_NO_TRANS, tB ? CBLAS_TRANS : CBLAS_NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    };
     const config = optionalFunc(lib, 'const char *openblas_get_config()');
     const description = config ? String(config()).trim() : undefined;
-    return { ok: true, value: { library, description, sgemm, ...controlThreads(lib, threads) } };
+    return { ok: true, value: { library, description, sgemm, threads: control.threads, threadControl: control.threadControl + (perCall ? `; one thread below ${SMALL_PRODUCT_FLOPS.toExponential(0)} flops` : '') } };
   }
   return { ok: false, reason: `no BLAS with cblas_sgemm found (${failures.join('; ')})${installHint()}` };
 }
 
 /** OpenBLAS's own setter (no environment variables: they would leak into child processes such as NumPy's). */
-function controlThreads(lib: KoffiLibrary, threads: number | undefined): { threads: number | null; threadControl: string } {
+function controlThreads(lib: KoffiLibrary, threads: number | undefined): { threads: number | null; threadControl: string; setThreads?: (n: number) => void } {
   const set = optionalFunc(lib, 'void openblas_set_num_threads(int n)');
   const get = optionalFunc(lib, 'int openblas_get_num_threads()');
   if (threads !== undefined && set) set(threads);
   const now = get ? Number(get()) : null;
+  const setThreads = set && ((n: number) => void set(n));
   if (threads === undefined) return { threads: now, threadControl: 'the library default' };
-  if (set) return { threads: now, threadControl: `openblas_set_num_threads(${threads})` };
+  if (setThreads) return { threads: now, threadControl: `openblas_set_num_threads(${threads})`, setThreads };
   return { threads: now, threadControl: `not set: the library has no thread setter (asked for ${threads}); it uses its default` };
+}
+
+/**
+ * Products smaller than this run on one thread. Measured here (bench 'quickstart_threads'): a small
+ * network's products (32 × 256 · 256 × 256, 4 Mflop) gain nothing from a second thread that has to be
+ * woken, and its spinning takes the core from the rest of the step (the quickstart ran in 18 s with two
+ * BLAS threads on every product, 9.5 s with one); the Figure-1 products (≥ 100 Mflop) run 1.5-2× faster
+ * on two.
+ */
+export const SMALL_PRODUCT_FLOPS = 5e7;
+
+/** Before each product, the thread count its size calls for (the setter is called only when it changes). */
+function threadsBySize(setThreads: (n: number) => void, threads: number): (M: number, N: number, K: number) => void {
+  let current = threads;
+  return (M, N, K) => {
+    const want = 2 * M * N * K < SMALL_PRODUCT_FLOPS ? 1 : threads;
+    if (want !== current) setThreads((current = want));
+  };
 }
 
 function optionalFunc(lib: KoffiLibrary, signature: string): ((...args: unknown[]) => unknown) | undefined {

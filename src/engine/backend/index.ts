@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { installNativeGemm, type GemmPath, type NativeGemmOptions } from './nativeGemm';
+import { installNativeGemm, nativeGemmLoadable, type GemmPath, type NativeGemmOptions } from './nativeGemm';
 import { type ElementwiseInfo, installSimdKernels } from './simd/install';
 import { requestedThreads, type ThreadsRequest } from './threadCount';
 import { activateWasmThreads, type WasmThreadsOptions } from './wasmThreads';
@@ -63,6 +63,43 @@ const INSTALL_HINT: Record<BackendName, string> = {
   cpu: 'reinstall the project (`npm install`): @tensorflow/tfjs-backend-cpu is a regular dependency',
 };
 
+/**
+ * Which product runs, named as the bench names its records: `native` (the system BLAS under the wasm
+ * backend), `wasm_threads` (the threaded wasm build), `wasm1` (its single-threaded build), or the
+ * backend's own (`tensorflow`, `cpu`). Every started message, run.json and measurement record says it,
+ * so that a figure can be traced to the path that computed it.
+ */
+export type PathName = 'native' | 'wasm_threads' | 'wasm1' | 'tensorflow' | 'cpu';
+
+export interface ComputePath {
+  readonly path: PathName;
+  /** Threads of the products (the BLAS's or the wasm pool's); 1 for a single-threaded path. */
+  readonly threads: number;
+  /** One line for people: backend, product, threads, element-wise kernels. */
+  readonly summary: string;
+}
+
+export function computePath(info: BackendInfo): ComputePath {
+  const wasmThreads = info.threads ?? 1;
+  if (info.gemm.path === 'native') {
+    const threads = info.gemm.threads ?? wasmThreads;
+    return { path: 'native', threads, summary: `${info.name}, native GEMM (${blasName(info.gemm)}, ${threads} thread${threads > 1 ? 's' : ''})${elementwise(info)}` };
+  }
+  if (info.name !== 'wasm') return { path: info.name, threads: wasmThreads, summary: `${info.name} (its own kernels)` };
+  const path: PathName = wasmThreads > 1 ? 'wasm_threads' : 'wasm1';
+  return { path, threads: wasmThreads, summary: `wasm ${wasmThreads > 1 ? `threaded build, ${wasmThreads} threads` : 'single-threaded build'}, stock GEMM${elementwise(info)}` };
+}
+
+function elementwise(info: BackendInfo): string {
+  const n = info.elementwise.kernels.length;
+  return n ? `, ${n} SIMD element-wise kernel${n > 1 ? 's' : ''}` : '';
+}
+
+/** "OpenBLAS 0.3.21" of "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64", else the file. */
+function blasName(gemm: { readonly description?: string; readonly library: string }): string {
+  return gemm.description ? gemm.description.split(/\s+/).slice(0, 2).join(' ') : path.basename(gemm.library);
+}
+
 let active: BackendInfo | undefined;
 
 /** Parse a backend name from a flag or the environment; throws on anything else. */
@@ -90,7 +127,9 @@ export async function initBackend(forced?: BackendName, options: BackendOptions 
   for (const name of order) {
     let loaded: Loaded;
     try {
-      loaded = await load(name, threads, options.wasm);
+      // The native product takes the threads when it will be there: the wasm pool would only contend with it.
+      const wasmThreads = name === 'wasm' && threads.threads > 1 && options.nativeGemm !== false && nativeGemmLoadable(options.nativeGemm) ? { threads: 1, origin: 'native' as const } : threads;
+      loaded = await load(name, wasmThreads, options.wasm);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       if (requested) throw new Error(`backend '${name}' is not available (${reason}): ${INSTALL_HINT[name]}`);

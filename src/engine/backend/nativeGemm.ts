@@ -98,6 +98,18 @@ export function installNativeGemm(options: NativeGemmOptions = {}): GemmPath {
   return status;
 }
 
+/**
+ * Whether koffi and a BLAS load (the library stays loaded for installNativeGemm), before any backend
+ * is chosen: the wasm backend then starts its single-threaded build and leaves the threads to the BLAS.
+ * The start-up check still decides whether the product is used.
+ */
+export function nativeGemmLoadable(options: NativeGemmOptions = {}): boolean {
+  const koffi = (options.loadKoffi ?? loadKoffi)();
+  if (!koffi.ok) return false;
+  const candidates = options.libraries ? { ok: true as const, value: options.libraries } : blasCandidates();
+  return candidates.ok && openBlas(koffi.value, candidates.value, options.threads).ok;
+}
+
 /** Back to the stock kernels (the bench compares both paths in one process). */
 export function uninstallNativeGemm(): void {
   if (!installed) return;

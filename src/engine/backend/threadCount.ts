@@ -12,7 +12,7 @@ export const THREADS_ENV = 'NTKEXP_THREADS';
 /** How many threads were asked for, and by whom (for the reason when it is one). */
 export interface ThreadsRequest {
   readonly threads: number;
-  readonly origin: 'option' | 'environment' | 'cores';
+  readonly origin: 'option' | 'environment' | 'cores' | 'native';
 }
 
 /** The thread count: the option, else NTKEXP_THREADS, else the cores this process may use. Throws on a malformed count. */
@@ -34,4 +34,5 @@ export const ONE_THREAD_BECAUSE: Record<ThreadsRequest['origin'], string> = {
   option: 'one thread requested',
   environment: `${THREADS_ENV}=1`,
   cores: 'this process may use one core',
+  native: 'the native product has the threads (the wasm pool\'s workers would contend with the BLAS\'s; measured: the Figure-1 gradient 23 ms with one pool, 30 ms with both, the quickstart 9.7 s against 10.7 s)',
 };

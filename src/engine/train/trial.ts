@@ -8,6 +8,7 @@ import { meanFieldWidth, networkSpec, initialParameters } from '../network/spec'
 import { TfNetwork } from '../network/tfNetwork';
 import { ntkGram } from '../network/ntkGram';
 import type { MeasurementRecord, Moments, SurfaceRecord } from '../records';
+import type { PathName } from '../backend';
 import { Rng } from '../rng';
 import { theoryLines, type InfiniteWidthKernels, type TheoryLines } from '../theory';
 import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './divergence';
@@ -48,6 +49,8 @@ export interface TrialOptions {
   /** Report progress at most this often (default 250 ms). */
   readonly progressIntervalMs?: number;
   readonly backend?: string;
+  /** The product that computes (computePath), recorded with every measurement. */
+  readonly path?: PathName;
   /** Keep the initial and final parameters in the result (`--save-params`). */
   readonly keepParameters?: boolean;
 }
@@ -147,7 +150,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
           for (const w of lines.warnings) hooks.onLog?.(`theory: ${w}`);
         }
         // Measurements come in schedule order: the count so far is this one's index (indexOf would be quadratic).
-        const record = withTheory(m.record, lines, measured, limitEigenvalues, options.backend);
+        const record = withTheory(m.record, lines, measured, limitEigenvalues, options);
         measured++;
         hooks.onMeasurement?.(record);
       }
@@ -177,7 +180,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
 }
 
 /** Attach the theory's moments at this measurement (index `s` of the schedule). */
-function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s: number, limit: number[] | undefined, backend: string | undefined): MeasurementRecord {
+function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s: number, limit: number[] | undefined, { backend, path }: Pick<TrialOptions, 'backend' | 'path'>): MeasurementRecord {
   const at = (l: { traceH: number[][]; traceI: number[][]; traceS: number[][] }): Moments => ({
     H: l.traceH.map((row) => row[s]),
     I: l.traceI.map((row) => row[s]),
@@ -189,6 +192,7 @@ function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s
     ...(lines?.expected ? { expected: at(lines.expected) } : {}),
     ...(record.ntk && limit ? { ntk: { ...record.ntk, limit_eigenvalues: limit } } : {}),
     ...(backend ? { backend } : {}),
+    ...(path ? { path } : {}),
   };
 }
 

@@ -4,11 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../../../src/engine/backend';
 import { GEMM_KERNEL, hasNativeGemm } from '../../../src/engine/backend/gemm';
-import { blasCandidates, loadKoffi } from '../../../src/engine/backend/blasLibrary';
+import { blasCandidates, loadKoffi, openBlas, SMALL_PRODUCT_FLOPS } from '../../../src/engine/backend/blasLibrary';
 import { heapGemmKernels, isHeapBackend } from '../../../src/engine/backend/heapGemmKernels';
 import { installNativeGemm, nativeGemmStatus, uninstallNativeGemm, type GemmPath } from '../../../src/engine/backend/nativeGemm';
 import { selfCheckGemm } from '../../../src/engine/backend/gemmSelfCheck';
-import { asSgemm, fakeKoffi, missingKoffi, referenceCblasSgemm, transposeIgnoringSgemm } from '../../helpers/fakeBlas';
+import { asSgemm, type CblasSgemm, fakeKoffi, missingKoffi, referenceCblasSgemm, transposeIgnoringSgemm } from '../../helpers/fakeBlas';
 import { withNativeGemm } from '../../helpers/nativePaths';
 
 // Everything that can stop the native path leaves the stock kernels registered — the very same kernel
@@ -141,12 +141,43 @@ test('threads: the count asked for is set through OpenBLAS\'s own setter and rea
       return;
     }
     assert.equal(status.threads, 1);
-    assert.equal(status.threadControl, 'openblas_set_num_threads(1)');
+    assert.equal(status.threadControl, 'openblas_set_num_threads(1)', 'one thread: no per-product choice to make');
     assert.equal(installNativeGemm({}), status, 'no thread count asked: the installed path as it is');
     const two = installNativeGemm({ threads: 2 });
     assert.equal(two.path === 'native' && two.threads, 2, 'another count: installed again with it');
-    assert.equal(two.path === 'native' && two.threadControl, 'openblas_set_num_threads(2)');
+    assert.equal(two.path === 'native' && two.threadControl, `openblas_set_num_threads(2); one thread below ${SMALL_PRODUCT_FLOPS.toExponential(0)} flops`);
   });
+});
+
+test('threads by product size: below SMALL_PRODUCT_FLOPS one thread, at or above it the count asked, the setter called only on a change', () => {
+  const calls: number[] = [];
+  let threads = 8;
+  const functions = { openblas_set_num_threads: (n: unknown) => void calls.push((threads = Number(n))), openblas_get_num_threads: () => threads };
+  const sizes: number[] = [];
+  const noProduct: CblasSgemm = (_o, _a, _b, M, N, K) => void sizes.push(2 * M * N * K);
+  const koffi = fakeKoffi({ lib: noProduct }, [], functions)();
+  assert.ok(koffi.ok);
+  const opened = openBlas(koffi.value, ['lib'], 3);
+  assert.ok(opened.ok, opened.ok ? '' : opened.reason);
+  assert.deepEqual(calls, [3], 'the count asked is set when the library opens');
+  const side = Math.ceil(Math.cbrt(SMALL_PRODUCT_FLOPS / 2));
+  const run = (M: number, N: number, K: number): void => {
+    const big = new Float32Array(M * K + K * N + M * N);
+    opened.value.sgemm(false, false, M, N, K, 1, big, K, big, N, 0, big, N);
+  };
+  // Just below and just at the bound, in each order, and runs of the same size.
+  const small = [side - 1, side - 1, side - 1] as const;
+  const large = [side, side, side] as const;
+  assert.ok(2 * small[0] ** 3 < SMALL_PRODUCT_FLOPS && 2 * large[0] ** 3 >= SMALL_PRODUCT_FLOPS);
+  for (const shape of [small, small, large, large, small, large]) run(...shape);
+  assert.deepEqual(calls, [3, 1, 3, 1, 3], 'one call per change of size class, none for repeats');
+  assert.equal(sizes.length, 6, 'every product ran');
+  // A single-threaded request makes no per-product choice.
+  calls.length = 0;
+  const one = openBlas(koffi.value, ['lib'], 1);
+  assert.ok(one.ok);
+  run(...large);
+  assert.deepEqual(calls, [1]);
 });
 
 test('a real library without cblas_sgemm is refused by the real koffi (system libc)', () => {

@@ -163,7 +163,8 @@ test('from an esbuild bundle (as dist/engine.js is built), the threaded files be
 });
 
 test('setWasmThreads re-makes the pool with the count asked, and the results do not change', async () => {
-  const info = await initBackend('wasm', { threads: 2 });
+  // The wasm pool alone: with the native product the pool stays single-threaded (backend/index.ts).
+  const info = await initBackend('wasm', { threads: 2, nativeGemm: false });
   assert.equal(info.threads, 2, JSON.stringify(info));
   const a = tf.randomNormal([200, 300], 0, 1, 'float32', 3);
   const b = tf.randomNormal([300, 150], 0, 1, 'float32', 4);
@@ -174,4 +175,18 @@ test('setWasmThreads re-makes the pool with the count asked, and the results do 
     assert.deepEqual(product(), before, `${n} threads`);
   }
   tf.dispose([a, b]);
+});
+
+test('with the native product the wasm backend starts its single-threaded build and the BLAS gets the threads; without it, the threaded build', () => {
+  const withBlas = ok(probe({ threads: 2 }, { env: { NTKEXP_BLAS: '' } }));
+  const gemm = (withBlas.info as { gemm?: { path: string; threads?: number | null; reason?: string } }).gemm;
+  if (gemm?.path !== 'native') {
+    console.log(`no native product on this machine (${gemm?.reason}): only the threaded build is checked`);
+  } else {
+    assert.equal(withBlas.info.threads, 1, JSON.stringify(withBlas.info));
+    assert.match(withBlas.info.threadsSkipped ?? '', /native product has the threads/);
+    assert.equal(gemm.threads, 2, 'the BLAS runs on the threads asked');
+  }
+  const without = ok(probe({ threads: 2 }, { env: { NTKEXP_BLAS: 'none' } }));
+  assert.equal(without.info.threads, 2, JSON.stringify(without.info));
 });
