@@ -5,7 +5,8 @@
  * between records are meaningful on a shared, noisy machine.
  */
 import * as os from 'node:os';
-import { initBackend } from '../src/engine/backend';
+import { computePath, initBackend } from '../src/engine/backend';
+import { judgeTargets } from './targets';
 import { allBenchmarks, round2, type BenchRecord } from './suite';
 
 interface Args {
@@ -40,10 +41,14 @@ async function main(): Promise<void> {
   const BENCHMARKS = await allBenchmarks();
   const args = parseArgs(process.argv.slice(2), BENCHMARKS.map((b) => b.name));
   const backend = await initBackend();
-  // Every record carries the 1-minute load average when it was printed: figures are only comparable
-  // on a quiet machine (a load above the core count means the bench shared the cores).
+  const compute = computePath(backend);
+  const records: BenchRecord[] = [];
+  // Every record carries the product path that computed it (a child process's records name their own)
+  // and the 1-minute load average when it was printed: figures are only comparable on a quiet machine
+  // (a load above the core count means the bench shared the cores).
   const print = (r: BenchRecord): void => {
-    const record = { ...r, backend: backend.name, load1: round2(os.loadavg()[0]) };
+    const record = { ...r, backend: backend.name, path: r.path ?? compute.path, load1: round2(os.loadavg()[0]) };
+    records.push(record);
     if (args.json) console.log(JSON.stringify(record));
     else console.log(formatRecord(record));
   };
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     memory_gb: round2(os.totalmem() / 2 ** 30),
     node: process.version,
     tfjs: backend.version,
+    compute: compute.summary,
     loadavg: os.loadavg().map(round2),
     started: new Date().toISOString(),
   });
@@ -64,6 +70,8 @@ async function main(): Promise<void> {
     if (args.only && !args.only.has(b.name) && !b.produces?.some((p) => args.only!.has(p))) continue;
     for (const r of await b.run(ctx)) print(r);
   }
+  // The targets, from this run's records only (a target whose records this run lacks says so).
+  if (!args.only) for (const t of judgeTargets(records)) print({ name: 'target', ms: 0, ...t });
 }
 
 function formatRecord(r: Record<string, unknown>): string {

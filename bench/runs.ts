@@ -2,7 +2,8 @@
  * Whole runs through `ExperimentRun`, as `ntkexp run` and the editor start them (forked engine
  * processes, the parent only routing and writing):
  *
- *  - multi_trial: the same 4-trial experiment with 1 and with 2 workers; speedup = t(1) / t(2).
+ *  - multi_trial: the same 4-trial experiment with 1 engine on every core and with 2 engines on one
+ *    core each (workers × threads 1×2 against 2×1); speedup = t(1) / t(2).
  *  - event_loop: the parent's event-loop delay (perf_hooks.monitorEventLoopDelay) while engines stream
  *    a measurement every training step of a tiny network, from the first message to the last trial's end.
  *  - memory: the peak resident size (VmHWM) of the engine process that measures the Figure-1 network.
@@ -13,6 +14,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expandSweeps, resolve } from '../src/format/index';
 import { ExperimentRun, type RunEvents, type RunOutcome } from '../src/run/runExperiment';
+import { threadsPerEngine } from '../src/run/limits';
 import { round2, type BenchRecord, type Benchmark } from './suite';
 
 /** Run an .ntkexp text through ExperimentRun in a fresh temporary folder (removed afterwards). */
@@ -69,6 +71,8 @@ export const multiTrial: Benchmark = {
       {
         name: 'multi_trial',
         ms: two.ms,
+        // Workers × threads per engine: the plan gives each engine the cores left to it (run/limits.ts).
+        layouts: `1×${threadsPerEngine(undefined, 1)} against 2×${threadsPerEngine(undefined, 2)}`,
         ms_1_worker: one.ms,
         speedup: one.ms / two.ms,
         trial_s_1_worker: alone.map(round2),

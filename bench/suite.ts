@@ -124,9 +124,9 @@ const matmul: Benchmark = {
 function numpyMatmul(ctx: BenchContext): Promise<BenchRecord> {
   return once(ctx, 'numpy_matmul', () => {
     const found = findPython('numpy');
-    if ('missing' in found) return { name: 'numpy_matmul', ms: NaN, gflops: null, missing: found.missing };
+    if ('missing' in found) return { name: 'numpy_matmul', ms: NaN, gflops: null, path: 'numpy', missing: found.missing };
     const r = runPythonJson(found.python, 'bench-numpy.py', ['1024', String(Math.max(ctx.repeat, 5))]);
-    return { name: 'numpy_matmul', ms: r.ms as number, ...r };
+    return { name: 'numpy_matmul', ms: r.ms as number, ...r, path: 'numpy' };
   });
 }
 
@@ -262,5 +262,7 @@ export async function allBenchmarks(): Promise<readonly Benchmark[]> {
   const { panelFrame } = await import('./panel');
   const { elementwise } = await import('./elementwise');
   const { wasmThreads } = await import('./threads');
-  return [matmul, numpyMatmulBench, passes, elementwise, wasmThreads, kernels, predictions, moments, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
+  const { paths } = await import('./paths');
+  const { measurementFig1 } = await import('./measurement');
+  return [matmul, numpyMatmulBench, passes, paths, elementwise, wasmThreads, kernels, predictions, moments, measurementFig1, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
 }

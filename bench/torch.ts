@@ -24,7 +24,7 @@ export const torchHvp: Benchmark = {
   async run({ repeat }) {
     const found = findPython('torch');
     if ('missing' in found) {
-      return [{ name: 'torch_hvp', ms: NaN, missing: `${found.missing}; on Debian: apt-get install python3-torch` }];
+      return [{ name: 'torch_hvp', ms: NaN, path: 'torch', missing: `${found.missing}; on Debian: apt-get install python3-torch` }];
     }
     const f = figure1();
     const curv = new Curvature(f.net, evaluateLoss(mse, f.net.outputs(), f.targets, f.N, 1));
@@ -53,6 +53,7 @@ export const torchHvp: Benchmark = {
           name: 'torch_hvp',
           ms: best.ms as number,
           ...best,
+          path: 'torch',
           engine_ms: engineMs,
           engine_over_torch: engineMs / (best.ms as number),
           ...(reference ? { reference_blas: { ms: reference.ms, ms_1thread: reference.ms_1thread, blas: reference.blas } } : {}),

@@ -21,12 +21,28 @@ export class NonFiniteError extends Error {
 
 /** Throw NonFiniteError naming `quantity` at the first NaN or ±Infinity of `values`. */
 export function requireFinite<T extends ArrayLike<number>>(values: T, quantity: string): T {
-  for (let i = 0; i < values.length; i++) {
-    // `x - x` is NaN for NaN and ±Infinity alone: one subtraction and compare per entry.
-    const x = values[i];
-    if (x - x !== 0) throw new NonFiniteError(quantity, i, x);
-  }
+  // One loop per array type: a loop that sees Float32Array, Float64Array and number[] alike is
+  // megamorphic in V8 and ran at a tenth of the speed (12 ms per H·v of the Figure-1 network, 5 s of
+  // a measurement); each of these stays monomorphic.
+  const i = values instanceof Float32Array ? firstNonFinite32(values) : values instanceof Float64Array ? firstNonFinite64(values) : firstNonFinite(values);
+  if (i >= 0) throw new NonFiniteError(quantity, i, values[i]);
   return values;
+}
+
+// `x - x` is NaN for NaN and ±Infinity alone: one subtraction and compare per entry.
+function firstNonFinite32(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return i;
+  return -1;
+}
+
+function firstNonFinite64(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return i;
+  return -1;
+}
+
+function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return i;
+  return -1;
 }
 
 /** The same for one number. */
