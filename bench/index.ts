@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only NAME,…] [-- --repeat N]`: the product's speed, measured (never
+ * `npm run bench [-- --json] [-- --only NAME,…] [-- --skip NAME,…] [-- --repeat N]`: the product's speed, measured (never
  * asserted by timed tests). Each benchmark prints records `{name, backend, ms, …}`; with --json one JSON
  * object per line (NDJSON), otherwise an aligned table. Medians over repeats, all in one run, so ratios
  * between records are meaningful on a shared, noisy machine.
@@ -12,6 +12,7 @@ import { allBenchmarks, round2, type BenchRecord } from './suite';
 interface Args {
   json: boolean;
   only?: Set<string>;
+  skip?: Set<string>;
   repeat: number;
 }
 
@@ -21,9 +22,10 @@ function parseArgs(argv: string[], names: string[]): Args {
     const a = argv[i];
     if (a === '--json') args.json = true;
     else if (a === '--only') args.only = new Set((argv[++i] ?? '').split(','));
+    else if (a === '--skip') args.skip = new Set((argv[++i] ?? '').split(','));
     else if (a === '--repeat') args.repeat = Number(argv[++i]);
     else if (a === '--help') {
-      console.log(`npm run bench -- [--json] [--only ${names.join(',')}] [--repeat N]`);
+      console.log(`npm run bench -- [--json] [--only NAME,…] [--skip NAME,…] [--repeat N]\nbenchmarks: ${names.join(', ')}`);
       process.exit(0);
     } else {
       console.error(`bench: unknown argument '${a}' (try --help)`);
@@ -68,10 +70,11 @@ async function main(): Promise<void> {
   const ctx = { repeat: args.repeat, log: (m: string) => !args.json && console.error(m), shared: new Map<string, Promise<unknown>>() };
   for (const b of BENCHMARKS) {
     if (args.only && !args.only.has(b.name) && !b.produces?.some((p) => args.only!.has(p))) continue;
+    if (args.skip?.has(b.name)) continue;
     for (const r of await b.run(ctx)) print(r);
   }
   // The issue's targets, from this run's records only (a target whose records this run lacks says so).
-  if (!args.only) for (const t of judgeTargets(records)) print({ name: 'target', ms: 0, ...t });
+  for (const t of judgeTargets(records)) print({ name: 'target', ms: 0, ...t });
 }
 
 function formatRecord(r: Record<string, unknown>): string {

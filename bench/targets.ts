@@ -24,13 +24,17 @@ const find = (records: readonly BenchRecord[], name: string, path?: string): Ben
 
 export function judgeTargets(records: readonly BenchRecord[]): TargetStatus[] {
   const out: TargetStatus[] = [];
+  // The engine's slowest H·v of the run (the passes' and the one timed around PyTorch) against
+  // PyTorch's fastest configuration: the target is not met by picking the kinder pair.
   const hvp = find(records, 'hvp');
   const torch = find(records, 'torch_hvp');
-  out.push(
-    hvp && torch
-      ? { target: 'hvp faster than torch_hvp', value: hvp.ms / torch.ms, bound: 1, met: hvp.ms < torch.ms, detail: `hvp ${hvp.ms.toFixed(1)} ms (${String(hvp.path)}) against torch_hvp ${torch.ms.toFixed(1)} ms: ${(hvp.ms / torch.ms).toFixed(2)}× its time` }
-      : { target: 'hvp faster than torch_hvp', value: null, bound: 1, met: null, detail: `not measured: ${hvp ? String(records.find((r) => r.name === 'torch_hvp')?.missing ?? 'no torch_hvp record') : 'no hvp record'}` },
-  );
+  if (hvp && torch) {
+    const engine = Math.max(hvp.ms, finite(torch.engine_ms) ? torch.engine_ms : hvp.ms);
+    const best = finite(torch.torch_best_ms) ? torch.torch_best_ms : torch.ms;
+    out.push({ target: 'hvp faster than torch_hvp', value: engine / best, bound: 1, met: engine < best, detail: `engine H·v ${hvp.ms.toFixed(1)} ms in \`passes\`, ${finite(torch.engine_ms) ? torch.engine_ms.toFixed(1) : '—'} ms around PyTorch (${String(hvp.path)}); PyTorch ${best.toFixed(1)} ms at its fastest (${torch.ms.toFixed(1)} ms on every core, ${finite(torch.ms_1thread) ? torch.ms_1thread.toFixed(1) : '—'} ms on one): the slower engine figure is ${(engine / best).toFixed(2)}× PyTorch's time` });
+  } else {
+    out.push({ target: 'hvp faster than torch_hvp', value: null, bound: 1, met: null, detail: `not measured: ${hvp ? String(records.find((r) => r.name === 'torch_hvp')?.missing ?? 'no torch_hvp record') : 'no hvp record'}` });
+  }
   const gradients = records.filter((r) => r.name === 'gradient' && finite(r.ms) && finite(r.gflops));
   const fastest = gradients.sort((a, b) => a.ms - b.ms)[0];
   const numpy = records.find((r) => r.name === 'numpy_matmul' && finite(r.gflops));

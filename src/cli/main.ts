@@ -9,12 +9,13 @@ import { fmtVerb } from './verbs/fmt';
 import { theoryVerb } from './verbs/theory';
 import { runVerb } from './verbs/run';
 import { mergeVerb } from './verbs/merge';
+import { doctorVerb } from './verbs/doctor';
 
 /**
  * The `ntkexp` command line. bin/ntkexp.js calls `main(process.argv.slice(2))` and exits with the
  * returned status; dist/cli.js (the esbuild bundle of this file, CommonJS) must export `main`.
  */
-export const VERBS: readonly Verb[] = [checkVerb, fmtVerb, theoryVerb, runVerb, mergeVerb];
+export const VERBS: readonly Verb[] = [checkVerb, fmtVerb, theoryVerb, runVerb, mergeVerb, doctorVerb];
 
 export async function main(argv: readonly string[], io: CliIO = nodeIO): Promise<number> {
   const [first, ...rest] = argv;

@@ -40,6 +40,8 @@ test('run: default folder beside the file, report.html written, the table printe
   for (const f of ['run.json', 'series.jsonl', 'summary.json', 'report.html']) assert.ok(existsSync(join(folder, f)), f);
   assert.match(r.stdout, /mean ± standard error over 2 trials/);
   assert.match(r.stdout, /Tr\(H²\) ± se/);
+  // Two engines on the same product: one line says what computes, and where to ask why.
+  assert.equal(r.stderr.match(/engines compute on .* \(`ntkexp doctor` says why and how to change it\)/g)?.length, 1, r.stderr);
   const html = readFileSync(join(folder, 'report.html'), 'utf8');
   assert.match(html, /Content-Security-Policy/);
 });
@@ -57,6 +59,13 @@ test('run --json streams NDJSON records; --trials and --seed override the file',
   const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunInfo;
   assert.deepEqual(info.trials, [0]);
   assert.equal((info.resolved as { settings: { seed: number } }).settings.seed, 7);
+  // The product path: the engine's started message, run.json and every measurement record agree.
+  const started = lines.find((l) => l.type === 'started') as unknown as { compute?: { path: string; threads: number; summary: string } };
+  assert.ok(started.compute && ['native', 'wasm_threads', 'wasm1', 'tensorflow', 'cpu'].includes(started.compute.path), JSON.stringify(started));
+  assert.deepEqual(info.compute, started.compute);
+  const paths = new Set(lines.filter((l) => l.type === 'measurement').map((l) => (l as unknown as { path?: string }).path));
+  assert.deepEqual([...paths], [started.compute.path]);
+  assert.doesNotMatch(r.stdout + r.stderr, /engines compute on/, 'the compute line is for people: not with --json');
 });
 
 test('run: a file with errors and a bad flag are bad input (exit 2); a diverging run fails (exit 1) with the step', () => {

@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 /** `node bin/ntkexp.js ARGS` in a child process; `timeout` kills it (a test of something that must not block). */
-export function ntkexp(args: readonly string[], options: { input?: string; timeout?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: CLI_ENV, input: options.input, timeout: options.timeout });
+export function ntkexp(args: readonly string[], options: { input?: string; timeout?: number; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...CLI_ENV, ...options.env }, input: options.input, timeout: options.timeout });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

@@ -112,6 +112,7 @@ export const runVerb: Verb = {
     const json = args.flags.json === true;
     const quiet = args.flags.quiet === true;
     const progress = !json && !quiet && io.isTTY ? new ProgressLine(io) : undefined;
+    const computeShown = new Set<string>();
     const run = new ExperimentRun(
       {
         file,
@@ -135,6 +136,12 @@ export const runVerb: Verb = {
         },
         onMessage: (m: EngineMessage) => {
           if (json && m.type !== 'progress') io.stdout(`${JSON.stringify(m)}\n`);
+          // Once per distinct product (engines normally agree): what computes, and where to ask why.
+          if (m.type === 'started' && m.compute && !json && !computeShown.has(m.compute.summary)) {
+            computeShown.add(m.compute.summary);
+            progress?.clear();
+            io.stderr(`ntkexp run: engines compute on ${m.compute.summary} (\`ntkexp doctor\` says why and how to change it)\n`);
+          }
           progress?.update(m);
           if (m.type === 'failed') {
             progress?.clear();

@@ -56,7 +56,8 @@ export interface BackendOptions {
   readonly nativeGemm?: NativeGemmOptions | false;
 }
 
-const INSTALL_HINT: Record<BackendName, string> = {
+/** How to make each backend loadable (in errors for a forced backend, and in `ntkexp doctor`). */
+export const INSTALL_HINT: Record<BackendName, string> = {
   tensorflow:
     'install it with `npm install @tensorflow/tfjs-node` (it downloads libtensorflow, so it needs network access and a supported platform), or choose NTKEXP_BACKEND=wasm',
   wasm: 'reinstall the project (`npm install`): @tensorflow/tfjs-backend-wasm is a regular dependency',

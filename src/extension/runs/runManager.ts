@@ -178,7 +178,9 @@ export class RunManager implements vscode.Disposable {
   private receive(message: EngineMessage): void {
     const run = message.run ? this.findRun(message.run) : undefined;
     if (!run) return;
-    if (message.type === 'started' && run.info.backend !== message.backend) run.info = { ...run.info, backend: message.backend };
+    if (message.type === 'started' && (run.info.backend !== message.backend || (message.compute && !run.info.compute))) {
+      run.info = { ...run.info, backend: message.backend, ...(message.compute ? { compute: message.compute } : {}) };
+    }
     if (message.type !== 'progress' && message.type !== 'params' && message.type !== 'started') run.records.push(message);
     if (message.type === 'failed') log().error(`trial ${message.trial} of ${run.info.experiment} failed: ${message.message}`);
     if (message.type === 'log') log()[message.level === 'error' ? 'error' : message.level === 'warning' ? 'warn' : 'info'](`${run.info.experiment} trial ${message.trial}: ${message.message}`);

@@ -75,7 +75,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       [
         `**${escapeMarkdown(info.title)}** (${escapeMarkdown(info.experiment)})`,
         escapeMarkdown(`${info.status}${info.error ? `: ${info.error}` : ''}`),
-        escapeMarkdown(`trials ${info.trials.join(', ')} · P = ${info.parameters} · N = ${info.samples} · backend ${info.backend}`),
+        escapeMarkdown(`trials ${info.trials.join(', ')} · P = ${info.parameters} · N = ${info.samples} · ${info.compute ? info.compute.summary : `backend ${info.backend}`}`),
         escapeMarkdown(`started ${info.started}${info.ended ? `, ended ${info.ended}` : ''}`),
         codeSpan(node.dir),
       ].join('\n\n'),
