@@ -2,6 +2,7 @@ import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
 import { compileExperiment, type ResolvedExperiment } from '../format/index';
 import type { BackendName } from '../engine/backend';
+import { environmentThreads } from '../engine/backend/threadCount';
 import { dataOverflow } from '../engine/train/overflow';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, estimateRun, type RunEstimate } from './estimate';
@@ -87,7 +88,8 @@ export function planRun(req: PlanRequest): RunPlan {
   refuseIf(costed.flatMap((c) => sizeProblems(c.size, c.estimate, c.trialsRun)));
   const taskCount = costed.reduce((s, e) => s + e.trialsRun, 0);
   const workers = engineCount(req.workers, taskCount);
-  const threads = threadsPerEngine(req.threads, workers);
+  // --threads, else NTKEXP_THREADS (the engines inherit the plan's count, so the variable is read here).
+  const threads = threadsPerEngine(req.threads ?? refusing(() => environmentThreads()), workers);
   if (typeof threads !== 'number') refuseIf([threads]);
   const machine = {
     availableMemoryMb: req.availableMemoryMb ?? availableMemoryMb(),

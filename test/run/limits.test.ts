@@ -243,4 +243,19 @@ test('threads per engine: the cores left to each engine by default, and engines 
   const machine = { availableMemoryMb: 1e9, freeDiskBytes: 1e18 };
   assert.throws(() => planRun({ ...machine, experiments, workers: 2, threads: 64 }), (e: unknown) => e instanceof RunRefused && /^threads: 2 engines × 64 threads/.test(e.message));
   assert.equal(planRun({ ...machine, experiments, workers: 1 }).threads, Math.max(1, availableParallelism()));
+  // NTKEXP_THREADS is the plan's count when --threads is not given (the engines get the plan's), under
+  // the same rule; a malformed one is a refusal that names the variable, not a crash.
+  const saved = process.env.NTKEXP_THREADS;
+  try {
+    process.env.NTKEXP_THREADS = '1';
+    assert.equal(planRun({ ...machine, experiments, workers: 1 }).threads, 1);
+    process.env.NTKEXP_THREADS = '64';
+    assert.equal(planRun({ ...machine, experiments, workers: 1, threads: 1 }).threads, 1, '--threads wins over the variable');
+    assert.throws(() => planRun({ ...machine, experiments, workers: 2 }), (e: unknown) => e instanceof RunRefused && /^threads: 2 engines × 64 threads/.test(e.message));
+    process.env.NTKEXP_THREADS = 'two';
+    assert.throws(() => planRun({ ...machine, experiments, workers: 1 }), (e: unknown) => e instanceof RunRefused && /NTKEXP_THREADS='two'/.test(e.message));
+  } finally {
+    if (saved === undefined) delete process.env.NTKEXP_THREADS;
+    else process.env.NTKEXP_THREADS = saved;
+  }
 });

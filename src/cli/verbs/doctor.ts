@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import { computePath, initBackend, parseBackendName, type BackendInfo } from '../../engine/backend';
+import { environmentThreads } from '../../engine/backend/threadCount';
 import { fasterPathsUnused } from '../../engine/backend/advice';
 import { threadsPerEngine } from '../../run/limits';
 import { optionalInt } from '../args';
@@ -35,7 +36,14 @@ export const doctorVerb: Verb = {
   positionals: { name: '', min: 0, max: 0 },
   async run(args, io: CliIO) {
     const requested = optionalInt(args.flags.threads, '--threads', 1, 1024);
-    const threads = threadsPerEngine(requested, 1);
+    let fromEnvironment: number | undefined;
+    try {
+      fromEnvironment = environmentThreads();
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    // As a run's plan counts them: --threads, else NTKEXP_THREADS, else the cores one engine would get.
+    const threads = threadsPerEngine(requested ?? fromEnvironment, 1);
     if (typeof threads !== 'number') throw new UsageError(threads.message);
     let backend;
     if (typeof args.flags.backend === 'string') {
@@ -47,7 +55,8 @@ export const doctorVerb: Verb = {
     }
     let info: BackendInfo;
     try {
-      info = await initBackend(backend, { threads });
+      // A count from NTKEXP_THREADS is left to the backend to read, so its reason names the variable.
+      info = await initBackend(backend, requested === undefined && fromEnvironment !== undefined ? {} : { threads });
     } catch (e) {
       io.stderr(`ntkexp doctor: ${(e as Error).message}\n`);
       return EXIT.failure;

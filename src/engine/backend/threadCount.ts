@@ -18,9 +18,15 @@ export interface ThreadsRequest {
 /** The thread count: the option, else NTKEXP_THREADS, else the cores this process may use. Throws on a malformed count. */
 export function requestedThreads(option?: number): ThreadsRequest {
   if (option !== undefined) return { threads: checkedCount(option, 'threads'), origin: 'option' };
-  const env = process.env[THREADS_ENV];
-  if (env !== undefined && env.trim() !== '') return { threads: checkedCount(Number(env.trim()), `${THREADS_ENV}='${env}'`), origin: 'environment' };
+  const env = environmentThreads();
+  if (env !== undefined) return { threads: env, origin: 'environment' };
   return { threads: os.availableParallelism?.() ?? os.cpus().length, origin: 'cores' };
+}
+
+/** NTKEXP_THREADS when it is set (a run's plan takes it as `--threads`); throws on a malformed count. */
+export function environmentThreads(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env[THREADS_ENV];
+  return value !== undefined && value.trim() !== '' ? checkedCount(Number(value.trim()), `${THREADS_ENV}='${value}'`) : undefined;
 }
 
 /** `n` when it is a thread count (an integer ≥ 1); else an error naming `what`. */
