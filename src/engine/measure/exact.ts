@@ -1,6 +1,6 @@
 import type { MeasureConfig } from '../config';
 import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
-import type { LossEvaluation } from '../loss/loss';
+import { evaluateLoss, type LossEvaluation, type SampleLoss } from '../loss/loss';
 import { Dense64Network } from '../network/dense64';
 import { requireFinite } from '../nonFinite';
 import type { NetworkSpec } from '../network/spec';
@@ -34,12 +34,22 @@ export interface DenseCurvature {
   readonly H: Float64Array;
   readonly I: Float64Array;
   readonly S: Float64Array;
+  /** The loss, ∇C and H_C at the float64 network's outputs: what H, I and S were formed with. */
+  readonly loss: LossEvaluation;
 }
 
-export function denseCurvature(spec: NetworkSpec, params: Float64Array, inputs: Float64Array, loss: LossEvaluation): DenseCurvature {
+/**
+ * H, I and S of the network with these parameters, float64 end to end: the outputs, the loss, ∇C and
+ * H_C come from the float64 network too (from the float32 network's outputs they carried its rounding,
+ * about 1e-8 relative, into H and S).
+ */
+export function denseCurvature(spec: NetworkSpec, params: Float64Array, inputs: Float64Array, sampleLoss: SampleLoss, targets: Float64Array): DenseCurvature {
   const net = new Dense64Network(spec, params, inputs);
+  const N = inputs.length / spec.widths[0];
+  const loss = evaluateLoss(sampleLoss, requireFinite(net.outputs(), "the network's outputs (float64)"), targets, N, net.outputDim);
   return {
     P: net.P,
+    loss,
     H: requireFinite(net.denseFromProducts((v) => net.hvp(v, loss)), 'the dense Hessian H'),
     I: requireFinite(net.denseFromProducts((v) => net.ivp(v, loss)), 'the dense Gauss–Newton matrix I'),
     S: requireFinite(net.denseFromProducts((v) => net.svp(v, loss)), 'the dense matrix S = H − I'),

@@ -47,9 +47,13 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
 
   const exact = useExactPath(net.P, settings.exact);
   let result;
+  // The loss recorded: the float64 network's on the exact path (its H, I and S are formed with it).
+  let recordedLoss = loss.value;
   if (exact) {
     const params = Float64Array.from(net.parameterVector());
-    result = measureExact(denseCurvature(net.spec, params, net.inputs, loss), settings);
+    const dense = denseCurvature(net.spec, params, net.inputs, args.loss, args.targets);
+    recordedLoss = finiteLoss(dense.loss).value;
+    result = measureExact(dense, settings);
   } else {
     const curv = new Curvature(net, loss);
     try {
@@ -63,7 +67,7 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
     trial: args.trial,
     step: args.step,
     t: args.t,
-    loss: loss.value,
+    loss: recordedLoss,
     moments: result.moments,
     moments_stderr: result.stderr,
     top: result.top,

@@ -140,7 +140,7 @@ test('each guard names its quantity: curvature products, the dense matrices, the
     curv.dispose();
     net.dispose();
   }
-  assert.throws(() => denseCurvature(spec, params, data.inputs, loss), (e: unknown) => e instanceof NonFiniteError && e.quantity === 'the dense Hessian H');
+  assert.throws(() => denseCurvature(spec, params, data.inputs, c.loss, data.targets), (e: unknown) => e instanceof NonFiniteError && e.quantity === 'the dense Hessian H');
   assert.throws(
     () => infiniteWidthKernels(data.inputs, data.inputDim, { depth: 3, beta: 0.1, activation: boom }),
     (e: unknown) => e instanceof NonFiniteError && /^entry \d+ of the kernel Σ at layer 2 is (Infinity|NaN)$/.test(e.message),
