@@ -15,7 +15,7 @@ import { matmul, matrixToEigenbasis, transpose } from './dense';
 import type { InfiniteWidthKernels } from './kernels';
 import { checkShape, checkSteps, momentSeries, type MomentSeries, type PredictionSchedule, type StepMoments } from './momentSeries';
 import { mseTraceI, type MseSetup } from './msePathwise';
-import { propagatorFactors, stepSizeWarnings } from './thetaSpectrum';
+import { propagatorFactors, singularWarnings, stepSizeWarnings } from './thetaSpectrum';
 
 export type MseExpectedInput = PredictionSchedule;
 
@@ -67,7 +67,9 @@ export function mseExpectedPrediction(
       loss: loss / (2 * N),
     });
   }
-  return { ...momentSeries(steps, eta, kmax, rows), warnings: [...spectrum.warnings, ...stepSizeWarnings(spectrum, eta, mode)] };
+  // Y(0) ~ N(0, Σ) has no part along Θ's null space (Θ ⪰ Σ: Θ = Σ + Σ̇ ∘ Θ_prev with a PSD Schur
+  // product), so the residual that can stay there is Y*'s.
+  return { ...momentSeries(steps, eta, kmax, rows), warnings: [...spectrum.warnings, ...singularWarnings(spectrum, target, nL), ...stepSizeWarnings(spectrum, eta, mode)] };
 }
 
 /** diag(Vᵀ A V): one product A V, then O(N) per entry. */

@@ -26,7 +26,7 @@ import {
   type StepMoments,
   type TrialStart,
 } from './momentSeries';
-import { propagatorFactors, stepSizeWarnings, thetaSpectrum, type ThetaSpectrum } from './thetaSpectrum';
+import { propagatorFactors, singularWarnings, stepSizeWarnings, thetaSpectrum, type ThetaSpectrum } from './thetaSpectrum';
 
 /** What the MSE predictions share: Θ's eigendecomposition and Λ, Υ in its eigenbasis. */
 export interface MseSetup {
@@ -97,6 +97,7 @@ export function msePathwisePrediction(setup: MseSetup, input: MsePathInput): Mse
     dTilde.push(toEigenbasis(spectrum.eig, d));
     gTilde.push(toEigenbasis(spectrum.eig, column(input.G0, N, nL, k)));
   }
+  const residual = input.target.map((y, i) => y - input.Y0[i]);
   const traceI = mseTraceI(spectrum, nL, kmax);
   const rows: StepMoments[] = [];
   const Ys: Float64Array[] = [];
@@ -135,6 +136,6 @@ export function msePathwisePrediction(setup: MseSetup, input: MsePathInput): Mse
     ...momentSeries(steps, eta, kmax, rows),
     Y: Ys,
     G: Gs,
-    warnings: [...spectrum.warnings, ...stepSizeWarnings(spectrum, eta, mode)],
+    warnings: [...spectrum.warnings, ...singularWarnings(spectrum, residual, nL), ...stepSizeWarnings(spectrum, eta, mode)],
   };
 }

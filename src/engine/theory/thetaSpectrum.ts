@@ -23,6 +23,9 @@ export interface ThetaSpectrum {
   readonly cutoff: number;
   /** Number of eigenvalues above the cutoff. */
   readonly rank: number;
+  /** The cutoff relative to the largest |eigenvalue|. */
+  readonly relativeCutoff: number;
+  /** Problems of Θ itself (negative eigenvalues); whether a null space matters: singularWarnings. */
   readonly warnings: string[];
 }
 
@@ -45,12 +48,46 @@ export function thetaSpectrum(theta: Float64Array, N: number, relativeCutoff = D
       `Θ has ${negative} eigenvalue(s) below −${relativeCutoff} × λmax (smallest ${eig.values[0].toPrecision(3)}): it should be positive semi-definite; the kernels are inaccurate`,
     );
   }
-  if (rank < N) {
-    warnings.push(
-      `Θ is singular on the data: rank ${rank} of ${N} at relative cutoff ${relativeCutoff} (duplicate inputs, or data the kernel cannot separate); the predictions use its range, where Θ⁻¹ is the pseudo-inverse, and Y does not move along the ${N - rank} null direction(s)`,
-    );
+  return { N, eig, cutoff, rank, warnings, relativeCutoff };
+}
+
+/**
+ * Below this share of the residual's norm along Θ's null space nothing printed can show it: the
+ * residual there never decays, so it adds its share to Tr(S) and its square to the loss, and the
+ * tables print four significant digits.
+ */
+export const VISIBLE_NULL_SHARE = 1e-4;
+
+/**
+ * A singular Θ (rank < N at the cutoff) is common and harmless: a smooth kernel on distinct points has
+ * eigenvalues that decay faster than the cutoff (32 points on a circle: rank 29), and the dynamics
+ * neither see nor need those directions. It matters only when the residual Y* − Y(0) has a visible
+ * part along them — duplicate inputs with different targets, targets the kernel cannot fit — since
+ * gradient descent does not move Y there: then the warning says so, with the share and the loss it
+ * leaves. `residual` is N × nL (per output column, the worst share counts).
+ */
+export function singularWarnings(spectrum: ThetaSpectrum, residual: Float64Array, nL: number): string[] {
+  const { N, eig, cutoff, rank } = spectrum;
+  if (rank === N) return [];
+  let worst = 0;
+  let stuck = 0;
+  for (let k = 0; k < nL; k++) {
+    let all = 0;
+    let nullPart = 0;
+    for (let j = 0; j < N; j++) {
+      // The residual's coordinate along eigenvector j.
+      let c = 0;
+      for (let i = 0; i < N; i++) c += eig.vectors[i * N + j] * residual[i * nL + k];
+      all += c * c;
+      if (Math.abs(eig.values[j]) <= cutoff) nullPart += c * c;
+    }
+    stuck += nullPart;
+    if (all > 0) worst = Math.max(worst, Math.sqrt(nullPart / all));
   }
-  return { N, eig, cutoff, rank, warnings };
+  if (worst <= VISIBLE_NULL_SHARE) return [];
+  return [
+    `Θ is singular on the data (rank ${rank} of ${N} at relative cutoff ${spectrum.relativeCutoff}) and ${(100 * worst).toPrecision(2)}% of the residual Y* − Y(0) lies along its ${N - rank} null direction(s): duplicate inputs with different targets, or targets the kernel cannot fit. Gradient descent does not move Y there, so the loss cannot fall below ${(stuck / (2 * N)).toPrecision(3)} and the predictions keep that part of the residual as it is`,
+  ];
 }
 
 /**

@@ -7,6 +7,7 @@ import { initialDistribution } from '../../../src/engine/theory/initialDistribut
 import { infiniteWidthKernels, type InfiniteWidthKernels } from '../../../src/engine/theory/kernels';
 import { mseExpectedPrediction } from '../../../src/engine/theory/mseExpected';
 import { msePathwisePrediction, mseSetup } from '../../../src/engine/theory/msePathwise';
+import { VISIBLE_NULL_SHARE } from '../../../src/engine/theory/thetaSpectrum';
 import { normalizedInputs, relative } from './fixtures';
 
 const N = 6;
@@ -76,6 +77,39 @@ test('MSE: Tr(I^k) = nL Tr((Θ/N)^k), constant in t', () => {
   }
 });
 
+test('a singular Θ is not a warning when the residual has no visible part along its null space; the share decides, not the rank', () => {
+  const X = normalizedInputs(N, 4, 24);
+  for (let d = 0; d < 4; d++) X[4 + d] = X[d];
+  const k = infiniteWidthKernels(X, 4, { depth: 3, beta: 0.1, activation: builtinActivation('tanh') });
+  const s = mseSetup(k);
+  assert.equal(s.spectrum.rank, N - 1);
+  // The same target on both copies, and Y(0) equal there too: the residual is in Θ's range.
+  const same = Float64Array.from(target);
+  for (let o = 0; o < nL; o++) same[1 * nL + o] = same[0 * nL + o];
+  const Y0 = new Float64Array(N * nL);
+  const G0 = new Float64Array(N * nL);
+  const quiet = msePathwisePrediction(s, { Y0, G0, target: same, nL, eta: 0.5, steps: [0, 3], kmax: 2 });
+  assert.ok(!quiet.warnings.some((w) => /singular/.test(w)), quiet.warnings.join('\n'));
+  const expected = mseExpectedPrediction(s, k, { target: same, nL, eta: 0.5, steps: [0, 3], kmax: 2 });
+  assert.ok(!expected.warnings.some((w) => /singular/.test(w)), expected.warnings.join('\n'));
+  // Just above and below the visible share: the warning follows the residual, whatever the rank.
+  const split = (share: number): Float64Array => {
+    const t = Float64Array.from(same);
+    // The null direction of two equal inputs is (e0 − e1)/√2: move the copies apart by that share.
+    let norm = 0;
+    for (const y of t) norm += y * y;
+    const d = share * Math.sqrt(norm / nL) * Math.SQRT1_2 * Math.sqrt(1 / (1 - share * share));
+    for (let o = 0; o < nL; o++) {
+      t[0 * nL + o] += d;
+      t[1 * nL + o] -= d;
+    }
+    return t;
+  };
+  const atShare = (share: number) => msePathwisePrediction(s, { Y0, G0, target: split(share), nL, eta: 0.5, steps: [0], kmax: 1 }).warnings.some((w) => /singular/.test(w));
+  assert.equal(atShare(VISIBLE_NULL_SHARE / 3), false);
+  assert.equal(atShare(VISIBLE_NULL_SHARE * 30), true);
+});
+
 test('MSE path-wise with a singular Θ (a duplicated input): the closed forms still match gradient descent, and say Θ is singular', () => {
   const X = normalizedInputs(N, 4, 24);
   for (let d = 0; d < 4; d++) X[4 + d] = X[d];
@@ -85,7 +119,9 @@ test('MSE path-wise with a singular Θ (a duplicated input): the closed forms st
   const eta2 = N / s.spectrum.eig.values[N - 1];
   const Y0 = initialDistribution(k).sample(new Rng(25), nL);
   const p = msePathwisePrediction(s, { ...Y0, target, nL, eta: eta2, steps: [0, 3, 30], kmax: 2 });
-  assert.match(p.warnings.join('\n'), /singular/);
+  // Different targets on the duplicated input: the residual has a part the dynamics cannot move.
+  assert.match(p.warnings.join('\n'), /singular .* of the residual Y\* − Y\(0\) lies along its 1 null direction/);
+  assert.match(p.warnings.join('\n'), /loss cannot fall below/);
   const ref = iterate(k, Y0.Y0, Y0.G0, eta2, 30);
   [0, 3, 30].forEach((st, i) => {
     assert.ok(relative(p.traceS[0][i], ref[st].traceS, 1e-3) < 1e-9, `Tr S at ${st}: ${p.traceS[0][i]} vs ${ref[st].traceS}`);
