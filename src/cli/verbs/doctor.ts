@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { computePath, initBackend, parseBackendName, type BackendInfo } from '../../engine/backend';
+import { computePath, initBackend, parseBackendName, type BackendInfo, type ComputePath } from '../../engine/backend';
 import { environmentThreads } from '../../engine/backend/threadCount';
 import { fasterPathsUnused } from '../../engine/backend/advice';
 import { threadsPerEngine } from '../../run/limits';
@@ -67,13 +67,12 @@ export const doctorVerb: Verb = {
       io.stdout(`${JSON.stringify({ ...compute, backend: info, unused })}\n`);
       return EXIT.ok;
     }
-    io.stdout(doctorText(info, unused, os.availableParallelism()));
+    io.stdout(doctorText(info, compute, unused, os.availableParallelism()));
     return EXIT.ok;
   },
 };
 
-function doctorText(info: BackendInfo, unused: ReturnType<typeof fasterPathsUnused>, cores: number): string {
-  const compute = computePath(info);
+function doctorText(info: BackendInfo, compute: ComputePath, unused: ReturnType<typeof fasterPathsUnused>, cores: number): string {
   const gemm = info.gemm;
   const lines = [
     `path          ${compute.path} (as run.json and every measurement record name it)`,

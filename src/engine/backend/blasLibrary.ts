@@ -156,7 +156,8 @@ function controlThreads(lib: KoffiLibrary, threads: number | undefined): { threa
 }
 
 /**
- * Products smaller than this run on one thread. Measured here (bench 'quickstart_threads'): a small
+ * Products smaller than this run on one thread. Measured here by hand (no bench record; see
+ * docs/PERFORMANCE.md, "The product paths"): a small
  * network's products (32 × 256 · 256 × 256, 4 Mflop) gain nothing from a second thread that has to be
  * woken, and its spinning takes the core from the rest of the step (the quickstart ran in 18 s with two
  * BLAS threads on every product, 9.5 s with one); the Figure-1 products (≥ 100 Mflop) run 1.5-2× faster

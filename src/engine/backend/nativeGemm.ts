@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { blasCandidates, loadKoffi, openBlas, type KoffiModule, type Opened } from './blasLibrary';
+import { blasCandidates, loadKoffi, openBlas, type Blas, type KoffiModule, type Opened } from './blasLibrary';
 import { heapGemmKernels, isHeapBackend } from './heapGemmKernels';
 import { selfCheckGemm } from './gemmSelfCheck';
 
@@ -69,12 +69,8 @@ export function installNativeGemm(options: NativeGemmOptions = {}): GemmPath {
   if (!isHeapBackend(tf.backend())) {
     return { path: 'stock', cause: 'backend', reason: `backend '${backendName}' keeps tensors outside a linear heap: it has its own matrix product` };
   }
-  const koffi = (options.loadKoffi ?? loadKoffi)();
-  if (!koffi.ok) return { path: 'stock', cause: 'koffi', reason: koffi.reason };
-  const candidates = options.libraries ? { ok: true as const, value: options.libraries } : blasCandidates();
-  if (!candidates.ok) return { path: 'stock', cause: candidates.off ? 'off' : 'library', reason: candidates.reason };
-  const opened = openBlas(koffi.value, candidates.value, options.threads);
-  if (!opened.ok) return { path: 'stock', cause: 'library', reason: opened.reason };
+  const opened = openConfiguredBlas(options);
+  if (!opened.ok) return { path: 'stock', cause: opened.cause, reason: opened.reason };
   const blas = opened.value;
 
   const kernels = heapGemmKernels(backendName, blas.sgemm);
@@ -104,10 +100,17 @@ export function installNativeGemm(options: NativeGemmOptions = {}): GemmPath {
  * The start-up check still decides whether the product is used.
  */
 export function nativeGemmLoadable(options: NativeGemmOptions = {}): boolean {
+  return openConfiguredBlas(options).ok;
+}
+
+/** koffi, then the first BLAS of the options' (or the platform's) candidates, or why not. */
+function openConfiguredBlas(options: NativeGemmOptions): { ok: true; value: Blas } | { ok: false; cause: StockCause; reason: string } {
   const koffi = (options.loadKoffi ?? loadKoffi)();
-  if (!koffi.ok) return false;
+  if (!koffi.ok) return { ok: false, cause: 'koffi', reason: koffi.reason };
   const candidates = options.libraries ? { ok: true as const, value: options.libraries } : blasCandidates();
-  return candidates.ok && openBlas(koffi.value, candidates.value, options.threads).ok;
+  if (!candidates.ok) return { ok: false, cause: candidates.off ? 'off' : 'library', reason: candidates.reason };
+  const opened = openBlas(koffi.value, candidates.value, options.threads);
+  return opened.ok ? opened : { ok: false, cause: 'library', reason: opened.reason };
 }
 
 /** Back to the stock kernels (the bench compares both paths in one process). */

@@ -11,7 +11,7 @@
  * (for nL = 1, M = Σ + Y*Y*ᵀ and these are the paper's Corollary 1 with the sign of THEORY.md).
  * In the eigenbasis of Θ every trace is an O(N²) sum per step.
  */
-import { matmul, matrixToEigenbasis, transpose } from './dense';
+import { column, matmul, matrixToEigenbasis, toEigenbasis, transpose } from './dense';
 import type { InfiniteWidthKernels } from './kernels';
 import { checkShape, checkSteps, momentSeries, type MomentSeries, type PredictionSchedule, type StepMoments } from './momentSeries';
 import { mseTraceI, type MseSetup } from './msePathwise';
@@ -69,7 +69,7 @@ export function mseExpectedPrediction(
   }
   // Y(0) ~ N(0, Σ) has no part along Θ's null space (Θ ⪰ Σ: Θ = Σ + Σ̇ ∘ Θ_prev with a PSD Schur
   // product), so the residual that can stay there is Y*'s.
-  return { ...momentSeries(steps, eta, kmax, rows), warnings: [...spectrum.warnings, ...singularWarnings(spectrum, target, nL), ...stepSizeWarnings(spectrum, eta, mode)] };
+  return { ...momentSeries(steps, eta, kmax, rows), warnings: [...spectrum.warnings, ...singularWarnings(spectrum, Array.from({ length: nL }, (_, k) => toEigenbasis(spectrum.eig, column(target, N, nL, k)))), ...stepSizeWarnings(spectrum, eta, mode)] };
 }
 
 /** diag(Vᵀ A V): one product A V, then O(N) per entry. */

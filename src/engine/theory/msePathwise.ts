@@ -97,7 +97,6 @@ export function msePathwisePrediction(setup: MseSetup, input: MsePathInput): Mse
     dTilde.push(toEigenbasis(spectrum.eig, d));
     gTilde.push(toEigenbasis(spectrum.eig, column(input.G0, N, nL, k)));
   }
-  const residual = input.target.map((y, i) => y - input.Y0[i]);
   const traceI = mseTraceI(spectrum, nL, kmax);
   const rows: StepMoments[] = [];
   const Ys: Float64Array[] = [];
@@ -136,6 +135,6 @@ export function msePathwisePrediction(setup: MseSetup, input: MsePathInput): Mse
     ...momentSeries(steps, eta, kmax, rows),
     Y: Ys,
     G: Gs,
-    warnings: [...spectrum.warnings, ...singularWarnings(spectrum, residual, nL), ...stepSizeWarnings(spectrum, eta, mode)],
+    warnings: [...spectrum.warnings, ...singularWarnings(spectrum, dTilde), ...stepSizeWarnings(spectrum, eta, mode)],
   };
 }

@@ -64,22 +64,20 @@ export const VISIBLE_NULL_SHARE = 1e-4;
  * neither see nor need those directions. It matters only when the residual Y* − Y(0) has a visible
  * part along them — duplicate inputs with different targets, targets the kernel cannot fit — since
  * gradient descent does not move Y there: then the warning says so, with the share and the loss it
- * leaves. `residual` is N × nL (per output column, the worst share counts).
+ * leaves. `coordinates` holds, per output column, the residual in Θ's eigenbasis (Vᵀ(Y* − Y(0)), as
+ * the predictions compute it); the worst column's share counts.
  */
-export function singularWarnings(spectrum: ThetaSpectrum, residual: Float64Array, nL: number): string[] {
+export function singularWarnings(spectrum: ThetaSpectrum, coordinates: readonly Float64Array[]): string[] {
   const { N, eig, cutoff, rank } = spectrum;
   if (rank === N) return [];
   let worst = 0;
   let stuck = 0;
-  for (let k = 0; k < nL; k++) {
+  for (const c of coordinates) {
     let all = 0;
     let nullPart = 0;
     for (let j = 0; j < N; j++) {
-      // The residual's coordinate along eigenvector j.
-      let c = 0;
-      for (let i = 0; i < N; i++) c += eig.vectors[i * N + j] * residual[i * nL + k];
-      all += c * c;
-      if (Math.abs(eig.values[j]) <= cutoff) nullPart += c * c;
+      all += c[j] * c[j];
+      if (Math.abs(eig.values[j]) <= cutoff) nullPart += c[j] * c[j];
     }
     stuck += nullPart;
     if (all > 0) worst = Math.max(worst, Math.sqrt(nullPart / all));
