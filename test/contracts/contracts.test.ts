@@ -72,7 +72,15 @@ test('run.json of the wrong shape is refused with the field and what arrived', (
     [{ ...run.info, id: '../../outside' }, /^run\.json\.id: expected a plain name/],
     [{ ...run.info, resolved: 'x' }, /^run\.json\.resolved: expected an object/],
     [{ ...run.info, error: { html: '<img>' } }, /^run\.json\.error: expected a string, got an object$/],
+    // The product path a run records (absent in older runs, so optional, but checked when present).
+    [{ ...run.info, compute: 'native' }, /^run\.json\.compute: expected an object, got "native"$/],
+    [{ ...run.info, compute: { path: 'native', threads: -2, summary: 's' } }, /^run\.json\.compute\.threads: expected a non-negative integer, got -2$/],
+    [{ ...run.info, compute: { path: 'native', threads: 2, summary: { html: '<img>' } } }, /^run\.json\.compute\.summary: expected a string, got an object$/],
   ];
+  assert.equal(runInfoCheck({ ...run.info, compute: { path: 'native', threads: 2, summary: 'wasm, native GEMM' } }, 'run.json'), undefined);
+  const started = { type: 'started', trial: 0, backend: 'wasm', pid: 1, parameters: 10, samples: 4, outputs: 1 };
+  assert.equal(engineMessageCheck(started, ''), undefined, 'a started message without compute (older engines) passes');
+  assert.match(engineMessageCheck({ ...started, compute: { path: 1, threads: 2, summary: 's' } }, '') ?? '', /^started\.compute\.path: expected a string, got 1$/);
   for (const [value, reason] of cases) {
     const v = validate(value, runInfoCheck, 'run.json');
     assert.equal(v.ok, false, JSON.stringify(value)?.slice(0, 60));
