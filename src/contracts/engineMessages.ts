@@ -32,6 +32,7 @@ const measurement = object({
   loss: numOrNull,
   moments: momentsCheck,
   moments_stderr: momentsCheck,
+  moments_rounding: optional(momentsCheck),
   theory: optional(momentsCheck),
   expected: optional(momentsCheck),
   top: optional(object({ H: optional(numbers), I: optional(numbers), S: optional(numbers) })),

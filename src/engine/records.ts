@@ -21,8 +21,13 @@ export interface MeasurementRecord {
   readonly t: number;
   readonly loss: number;
   readonly moments: Moments;
-  /** Standard errors of the stochastic estimates (0 where a moment is exact). */
+  /**
+   * Standard errors bounding the total error: the probes' sampling error and the arithmetic's rounding
+   * (√(statistical² + rounding²)); on the exact path the float64 rounding bound alone.
+   */
   readonly moments_stderr: Moments;
+  /** The rounding bound included in moments_stderr (absent in records of older engines). */
+  readonly moments_rounding?: Moments;
   /** The path-wise prediction of the theory for this trial (from its own Y(0), G(0)). */
   theory?: Moments;
   /** The prediction in expectation over initializations. */

@@ -10,7 +10,7 @@ import { runText, tempDir, tinyExperiment } from './helpers';
 
 // Runs through the same API as `ntkexp run`: engine processes forked from the TypeScript sources.
 
-const MEASUREMENT_KEYS = ['type', 'run', 'trial', 'step', 't', 'loss', 'moments', 'moments_stderr', 'exact', 'elapsed_ms', 'backend'];
+const MEASUREMENT_KEYS = ['type', 'run', 'trial', 'step', 't', 'loss', 'moments', 'moments_stderr', 'moments_rounding', 'exact', 'elapsed_ms', 'backend'];
 
 function measurements(dir: string): (MeasurementRecord & { trial: number })[] {
   return readRun(dir).records.filter((r): r is MeasurementRecord & { trial: number } => r.type === 'measurement');

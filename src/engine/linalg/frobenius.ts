@@ -16,6 +16,7 @@
  */
 import { countingOperator, dot, matvec, type LinearOperator, type Vector } from './operator';
 import { traceMoments, type MomentsOptions, type MomentsResult, type ProbeFunctional } from './moments';
+import { measuredRounding } from './rounding';
 import { deltaMethodStderr, type Estimate } from './stats';
 
 export interface FrobeniusRatioOptions extends Omit<MomentsOptions, 'kmax' | 'functionals' | 'targetRelativeStderr' | 'stopWhen'> {
@@ -25,6 +26,8 @@ export interface FrobeniusRatioOptions extends Omit<MomentsOptions, 'kmax' | 'fu
   exactNormB2?: number;
   /** Add probes until the ratio's standard error is ≤ this × the ratio. */
   targetRelativeStderr?: number;
+  /** Relative rounding ε_A of one application of A; measured (two applications) when omitted. */
+  roundingA?: number;
 }
 
 export interface FrobeniusRatioResult {
@@ -48,8 +51,10 @@ export function frobeniusRatio(A: LinearOperator, B: LinearOperator, options: Fr
     const y = matvec(countedA, v);
     return dot(y, y);
   };
-  const functionals: ProbeFunctional[] = [{ name: 'AB', degree: 1, evaluate: (p) => normSquared(p[1]) }];
-  if (options.exactNormA2 === undefined) functionals.push({ name: 'A', degree: 0, evaluate: (p) => normSquared(p[0]) });
+  const epsilonA = options.roundingA ?? measuredRounding(countedA);
+  // ‖A y‖² doubles A's relative rounding.
+  const functionals: ProbeFunctional[] = [{ name: 'AB', degree: 1, evaluate: (p) => normSquared(p[1]), rounding: 2 * epsilonA }];
+  if (options.exactNormA2 === undefined) functionals.push({ name: 'A', degree: 0, evaluate: (p) => normSquared(p[0]), rounding: 2 * epsilonA });
   const target = options.targetRelativeStderr;
   const moments = traceMoments(B, {
     ...options,
@@ -72,7 +77,7 @@ export function frobeniusRatio(A: LinearOperator, B: LinearOperator, options: Fr
  */
 export function frobeniusRatioFromMoments(
   m: MomentsResult,
-  options: { exactNormA2?: number; exactNormB2?: number },
+  options: { exactNormA2?: number; exactNormB2?: number; exactRoundingA2?: number; exactRoundingB2?: number },
 ): Omit<FrobeniusRatioResult, 'applicationsA' | 'applicationsB'> {
   const abIndex = m.functionals.findIndex((f) => f.name === 'AB');
   const aIndex = m.functionals.findIndex((f) => f.name === 'A');
@@ -80,8 +85,8 @@ export function frobeniusRatioFromMoments(
   if (options.exactNormA2 === undefined && aIndex < 0) throw new RangeError("frobeniusRatioFromMoments: give exactNormA2 or an 'A' functional");
   if (options.exactNormB2 === undefined && m.kmax < 2) throw new RangeError('frobeniusRatioFromMoments: ‖B‖_F² needs the k = 2 moment (kmax ≥ 2) or exactNormB2');
   const ab = m.functionals[abIndex];
-  const a2 = options.exactNormA2 !== undefined ? { estimate: options.exactNormA2, stderr: 0 } : m.functionals[aIndex];
-  const b2 = options.exactNormB2 !== undefined ? { estimate: options.exactNormB2, stderr: 0 } : m.moments[1];
+  const a2 = options.exactNormA2 !== undefined ? exactValue(options.exactNormA2, options.exactRoundingA2) : m.functionals[aIndex];
+  const b2 = options.exactNormB2 !== undefined ? exactValue(options.exactNormB2, options.exactRoundingB2) : m.moments[1];
   const R = ab.estimate / (a2.estimate * b2.estimate);
   // ∂R/∂(AB) = 1/(a b), ∂R/∂a = −R/a, ∂R/∂b = −R/b, over the variables that were sampled.
   const gradient = [1 / (a2.estimate * b2.estimate)];
@@ -94,7 +99,10 @@ export function frobeniusRatioFromMoments(
     gradient.push(-R / b2.estimate);
     samples.push(m.samples[1]);
   }
-  const stderr = deltaMethodStderr(gradient, samples);
+  // The delta method covers the sampling; the rounding bounds of the three traces add in relative
+  // terms (to first order, a ratio's relative error is the sum of its factors').
+  const relativeRounding = [ab, a2, b2].reduce((s, e) => s + (e.estimate !== 0 ? roundingOf(e) / Math.abs(e.estimate) : 0), 0);
+  const stderr = Math.hypot(deltaMethodStderr(gradient, samples), Math.abs(R) * relativeRounding);
   const cosine = Math.sqrt(Math.max(R, 0));
   return {
     ratio: { estimate: R, stderr },
@@ -105,4 +113,13 @@ export function frobeniusRatioFromMoments(
     probes: m.probes,
     degreesOfFreedom: m.degreesOfFreedom,
   };
+}
+
+/** An exactly known trace: no sampling error, only the rounding its caller states. */
+function exactValue(estimate: number, roundingBound = 0): Estimate & { roundingBound: number } {
+  return { estimate, stderr: roundingBound, roundingBound };
+}
+
+function roundingOf(e: Estimate & { roundingBound?: number }): number {
+  return e.roundingBound ?? 0;
 }

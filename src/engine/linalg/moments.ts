@@ -18,6 +18,12 @@
  * deflation and the same standard error machinery (e.g. ‖I S‖_F² = Tr(S I² S) with A = S and
  * evaluate = ‖I (S x)‖², one application of I per vector; see frobenius.ts).
  *
+ * Rounding: the float32 operators are not exact, and where the stochastic remainder is tiny its sample
+ * error says nothing about that. Each reported standard error is √(statistical² + rounding²), the
+ * rounding bound being k·ε times the absolute size of what was summed: Σ‖A^a q‖‖A^b q‖ over the sketch
+ * plus the mean of ‖A^a x‖‖A^b x‖ over the probes, with ε the operator's measured relative rounding
+ * (rounding.ts; the caller may pass it). Both parts are reported separately as well.
+ *
  * Memory: the r sketch vectors (and images, if given) plus blockSize · (⌈kmax/2⌉ + 1) work vectors.
  *
  * Float32 operators of large size work in a vector arena (simd/arena.ts): Q is copied in once, each
@@ -29,6 +35,7 @@ import { fillProbe, orthonormalityDefect, unitRoundoff, type ProbeDistribution }
 import { allocVector, axpy, countingOperator, dot, type LinearOperator, type Vector } from './operator';
 import { arenaOf, VectorArena } from './simd/arena';
 import { krylovSketch, type Sketch } from './sketch';
+import { measuredRounding } from './rounding';
 import { mean, standardError, type Estimate } from './stats';
 
 export type { Sketch } from './sketch';
@@ -42,6 +49,11 @@ export interface ProbeFunctional {
    * (their storage is reused for the next probes): read them, do not keep them.
    */
   evaluate(powers: readonly Vector[]): number;
+  /**
+   * Relative rounding of `evaluate` beyond that of the powers it reads (e.g. 2ε_B for ‖B A x‖², whose
+   * own application of B errs by ε_B); 0 when omitted. The powers add 2·degree·ε of A's.
+   */
+  readonly rounding?: number;
 }
 
 export interface MomentsOptions {
@@ -64,6 +76,8 @@ export interface MomentsOptions {
   functionals?: readonly ProbeFunctional[];
   /** Vectors per operator call (default 4). */
   blockSize?: number;
+  /** Relative rounding ε of one application of A; measured (two applications) when omitted. */
+  rounding?: number;
 }
 
 export interface TraceEstimate extends Estimate {
@@ -73,6 +87,10 @@ export interface TraceEstimate extends Estimate {
   stochasticPart: number;
   /** stderr / |estimate|. */
   relativeStderr: number;
+  /** The sample part of the error: the probes' standard deviation / √m. */
+  statisticalStderr: number;
+  /** The arithmetic part: k·ε times the absolute size of the sums (stderr is their root sum of squares). */
+  roundingBound: number;
 }
 
 export interface MomentsResult {
@@ -92,6 +110,8 @@ export interface MomentsResult {
   applications: number;
   sketchApplications: number;
   probeApplications: number;
+  /** ε: the relative rounding of one application of A used for the rounding bounds. */
+  rounding: number;
 }
 
 export function traceMoments(op: LinearOperator, options: MomentsOptions): MomentsResult {
@@ -126,6 +146,9 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
     sketchApplications = built.applications;
   }
   if (sketch) validateSketch(op, sketch);
+  // Its own fixed stream: measuring ε must not shift the probes (fixed seeds keep their estimates).
+  const epsilon = options.rounding ?? measuredRounding(A);
+  if (!(epsilon >= 0)) throw new RangeError(`traceMoments: rounding must be ≥ 0, got ${epsilon}`);
   const r = sketch?.vectors.length ?? 0;
   const arena = VectorArena.forOperator(op, r + blockSize * (h + 2) + 4);
   const Q = (sketch?.vectors ?? []).map((q) => arena?.copyIn(q) ?? q);
@@ -139,18 +162,25 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
 
   const samples: number[][] = Array.from({ length: kmax }, () => []);
   const fSamples: number[][] = functionals.map(() => []);
+  // |xᵀA^kx| ≤ ‖A^a x‖‖A^b x‖ per probe: the size the rounding of each sample is relative to.
+  const sizes: number[][] = Array.from({ length: kmax }, () => []);
+  const momentRounding = (k: number): number => k * epsilon;
+  const functionalRounding = (f: ProbeFunctional): number => 2 * f.degree * epsilon + (f.rounding ?? 0);
   const summarize = (): MomentsResult => {
-    const est = (sketchPart: number, values: number[]): TraceEstimate => {
+    const est = (sketchPart: number, values: number[], relativeRounding: number, sketchSize: number, probeSize: number): TraceEstimate => {
       const stochasticPart = values.length > 0 ? mean(values) : 0;
-      const stderr = values.length > 1 ? standardError(values) : NaN;
+      const statisticalStderr = values.length > 1 ? standardError(values) : NaN;
+      const roundingBound = relativeRounding * (sketchSize + probeSize);
+      const stderr = Math.hypot(statisticalStderr, roundingBound);
       const estimate = sketchPart + stochasticPart;
-      return { estimate, stderr, sketchPart, stochasticPart, relativeStderr: stderr / Math.abs(estimate) };
+      return { estimate, stderr, sketchPart, stochasticPart, relativeStderr: stderr / Math.abs(estimate), statisticalStderr, roundingBound };
     };
     const probes = samples[0].length;
+    const meanAbs = (values: number[]): number => (values.length > 0 ? mean(values.map(Math.abs)) : 0);
     return {
       kmax,
-      moments: samples.map((values, k) => est(exact.moments[k], values)),
-      functionals: functionals.map((f, i) => ({ name: f.name, ...est(exact.functionals[i], fSamples[i]) })),
+      moments: samples.map((values, k) => est(exact.moments[k], values, momentRounding(k + 1), exact.momentSizes[k], meanAbs(sizes[k]))),
+      functionals: functionals.map((f, i) => ({ name: f.name, ...est(exact.functionals[i], fSamples[i], functionalRounding(f), exact.functionalSizes[i], meanAbs(fSamples[i])) })),
       samples: samples.map((s) => Float64Array.from(s)),
       functionalSamples: fSamples.map((s) => Float64Array.from(s)),
       probes,
@@ -159,6 +189,7 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
       applications: sketchApplications + A.applications,
       sketchApplications,
       probeApplications: A.applications,
+      rounding: epsilon,
     };
   };
 
@@ -170,7 +201,11 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
     const powers = krylovPowers(A, X, h, own);
     for (let p = 0; p < size; p++) {
       const column = powers.map((P) => P[p]);
-      for (let k = 1; k <= kmax; k++) samples[k - 1].push(dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]));
+      const norms = column.map((v) => Math.sqrt(dot(v, v)));
+      for (let k = 1; k <= kmax; k++) {
+        samples[k - 1].push(dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]));
+        sizes[k - 1].push(norms[Math.ceil(k / 2)] * norms[Math.floor(k / 2)]);
+      }
       functionals.forEach((f, i) => fSamples[i].push(f.evaluate(column)));
     }
     powers.forEach(release);
@@ -178,7 +213,8 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
     if (!adaptive || used < minProbes) continue;
     const progress = summarize();
     const target = options.targetRelativeStderr;
-    const reached = target === undefined || progress.moments.every((m) => m.stderr <= target * Math.abs(m.estimate));
+    // A target below the rounding bound cannot be reached by probes: stop once sampling no longer dominates.
+    const reached = target === undefined || progress.moments.every((m) => m.stderr <= target * Math.abs(m.estimate) || m.statisticalStderr <= m.roundingBound);
     if (reached && (!options.stopWhen || options.stopWhen(progress))) break;
   }
   return summarize();
@@ -210,6 +246,15 @@ function krylovPowers(A: LinearOperator, X: Vector[], h: number, own: (v: Vector
   return powers;
 }
 
+interface ExactPart {
+  moments: Float64Array;
+  functionals: Float64Array;
+  /** Σ_q ‖A^a q‖‖A^b q‖ (or Σ|λ|^k): the absolute size the rounding of moments[k] is relative to. */
+  momentSizes: Float64Array;
+  /** Σ_q |f(q)|. */
+  functionalSizes: Float64Array;
+}
+
 /** Tr(QᵀA^kQ) for k ≤ kmax and Σ_i f(q_i) per functional, spending as few applications as allowed. */
 function exactPart(
   A: LinearOperator,
@@ -220,26 +265,44 @@ function exactPart(
   blockSize: number,
   own: (v: Vector) => Vector,
   release: (vs: readonly Vector[]) => void,
-): { moments: Float64Array; functionals: Float64Array } {
+): ExactPart {
   const moments = new Float64Array(kmax);
   const fValues = new Float64Array(functionals.length);
-  if (!sketch || Q.length === 0) return { moments, functionals: fValues };
+  const momentSizes = new Float64Array(kmax);
+  const functionalSizes = new Float64Array(functionals.length);
+  const result = { moments, functionals: fValues, momentSizes, functionalSizes };
+  const addFunctionals = (column: Vector[]): void =>
+    functionals.forEach((f, fi) => {
+      const value = f.evaluate(column);
+      fValues[fi] += value;
+      functionalSizes[fi] += Math.abs(value);
+    });
+  if (!sketch || Q.length === 0) return result;
   const hF = Math.max(0, ...functionals.map((f) => f.degree));
   const known = sketch.exactMoments && sketch.exactMoments.length >= kmax;
-  if (known) for (let k = 0; k < kmax; k++) moments[k] = sketch.exactMoments![k];
+  if (known) {
+    for (let k = 0; k < kmax; k++) {
+      moments[k] = sketch.exactMoments![k];
+      momentSizes[k] = Math.abs(moments[k]);
+    }
+  }
   const lambdas = sketch.eigenvalues;
   if (lambdas) {
-    if (!known) for (let k = 1; k <= kmax; k++) for (let i = 0; i < Q.length; i++) moments[k - 1] += lambdas[i] ** k;
-    Q.forEach((q, i) => {
-      const column = Array.from({ length: hF + 1 }, (_, j) => scaledCopy(q, lambdas[i] ** j));
-      functionals.forEach((f, fi) => (fValues[fi] += f.evaluate(column)));
-    });
-    return { moments, functionals: fValues };
+    if (!known) {
+      for (let k = 1; k <= kmax; k++) {
+        for (let i = 0; i < Q.length; i++) {
+          moments[k - 1] += lambdas[i] ** k;
+          momentSizes[k - 1] += Math.abs(lambdas[i]) ** k;
+        }
+      }
+    }
+    Q.forEach((q, i) => addFunctionals(Array.from({ length: hF + 1 }, (_, j) => scaledCopy(q, lambdas[i] ** j))));
+    return result;
   }
   const hs = Math.max(known ? 0 : Math.ceil(kmax / 2), hF);
   if (hs === 0) {
-    Q.forEach((q) => functionals.forEach((f, fi) => (fValues[fi] += f.evaluate([q]))));
-    return { moments, functionals: fValues };
+    Q.forEach((q) => addFunctionals([q]));
+    return result;
   }
   for (let start = 0; start < Q.length; start += blockSize) {
     const block = Q.slice(start, start + blockSize);
@@ -248,12 +311,18 @@ function exactPart(
     for (let j = 2; j <= hs; j++) powers.push(A.matmat(powers[j - 1]).map(own));
     for (let p = 0; p < block.length; p++) {
       const column = powers.map((P) => P[p]);
-      if (!known) for (let k = 1; k <= kmax; k++) moments[k - 1] += dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]);
-      functionals.forEach((f, fi) => (fValues[fi] += f.evaluate(column)));
+      if (!known) {
+        const norms = column.map((v) => Math.sqrt(dot(v, v)));
+        for (let k = 1; k <= kmax; k++) {
+          moments[k - 1] += dot(column[Math.ceil(k / 2)], column[Math.floor(k / 2)]);
+          momentSizes[k - 1] += norms[Math.ceil(k / 2)] * norms[Math.floor(k / 2)];
+        }
+      }
+      addFunctionals(column);
     }
     powers.slice(1).forEach(release);
   }
-  return { moments, functionals: fValues };
+  return result;
 }
 
 function scaledCopy(v: Vector, alpha: number): Vector {

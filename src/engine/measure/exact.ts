@@ -1,4 +1,5 @@
 import type { MeasureConfig } from '../config';
+import { unitRoundoff } from '../linalg/basis';
 import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
 import { evaluateLoss, type LossEvaluation, type SampleLoss } from '../loss/loss';
 import { Dense64Network } from '../network/dense64';
@@ -9,7 +10,9 @@ import type { MatrixFreeResult } from './matrixFree';
 /**
  * The exact path for small networks: the dense P × P matrices H, I and S in float64 (S assembled
  * directly as Σ ∂_ik C · Hess f_k(x_i), not as H − I) and their full eigendecompositions. Moments are
- * eigenvalue power sums, spectra are complete, standard errors are zero.
+ * eigenvalue power sums, spectra are complete; the standard errors are float64 rounding bounds only:
+ * a backward-stable eigensolver returns the eigenvalues of A + E with ‖E‖ ≲ P·u·‖A‖, which moves
+ * Σλ^k by at most k·P·u·‖A‖·Σ|λ|^{k−1} (about 1e-13 relative at P = 600).
  *
  * Cost: 3 P R-operator sweeps over the data (O(N P²)) and three O(P³) eigendecompositions; at
  * P = 600 about 5 s, which is why `exact = auto` stops there (EXACT_AUTO_LIMIT).
@@ -67,14 +70,20 @@ export function measureExact(dense: DenseCurvature, settings: MeasureConfig): Ma
   const top = Math.min(Math.max(settings.top, 1), P);
   const bottom = Math.min(settings.bottom, P);
   const lowest = (e: SymmetricEigen): number[] => Array.from(e.values.slice(P - bottom)).reverse();
-  const zeros = new Array(kmax).fill(0);
+  const u = unitRoundoff('float64');
+  const roundingBounds = (e: SymmetricEigen): number[] => {
+    const norm = Math.max(Math.abs(e.values[0]), Math.abs(e.values[P - 1]));
+    return Array.from({ length: kmax }, (_, k) => (k + 1) * P * u * norm * e.values.reduce((s, x) => s + Math.abs(x) ** k, 0));
+  };
+  const rounding = { H: roundingBounds(eH), I: roundingBounds(eI), S: roundingBounds(eS) };
   let orthogonality: MatrixFreeResult['orthogonality'];
   if (settings.orthogonality) {
     const IS = multiply(dense.I, dense.S, P);
     const ratio = frobenius(IS) / (frobenius(dense.I) * frobenius(dense.S));
     orthogonality = {
       IS: ratio,
-      IS_stderr: 0,
+      // Three float64 Frobenius norms of P² terms each (and the product I·S): a P·u relative bound each.
+      IS_stderr: 4 * P * unitRoundoff('float64') * ratio,
       rayleigh: {
         I: Array.from({ length: top }, (_, j) => [eI.values[j], quadratic(dense.S, column(eI, j), P)] as [number, number]),
         S: Array.from({ length: top }, (_, j) => [quadratic(dense.I, column(eS, j), P), eS.values[j]] as [number, number]),
@@ -85,7 +94,8 @@ export function measureExact(dense: DenseCurvature, settings: MeasureConfig): Ma
   if (settings.density > 0) density = { H: smoothedHistogram(eH.values, settings.density) };
   return {
     moments: { H: powerSums(eH), I: powerSums(eI), S: powerSums(eS) },
-    stderr: { H: zeros, I: zeros, S: zeros },
+    stderr: rounding,
+    rounding,
     top: { H: Array.from(eH.values.slice(0, top)), I: Array.from(eI.values.slice(0, top)), S: Array.from(eS.values.slice(0, top)) },
     bottom: bottom > 0 ? { H: lowest(eH), S: lowest(eS) } : {},
     density,

@@ -5,6 +5,7 @@ import { traceMoments, type MomentsResult } from '../linalg/moments';
 import { frobeniusRatioFromMoments } from '../linalg/frobenius';
 import { slq, slqDensity } from '../linalg/slq';
 import { countingOperator, dot, matvec, norm, type LinearOperator, type Vector } from '../linalg/operator';
+import { measuredRounding } from '../linalg/rounding';
 import type { Curvature } from '../network/curvature';
 import { Rng } from '../rng';
 import type { NtkSpectrum } from './ntkSpectrum';
@@ -23,10 +24,19 @@ import type { NtkSpectrum } from './ntkSpectrum';
  *  - Figure 2: (vᵀIv, vᵀSv) for the top eigenvectors of I (one S product each) and of S (one J v each).
  *
  * Lanczos is asked for a relative residual of 1e-4, at the float32 operators' attainable accuracy.
+ *
+ * Every standard error bounds the total error: the probes' sample error and the float32 arithmetic
+ * (THEORY.md, "Rounding"). ε_H, ε_I and ε_S, the relative rounding of one application of each operator,
+ * are measured (rounding.ts, two applications each); a k-fold product errs by k·ε relative to the
+ * absolute size of what it sums. So the exact-from-Θ̂ Tr(I^k) carries k·ε_I·Σ|λ|^k, Tr(S) = Gᵀ∇C
+ * carries L·ε_S·Σ|G|_ik |∂_ik C| (G's recursion is L float32 products like S's, |G| its absolute-value
+ * size: hessianTracesWithSize), and Tr(H) their sum.
  */
 export interface MatrixFreeResult {
   readonly moments: { H: number[]; I: number[]; S: number[] };
   readonly stderr: { H: number[]; I: number[]; S: number[] };
+  /** The arithmetic's share of stderr: the bound on rounding error that stderr includes. */
+  readonly rounding: { H: number[]; I: number[]; S: number[] };
   readonly top: { H: number[]; I: number[]; S: number[] };
   readonly bottom: { H?: number[]; S?: number[] };
   readonly density?: { H: { x: number[]; y: number[]; nodes?: number[][]; weights?: number[][] } };
@@ -39,10 +49,17 @@ const LANCZOS_TOL = 1e-4;
 export const SLQ_MAX_VECTORS = 10;
 export const SLQ_STEPS = 40;
 
+/** Tr(S) = Gᵀ∇C, Σ|G|_ik |∂_ik C| (the size its rounding is relative to) and the products G took. */
+export interface TraceOfS {
+  readonly value: number;
+  readonly absoluteSize: number;
+  readonly products: number;
+}
+
 export function measureMatrixFree(
   curv: Curvature,
   spectrum: NtkSpectrum,
-  traceS: number,
+  traceS: TraceOfS,
   settings: MeasureConfig,
   rng: Rng,
 ): MatrixFreeResult {
@@ -50,6 +67,7 @@ export function measureMatrixFree(
   const H = countingOperator(ops.H);
   const I = countingOperator(ops.I);
   const S = countingOperator(ops.S);
+  const epsilon = { H: measuredRounding(H), I: measuredRounding(I), S: measuredRounding(S) };
   const kmax = settings.moments;
   const P = curv.P;
   const top = Math.min(Math.max(settings.top, 1), P - 1);
@@ -69,6 +87,7 @@ export function measureMatrixFree(
     probes: settings.probes,
     sketch: { vectors: hEig.eigenvectors as Vector[], images: hEig.images as Vector[] },
     rng: new Rng(rng.nextUint32(), 'moments-H'),
+    rounding: epsilon.H,
   });
 
   // S: both ends (its spectrum is roughly symmetric), then moments and ‖IS‖_F² from the same probes.
@@ -89,19 +108,26 @@ export function measureMatrixFree(
     kmax: Math.max(kmax, 2),
     probes: settings.probes,
     sketch: { vectors: sEig.eigenvectors as Vector[], images: sEig.images as Vector[] },
-    functionals: settings.orthogonality ? [{ name: 'AB', degree: 1, evaluate: (p) => normSquaredOfI(p[1]) }] : [],
+    functionals: settings.orthogonality ? [{ name: 'AB', degree: 1, evaluate: (p) => normSquaredOfI(p[1]), rounding: 2 * epsilon.I }] : [],
     rng: new Rng(rng.nextUint32(), 'moments-S'),
+    rounding: epsilon.S,
   });
 
   const sValues = estimates(sMoments, kmax);
   const sErrors = stderrs(sMoments, kmax);
-  // Tr(S) = Gᵀ∇C exactly: report it, not the estimate (which the tests compare against it).
-  sValues[0] = traceS;
-  sErrors[0] = 0;
+  // Tr(S) = Gᵀ∇C without sampling: report it, not the estimate (which the tests compare against it).
+  const iErrors = spectrum.traces.slice(0, kmax).map((_, k) => (k + 1) * epsilon.I * sumAbsPowers(spectrum.iEigenvalues, k + 1));
+  sValues[0] = traceS.value;
+  sErrors[0] = traceS.products * epsilon.S * traceS.absoluteSize;
+  const sRounding = sMoments.moments.slice(0, kmax).map((e) => e.roundingBound);
+  sRounding[0] = sErrors[0];
 
   let orthogonality: MatrixFreeResult['orthogonality'];
   if (settings.orthogonality) {
-    const ratio = frobeniusRatioFromMoments(sMoments, { exactNormA2: spectrum.traces.length >= 2 ? spectrum.traces[1] : sumPowers(spectrum.iEigenvalues, 2) });
+    const ratio = frobeniusRatioFromMoments(sMoments, {
+      exactNormA2: spectrum.traces.length >= 2 ? spectrum.traces[1] : sumPowers(spectrum.iEigenvalues, 2),
+      exactRoundingA2: 2 * epsilon.I * sumAbsPowers(spectrum.iEigenvalues, 2),
+    });
     orthogonality = {
       IS: ratio.cosine.estimate,
       IS_stderr: ratio.cosine.stderr,
@@ -112,16 +138,20 @@ export function measureMatrixFree(
   let density: MatrixFreeResult['density'];
   if (settings.density > 0) density = { H: hDensity(H, hEig, settings, rng) };
 
-  // Tr(H) = Tr(I) + Tr(S) by linearity, and both are exact (Θ̂ and Gᵀ∇C): no probe can do better. The
-  // probes' own Tr(H) estimate is still made (it is the same Hutchinson sum) but not reported.
+  // Tr(H) = Tr(I) + Tr(S) by linearity, both without sampling (Θ̂ and Gᵀ∇C): no probe can do better,
+  // and their rounding bounds add. The probes' own Tr(H) estimate is still made (it is the same
+  // Hutchinson sum) but not reported.
   const hValues = estimates(hMoments, kmax);
   const hErrors = stderrs(hMoments, kmax);
-  hValues[0] = spectrum.traces[0] + traceS;
-  hErrors[0] = 0;
+  hValues[0] = spectrum.traces[0] + traceS.value;
+  hErrors[0] = iErrors[0] + sErrors[0];
+  const hRounding = hMoments.moments.slice(0, kmax).map((e) => e.roundingBound);
+  hRounding[0] = hErrors[0];
 
   return {
     moments: { H: hValues, I: spectrum.traces.slice(0, kmax), S: sValues },
-    stderr: { H: hErrors, I: new Array(kmax).fill(0), S: sErrors },
+    stderr: { H: hErrors, I: iErrors, S: sErrors },
+    rounding: { H: hRounding, I: iErrors, S: sRounding },
     top: {
       H: Array.from(hEig.eigenvalues.subarray(0, top)),
       I: Array.from(spectrum.iEigenvalues.subarray(0, top)),
@@ -140,6 +170,12 @@ function estimates(m: MomentsResult, kmax: number): number[] {
 
 function stderrs(m: MomentsResult, kmax: number): number[] {
   return m.moments.slice(0, kmax).map((e) => e.stderr);
+}
+
+function sumAbsPowers(values: ArrayLike<number>, k: number): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]) ** k;
+  return s;
 }
 
 function sumPowers(values: ArrayLike<number>, k: number): number {

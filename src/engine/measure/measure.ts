@@ -1,7 +1,7 @@
 import type { MeasureConfig } from '../config';
 import { evaluateLoss, type LossEvaluation, type SampleLoss } from '../loss/loss';
 import { Curvature } from '../network/curvature';
-import { hessianTraces } from '../network/hessianTrace';
+import { hessianTracesWithSize } from '../network/hessianTrace';
 import { ntkGram } from '../network/ntkGram';
 import type { TfNetwork } from '../network/tfNetwork';
 import type { MeasurementRecord } from '../records';
@@ -10,6 +10,7 @@ import { denseCurvature, measureExact, useExactPath } from './exact';
 import { measureMatrixFree } from './matrixFree';
 import { requireFinite, requireFiniteNumber } from '../nonFinite';
 import { ntkSpectrum, type NtkSpectrum } from './ntkSpectrum';
+import { Dense64Network } from '../network/dense64';
 
 /** What one measurement yields besides its record: the state the theory and the surface start from. */
 export interface Measurement {
@@ -38,26 +39,30 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
   const { net, settings } = args;
   const N = net.N;
   const nL = net.layout.outputDim;
-  const outputs = requireFinite(net.outputs(), "the network's outputs");
+  // The outputs, the loss, ∇C and H_C from the float64 network with the same parameters, on both paths:
+  // late in training Y − Y* is small, and the float32 outputs' rounding (≈ 1e-7 of |Y|) would be a large
+  // relative error in ∇C, hence in S, that no error bar accounts for. A forward pass costs little.
+  const params = Float64Array.from(net.parameterVector());
+  const outputs = requireFinite(new Dense64Network(net.spec, params, net.inputs).outputs(), "the network's outputs");
   const loss = finiteLoss(evaluateLoss(args.loss, outputs, args.targets, N, nL));
   const spectrum = ntkSpectrum(requireFinite(ntkGram(net), 'the NTK Gram Θ̂'), loss, settings.moments, settings.top);
-  const G = requireFinite(hessianTraces(net), 'the Hessian traces G = Tr Hess f');
-  let traceS = 0;
-  for (let i = 0; i < G.length; i++) traceS += G[i] * loss.gradient[i];
-
   const exact = useExactPath(net.P, settings.exact);
+  const traces = hessianTracesWithSize(net, !exact);
+  const G = requireFinite(traces.G, 'the Hessian traces G = Tr Hess f');
+  let traceS = 0;
+  let traceSSize = 0;
+  for (let i = 0; i < G.length; i++) {
+    traceS += G[i] * loss.gradient[i];
+    traceSSize += (traces.size?.[i] ?? 0) * Math.abs(loss.gradient[i]);
+  }
+
   let result;
-  // The loss recorded: the float64 network's on the exact path (its H, I and S are formed with it).
-  let recordedLoss = loss.value;
   if (exact) {
-    const params = Float64Array.from(net.parameterVector());
-    const dense = denseCurvature(net.spec, params, net.inputs, args.loss, args.targets);
-    recordedLoss = finiteLoss(dense.loss).value;
-    result = measureExact(dense, settings);
+    result = measureExact(denseCurvature(net.spec, params, net.inputs, args.loss, args.targets), settings);
   } else {
     const curv = new Curvature(net, loss);
     try {
-      result = measureMatrixFree(curv, spectrum, traceS, settings, args.rng);
+      result = measureMatrixFree(curv, spectrum, { value: traceS, absoluteSize: traceSSize, products: net.layout.depth }, settings, args.rng);
     } finally {
       curv.dispose();
     }
@@ -67,9 +72,10 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
     trial: args.trial,
     step: args.step,
     t: args.t,
-    loss: recordedLoss,
+    loss: loss.value,
     moments: result.moments,
     moments_stderr: result.stderr,
+    moments_rounding: result.rounding,
     top: result.top,
     bottom: Object.keys(result.bottom).length > 0 ? result.bottom : undefined,
     density: result.density,

@@ -18,6 +18,17 @@ import type { TfNetwork } from './tfNetwork';
  *            free for depth ≤ 3, the dominant cost of a depth-4 measurement).
  */
 export function hessianTraces(net: TfNetwork): Float64Array {
+  return hessianTracesWithSize(net, false).G;
+}
+
+/**
+ * G and, for its rounding, |G|'s a-priori size: the same recursion on absolute values,
+ *     |T|(ℓ+1) = c_ℓ (|σ'| ⊙ |T|(ℓ) + |σ''| ⊙ Q(ℓ)) |W(ℓ)|ᵀ
+ * (Q is a sum of squares already). G_ik is a signed sum with much cancellation (relative errors of
+ * 1e-5 in float32 where the terms are 1e-7 accurate); its error is bounded by ε times this size, not by
+ * ε|G_ik| (Higham, Accuracy and Stability of Numerical Algorithms, §3.5: |fl(AB) − AB| ≤ γ_n|A||B|).
+ */
+export function hessianTracesWithSize(net: TfNetwork, withSize = true): { G: Float64Array; size?: Float64Array } {
   const L = net.layout.depth;
   const N = net.N;
   const pass = net.forward();
@@ -30,8 +41,10 @@ export function hessianTraces(net: TfNetwork): Float64Array {
     beta.push(tf.tidy(() => tf.add(tf.mul(tf.sum(tf.square(pass.a[r]), 1, true), lay[r].c ** 2), lay[r].d ** 2)) as tf.Tensor2D);
   }
   const deep = deepJacobianTerms(net, beta);
+  const size = withSize ? new Float64Array(N * net.layout.outputDim) : undefined;
   const G = scoped(() => {
     let T: tf.Tensor2D | undefined; // T(1) = 0
+    let Tabs: tf.Tensor2D | undefined;
     for (let l = 1; l < L; l++) {
       // Q(l) for the pre-activations of layer l.
       let Q: tf.Tensor = beta[l - 1];
@@ -44,11 +57,17 @@ export function hessianTraces(net: TfNetwork): Float64Array {
       let inner = tf.mul(pass.s2[l], Q);
       if (T) inner = tf.add(inner, tf.mul(pass.s1[l], T));
       T = gemm({ a: inner as tf.Tensor2D, b: layers[l].Wt, alpha: lay[l].c });
+      if (size) {
+        let innerAbs = tf.mul(tf.abs(pass.s2[l]), Q);
+        if (Tabs) innerAbs = tf.add(innerAbs, tf.mul(tf.abs(pass.s1[l]), Tabs));
+        Tabs = gemm({ a: innerAbs as tf.Tensor2D, b: tf.abs(layers[l].Wt) as tf.Tensor2D, alpha: Math.abs(lay[l].c) });
+      }
     }
+    if (size && Tabs) size.set(Tabs.dataSync());
     return T ? Float64Array.from(T.dataSync()) : new Float64Array(N * net.layout.outputDim);
   });
   tf.dispose(beta);
-  return G;
+  return { G, size };
 }
 
 /**

@@ -50,24 +50,18 @@ for (const [activation, lossName, nL] of [
     const free = takeMeasurement({ ...args, settings: settings(false) }).record;
     assert.equal(exact.exact, true);
     assert.equal(free.exact, false);
+    // Every moment of every operator, sampled or not (Tr(I^k) from Θ̂, Tr(S) = Gᵀ∇C, Tr(H) their sum),
+    // lies within 4 of its reported standard errors of the float64 value, and every standard error is
+    // positive: float32 arithmetic is never exact, and the error bar says so (no tolerance of our own).
     for (let k = 0; k < 4; k++) {
-      // I: exact from Θ̂ on both paths (float32 Gram against float64 dense).
-      const relI = Math.abs(free.moments.I[k] - exact.moments.I[k]) / Math.abs(exact.moments.I[k]);
-      assert.ok(relI < 1e-4, `Tr(I^${k + 1}) ${free.moments.I[k]} vs ${exact.moments.I[k]}`);
-      for (const A of ['H', 'S'] as const) {
+      for (const A of ['H', 'I', 'S'] as const) {
         const est = free.moments[A][k];
         const se = free.moments_stderr[A][k];
         const truth = exact.moments[A][k];
-        // within 4 standard errors, or 1e-4 relative where the estimate is (nearly) exact
-        const tol = Math.max(4 * se, 1e-4 * Math.abs(truth), 1e-9);
-        assert.ok(Math.abs(est - truth) <= tol, `Tr(${A}^${k + 1}) ${est} ± ${se} vs exact ${truth}`);
+        assert.ok(se > 0, `Tr(${A}^${k + 1}) reported with stderr ${se}`);
+        assert.ok(Math.abs(est - truth) <= 4 * se, `Tr(${A}^${k + 1}) ${est} ± ${se} vs exact ${truth} (${((est - truth) / se).toFixed(1)} s.e.)`);
       }
     }
-    // Tr(S) = Gᵀ∇C exactly.
-    assert.ok(Math.abs(free.moments.S[0] - exact.moments.S[0]) <= 1e-4 * Math.abs(exact.moments.S[0]));
-    // Tr(H) = Tr(I) + Tr(S), both exact: reported with no standard error, equal to the dense trace.
-    assert.equal(free.moments_stderr.H[0], 0);
-    assert.ok(Math.abs(free.moments.H[0] - exact.moments.H[0]) <= 1e-4 * Math.abs(exact.moments.H[0]), `Tr(H) ${free.moments.H[0]} vs ${exact.moments.H[0]}`);
     // Lanczos top-10 and bottom-5 against the dense eigenvalues.
     const scale = Math.abs(exact.top!.H![0]);
     for (let j = 0; j < 10; j++) {
@@ -83,7 +77,7 @@ for (const [activation, lossName, nL] of [
     // ‖IS‖_F/(‖I‖_F‖S‖_F) within 4 standard errors; Rayleigh quotients of I's eigenvectors agree.
     const o = free.orthogonality!;
     const oe = exact.orthogonality!;
-    assert.ok(Math.abs(o.IS - oe.IS) <= Math.max(4 * o.IS_stderr, 1e-4), `IS ${o.IS} ± ${o.IS_stderr} vs ${oe.IS}`);
+    assert.ok(o.IS_stderr > 0 && Math.abs(o.IS - oe.IS) <= 4 * o.IS_stderr, `IS ${o.IS} ± ${o.IS_stderr} vs ${oe.IS}`);
     for (let j = 0; j < 5; j++) {
       assert.ok(Math.abs(o.rayleigh.I[j][0] - oe.rayleigh.I[j][0]) <= 1e-4 * scale);
       assert.ok(Math.abs(o.rayleigh.I[j][1] - oe.rayleigh.I[j][1]) <= 1e-3 * sScale, `vSv ${o.rayleigh.I[j][1]} vs ${oe.rayleigh.I[j][1]}`);
