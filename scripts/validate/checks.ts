@@ -1,5 +1,6 @@
 import type { MeasurementRecord } from '../../src/engine/records';
 import type { SweepSummary } from '../../src/run/runFiles';
+import { hiddenWidth } from '../../src/run/deviation';
 import { leastSquaresLine, leastSquaresSlope } from '../../src/run/summary';
 import { backendLabel, fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
@@ -26,7 +27,7 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
   const outcome = await runExample(file, experiments, options, file.replace('.ntkexp', ''));
   const run = outcome.runs[0];
   const relTol = quick ? 0.3 : 0.1;
-  const { table, checks, why } = momentsTable(run.summary, measurements(run.dir), relTol, quick ? 'pathwise' : 'expected');
+  const { table, checks, why } = momentsTable(run.summary, measurements(run.dir), relTol, quick ? 'pathwise' : 'expected', hiddenWidth(run.info.resolved));
   const status: Check = { name: 'run finished', passed: run.info.status === 'finished', detail: `${run.info.status}${run.info.error ? `: ${run.info.error}` : ''}` };
   return {
     id: file.replace('.ntkexp', ''),
@@ -36,7 +37,7 @@ export async function figure1(file: 'fig1-smooth-relu.ntkexp' | 'fig1-normalized
     settings: settingsLine([experiments[0].experiment], settingsFor(options, QUICK_FIG1)),
     seconds: (Date.now() - t0) / 1000,
     backend: backendLabel(run.info),
-    body: `Mean ± standard error over ${run.summary.trials.finished} trials against the expectation over initializations (THEORY.md §6), deviation = (mean − expected)/|expected|; and, paired trial by trial, measured minus the trial's own path-wise prediction, relative to the mean prediction. Target: ${quick ? 'quick mode (width 500, 4 trials): every Tr(H^k) within 30% of the paired path-wise prediction or 3 standard errors — with 4 trials the mean of heavy-tailed quantities such as Tr S(t)² sits far from its expectation, so the quick target uses the paired comparison; the expected column is reported' : 'every Tr(H^k) within 10% of the expectation or 3 standard errors (the paired column explains misses)'}.\n\n${table}${why ? `\n\n${why}` : ''}`,
+    body: `Mean ± standard error over ${run.summary.trials.finished} trials against the expectation over initializations (THEORY.md §6), deviation in standard errors of the mean and relative to the quantity's scale (its largest |expected| over the run, so that a prediction crossing zero does not inflate it); and, paired trial by trial, measured minus the trial's own path-wise prediction, relative to the path-wise predictions' scale. Tr(S^k), k ≥ 3, vanish at infinite width: shown as w·x (width × value), of order 1 when the theory's 1/width holds. Target: ${quick ? 'quick mode (width 500, 4 trials): every Tr(H^k) within 30% of the paired path-wise prediction or 3 standard errors — with 4 trials the mean of heavy-tailed quantities such as Tr S(t)² sits far from its expectation, so the quick target uses the paired comparison; the expected column is reported' : 'every Tr(H^k) within 10% of the expectation or 3 standard errors (the paired column explains misses)'}.\n\n${table}${why ? `\n\n${why}` : ''}`,
     checks: [status, ...checks],
   };
 }

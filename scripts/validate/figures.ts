@@ -7,6 +7,7 @@ import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format
 import { ExperimentRun, type RunOutcome } from '../../src/run/runExperiment';
 import { readRun } from '../../src/run/readStore';
 import type { RunInfo, RunSummary } from '../../src/run/runFiles';
+import { deviationOf, formatDeviation, quantityScale, vanishes } from '../../src/run/deviation';
 
 /**
  * The paper's figures as validation checks: each runs an example of examples/ (in quick mode with
@@ -165,13 +166,19 @@ export function momentsTable(
   records: readonly MeasurementRecord[],
   relTol: number,
   target: 'expected' | 'pathwise',
+  width?: number,
 ): { table: string; checks: Check[]; why: string } {
   const kmax = summary.steps[0]?.mean.H.length ?? 0;
   const attributions: string[] = [];
   const rows: string[] = [
-    '| step | t | matrix | k | mean ± s.e. | expected | deviation | paired with path-wise: mean(measured − predicted) | relative | within target |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| step | t | matrix | k | mean ± s.e. | expected | deviation (s.e.) | of scale | paired with path-wise: mean(measured − predicted) | of scale | within target |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
+  // The path-wise predictions' scale per quantity over the run (src/run/deviation.ts: not |p| at a
+  // time, which crosses zero for Tr(S)).
+  const pathScale = (A: 'H' | 'I' | 'S', k: number): number =>
+    quantityScale(records.filter((r) => r.theory).map((r) => r.theory![A][k - 1]), records.map((r) => r.moments[A][k - 1]));
+  const vanishing = (A: 'H' | 'I' | 'S', k: number): boolean => vanishes(summary.steps.map((st) => st.expected?.[A][k - 1]));
   const misses: string[] = [];
   let total = 0;
   for (const s of summary.steps) {
@@ -182,12 +189,15 @@ export function momentsTable(
         const se = s.stderr[A][k - 1];
         const e = s.expected?.[A][k - 1];
         const dev = s.deviation?.[A][k - 1] ?? null;
+        const devSe = s.deviation_se?.[A][k - 1] ?? null;
+        const zeroLimit = vanishing(A, k);
         const diffs = atStep.map((r) => r.moments[A][k - 1] - (r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]);
         const predicted = atStep.map((r) => (r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]);
         const d = mean(diffs);
         const dse = diffs.length > 1 ? standardError(diffs) : 0;
         const p = mean(predicted);
-        const rel = Math.abs(p) > 1e-300 ? d / Math.abs(p) : null;
+        const scale = pathScale(A, k);
+        const rel = scale > 0 && !zeroLimit ? d / scale : null;
         const okExpected = e !== undefined && (Math.abs(m - e) <= 3 * se || (dev !== null && Math.abs(dev) <= relTol));
         const okPaired = diffs.length > 0 && (Math.abs(d) <= 3 * dse || (rel !== null && Math.abs(rel) <= relTol));
         const ok = target === 'expected' ? okExpected : okPaired;
@@ -206,8 +216,9 @@ export function momentsTable(
             );
           }
         }
+        const finiteWidth = zeroLimit ? formatDeviation(deviationOf({ measured: m, predicted: 0, scale: 0, vanishes: true, width })) : undefined;
         rows.push(
-          `| ${s.step} | ${fmt(s.t)} | ${A} | ${k} | ${fmt(m)} ± ${fmt(se, 2)} | ${fmt(e)} | ${percent(dev)} | ${diffs.length ? `${fmt(d)} ± ${fmt(dse, 2)}` : '—'} | ${percent(rel)} | ${A === 'H' ? (ok ? 'yes' : '**no**') : '—'} |`,
+          `| ${s.step} | ${fmt(s.t)} | ${A} | ${k} | ${fmt(m)} ± ${fmt(se, 2)} | ${zeroLimit && width ? `0 + O(1/${width})` : fmt(e)} | ${finiteWidth ?? (devSe === null ? '—' : `${devSe >= 0 ? '+' : '−'}${Math.abs(devSe).toFixed(1)}σ`)} | ${percent(dev)} | ${diffs.length ? `${fmt(d)} ± ${fmt(dse, 2)}` : '—'} | ${percent(rel)} | ${A === 'H' ? (ok ? 'yes' : '**no**') : '—'} |`,
         );
       }
     }

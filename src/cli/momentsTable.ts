@@ -1,8 +1,12 @@
 import type { Moments } from '../engine/records';
+import { deviationOf, formatDeviation, quantityScale, vanishes } from '../run/deviation';
 
 /**
  * The end-of-run table: for each matrix (H, I, S) and each measurement time, the measured moments
- * Tr(A^k) with their standard errors beside the theory's prediction and the relative deviation.
+ * Tr(A^k) with their standard errors beside the theory's prediction and the deviation by the rule of
+ * src/run/deviation.ts (in σ for a mean over trials, relative to the quantity's scale over the run for
+ * one trial, width × value where the limit is 0). Over several trials a `spread` column gives the
+ * standard deviation over trials as a share of the scale: what one trial may show.
  * Input rows are already aggregated (one per step), so the same printer serves one trial or many.
  */
 export interface TableRow {
@@ -11,37 +15,54 @@ export interface TableRow {
   readonly loss: number;
   readonly moments: Moments;
   readonly stderr: Moments;
+  /** The standard deviation over trials (several trials only). */
+  readonly spread?: Moments;
   /** The prediction to compare with (path-wise for one trial, expected for a mean over trials). */
   readonly theory?: Moments;
 }
 
-export function momentsTable(rows: readonly TableRow[], options: { kmax: number; theoryLabel: string }): string {
+export interface TableOptions {
+  readonly kmax: number;
+  readonly theoryLabel: string;
+  /** The rows are means over trials: deviations in their standard errors. */
+  readonly overTrials: boolean;
+  /** The smallest hidden width: the order 1/width of the quantities that vanish in the limit. */
+  readonly width?: number;
+}
+
+export function momentsTable(rows: readonly TableRow[], options: TableOptions): string {
   const out: string[] = [];
+  const spread = options.overTrials && rows.some((r) => r.spread);
   for (const A of ['H', 'I', 'S'] as const) {
     const header = ['step', 't', 'loss'];
-    for (let k = 1; k <= options.kmax; k++) header.push(`Tr(${A}${superscript(k)}) ± se`, options.theoryLabel, 'dev');
+    const rules = Array.from({ length: options.kmax }, (_, k) => {
+      const predicted = rows.map((r) => r.theory?.[A][k]);
+      return { scale: quantityScale(predicted, rows.map((r) => r.moments[A][k])), vanishes: vanishes(predicted) };
+    });
+    for (let k = 1; k <= options.kmax; k++) {
+      header.push(`Tr(${A}${superscript(k)}) ± se`, options.theoryLabel, 'dev');
+      if (spread) header.push('spread');
+    }
     const body = rows.map((r) => {
       const cells = [String(r.step), fmt(r.t), fmt(r.loss)];
       for (let k = 0; k < options.kmax; k++) {
         const m = r.moments[A][k];
         const se = r.stderr[A][k];
         const th = r.theory?.[A][k];
-        cells.push(se > 0 ? `${fmt(m)} ± ${fmt(se, 2)}` : fmt(m), th === undefined ? '—' : fmt(th), th === undefined ? '—' : deviation(m, se, th));
+        const rule = rules[k];
+        const d = deviationOf({ measured: m, predicted: th, stderr: options.overTrials ? se : undefined, scale: rule.scale, vanishes: rule.vanishes, width: options.width });
+        const predictedCell = th === undefined ? '—' : rule.vanishes ? (options.width ? `0 + O(1/${options.width})` : '0') : fmt(th);
+        cells.push(se > 0 ? `${fmt(m)} ± ${fmt(se, 2)}` : fmt(m), predictedCell, formatDeviation(d));
+        if (spread) {
+          const sd = r.spread?.[A][k];
+          cells.push(sd === undefined ? '—' : rule.scale > 0 && !rule.vanishes ? `${(100 * (sd / rule.scale)).toFixed(1)}%` : fmt(sd, 2));
+        }
       }
       return cells;
     });
     out.push(align([header, ...body]));
   }
   return out.join('\n\n') + '\n';
-}
-
-/** Relative deviation, or the deviation in standard errors when the prediction is (near) zero. */
-function deviation(measured: number, se: number, predicted: number): string {
-  if (Math.abs(predicted) > 1e-12 * Math.max(1, Math.abs(measured))) {
-    const rel = (measured - predicted) / Math.abs(predicted);
-    return `${rel >= 0 ? '+' : ''}${(100 * rel).toFixed(1)}%`;
-  }
-  return se > 0 ? `${((measured - predicted) / se).toFixed(1)}σ` : '—';
 }
 
 export function fmt(x: number, digits = 4): string {

@@ -1,6 +1,7 @@
 import type { RunOutcome } from '../run/runExperiment';
 import type { RunSummary } from '../run/runFiles';
-import { momentsTable } from './momentsTable';
+import { deviationOf, formatDeviation, hiddenWidth } from '../run/deviation';
+import { fmt, momentsTable, type TableRow } from './momentsTable';
 
 /**
  * What `ntkexp run` prints at the end. One run: the moments at every measurement time against theory
@@ -10,7 +11,7 @@ import { momentsTable } from './momentsTable';
  */
 export function runTables(outcome: RunOutcome): string {
   const sweep = outcome.sweepSummary;
-  if (!sweep) return outcome.runs.map((r) => runTable(r.info.experiment, r.summary)).join('\n');
+  if (!sweep) return outcome.runs.map((r) => runTable(r.info.experiment, r.summary, hiddenWidth(r.info.resolved))).join('\n');
   const K = Math.max(...sweep.runs.map((r) => r.deviationH.length));
   const percent = (d: number | null): string => (d === null ? '—' : `${(100 * d).toFixed(1)}%`);
   const header = ['run', 'status', ...Array.from({ length: K }, (_, k) => `dev Tr(H^${k + 1})`)];
@@ -22,10 +23,15 @@ export function runTables(outcome: RunOutcome): string {
       .join(', ');
     lines.push(`log-log slope of the deviation against width${group ? ` (${group})` : ''}: ${s.slope.map((x, k) => `k=${k + 1}: ${x === null ? '—' : x.toFixed(2)}`).join(', ')} (the theory suggests about −0.5)`);
   }
+  const meanField = outcome.runs.flatMap((r) => {
+    const mf = r.summary.steps.find((st) => st.mean_field)?.mean_field;
+    return mf ? [`${r.info.id}:\n${meanFieldLines(mf).join('\n')}`] : [];
+  });
+  if (meanField.length > 0) lines.push('', 'mean-field limits at initialization, per run (the only prediction of this parametrization):', ...meanField);
   return lines.join('\n') + '\n';
 }
 
-function runTable(name: string, s: RunSummary): string {
+function runTable(name: string, s: RunSummary, width: number | undefined): string {
   if (s.steps.length === 0) return `${name}: no measurements\n`;
   const several = s.steps[0].trials > 1;
   const rows = s.steps.map((st) => ({
@@ -34,13 +40,44 @@ function runTable(name: string, s: RunSummary): string {
     loss: st.loss.mean,
     moments: st.mean,
     stderr: st.stderr,
+    spread: st.spread,
     theory: several ? st.expected : st.theory,
   }));
   const kmax = s.steps[0].mean.H.length;
+  const meanField = s.steps.find((st) => st.mean_field)?.mean_field;
+  if (meanField) return meanFieldTable(name, s, meanField, rows, kmax);
+  const vanishing = width ? `; Tr(S^k), k ≥ 3, vanish at infinite width: shown as w·x, width × value, of order 1 when the theory's 1/width holds` : '';
   const head = several
-    ? `${name}: mean ± standard error over ${s.steps[0].trials} trials, against the expectation over initializations`
-    : `${name}: one trial (± the estimators' standard errors), against its path-wise prediction`;
-  return `${head}\n\n${momentsTable(rows, { kmax, theoryLabel: several ? 'expected' : 'theory' })}`;
+    ? `${name}: mean ± standard error over ${s.steps[0].trials} trials, against the expectation over initializations; dev in standard errors of the mean, spread = standard deviation over trials (what one trial may show) as a share of the quantity's scale${vanishing}`
+    : `${name}: one trial (± the estimators' standard errors, rounding included), against its path-wise prediction; dev relative to the quantity's largest predicted value over the run${vanishing}`;
+  return `${head}\n\n${momentsTable(rows, { kmax, theoryLabel: several ? 'expected' : 'theory', overTrials: several, width })}`;
+}
+
+/**
+ * A mean-field run: its one prediction (at initialization, on its own scale) against the trials, then
+ * the measurements through training without theory columns (there is no prediction there).
+ */
+function meanFieldTable(name: string, s: RunSummary, mf: NonNullable<RunSummary['steps'][number]['mean_field']>, rows: TableRow[], kmax: number): string {
+  const n = s.steps[0].trials;
+  const lines = [
+    `${name}: mean-field parametrization, width ${mf.width}, ${n} trial${n === 1 ? '' : 's'}. The theory predicts at initialization only (paper §3.3):`,
+    ...meanFieldLines(mf),
+    '',
+    momentsTable(rows.map((r) => ({ ...r, theory: undefined })), { kmax, theoryLabel: 'theory', overTrials: n > 1 }),
+  ];
+  return lines.join('\n');
+}
+
+/** The mean-field limits against the trials, one line per limit, with the rule of deviation.ts. */
+function meanFieldLines(mf: NonNullable<RunSummary['steps'][number]['mean_field']>): string[] {
+  const a = mf.sqrt_w_trace_s;
+  const b = mf.w_trace_s2;
+  const z = (x: { mean: number; stderr: number }, limit: number): string => formatDeviation(deviationOf({ measured: x.mean, predicted: limit, stderr: x.stderr, scale: Math.abs(limit), vanishes: false }));
+  return [
+    `  √w·Tr(S) = ${fmt(a.mean)} ± ${fmt(a.stderr, 2)}  (limit: mean ${fmt(a.limit_mean)}, sd ${fmt(a.limit_std)}; dev ${z(a, a.limit_mean)}); spread over trials ${a.spread === null ? '—' : fmt(a.spread)} against the limit's sd ${fmt(a.limit_std)}`,
+    `  w·Tr(S²) = ${fmt(b.mean)} ± ${fmt(b.stderr, 2)}  (limit ∇CᵀΥ∇C = ${fmt(b.limit)}; dev ${z(b, b.limit)})`,
+    "  Compare S, not H: Tr(I) is O(1/w) against Tr(S)'s O(1/√w), so √w·Tr(H) keeps an O(1/√w) mean from I. No prediction through training.",
+  ];
 }
 
 function align(rows: string[][]): string {

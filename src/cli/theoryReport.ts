@@ -2,7 +2,7 @@ import type { ExperimentConfig } from '../engine/config';
 import { denseEigen } from '../engine/linalg/denseEigen';
 import { measurementSteps } from '../engine/train/schedule';
 import { effectiveLearningRate } from '../engine/train/trial';
-import { theoryLines, type DynamicsMode } from '../engine/theory';
+import { meanFieldLimits, theoryLines, type DynamicsMode } from '../engine/theory';
 import { datasetFor, kernelsFor } from '../run/prepare';
 import { fmt } from './momentsTable';
 
@@ -30,7 +30,9 @@ export function theoryReport(config: ExperimentConfig, options: { mode: Dynamics
   const N = data.N;
   const nL = data.outputDim;
   const eta = effectiveLearningRate(config, data.inputDim, nL);
-  const steps = measurementSteps(config.train.steps, config.measure);
+  const meanField = config.network.parametrization === 'mean_field';
+  // Mean field: the limits at initialization only, on the measured scale (meanField.ts).
+  const steps = meanField ? [0] : measurementSteps(config.train.steps, config.measure);
   const lines = theoryLines({
     kernels,
     loss: config.loss,
@@ -40,17 +42,26 @@ export function theoryReport(config: ExperimentConfig, options: { mode: Dynamics
     steps,
     kmax: config.measure.moments,
     mode: options.mode,
-    expected: config.loss.name === 'mse' ? true : { samples: options.samples, seed: config.seed },
-    meanField: config.network.parametrization === 'mean_field',
+    expected: meanField ? false : config.loss.name === 'mse' ? true : { samples: options.samples, seed: config.seed },
+    meanField,
   });
-  const expected = lines.expected;
-  if (!expected) throw new Error(`no expected moments: ${lines.warnings.join('; ') || 'the theory has none for this experiment'}`);
-  const at = (rows: number[][], s: number): number[] => rows.map((row) => row[s]);
-  const predictions = steps.map((step, s) => ({
-    step,
-    t: eta * step,
-    expected: { H: at(expected.traceH, s), I: at(expected.traceI, s), S: at(expected.traceS, s) },
-  }));
+  let predictions: { step: number; t: number; expected: { H: number[]; I: number[]; S: number[] } }[];
+  let method: string;
+  if (meanField && lines.meanField) {
+    const limits = meanFieldLimits(lines.meanField, kernels, data.targets, nL, config.network.widths[config.network.widths.length - 1], config.measure.moments, config.loss);
+    predictions = [{ step: 0, t: 0, expected: limits.expected }];
+    method = `mean-field limits at initialization, width ${limits.width}; sd of Tr(S) ${fmt(limits.traceSStd)}; no prediction through training`;
+  } else {
+    const expected = lines.expected;
+    if (!expected) throw new Error(`no expected moments: ${lines.warnings.join('; ') || 'the theory has none for this experiment'}`);
+    const at = (rows: number[][], s: number): number[] => rows.map((row) => row[s]);
+    predictions = steps.map((step, s) => ({
+      step,
+      t: eta * step,
+      expected: { H: at(expected.traceH, s), I: at(expected.traceI, s), S: at(expected.traceS, s) },
+    }));
+    method = expected.method === 'closed form' ? 'closed form' : `monte carlo, ${expected.samples} draws of (Y(0), G(0))`;
+  }
   const matrix = (a: Float64Array): number[][] => Array.from({ length: N }, (_, i) => Array.from(a.subarray(i * N, (i + 1) * N)));
   const json: TheoryReport['json'] = {
     experiment: config.name,
@@ -64,7 +75,7 @@ export function theoryReport(config: ExperimentConfig, options: { mode: Dynamics
       Upsilon: matrix(kernels.upsilon),
     },
     predictions,
-    method: expected.method === 'closed form' ? 'closed form' : `monte carlo, ${expected.samples} draws of (Y(0), G(0))`,
+    method,
     mode: options.mode,
     ...(lines.meanField ? { meanField: lines.meanField } : {}),
   };
@@ -86,7 +97,8 @@ function textReport(
   lines.push(`data: ${description}`);
   lines.push(`network: depth ${config.network.depth}, ${config.network.activation.name}, β = ${config.network.beta}, ${config.network.parametrization}; η = ${eta} as applied`);
   lines.push(`kernels: Tr(Θ)/N = ${fmt(trace(kernels.theta) / N)}, λmax(Θ) = ${fmt(eig[0])}, λmin(Θ) = ${fmt(eig[N - 1])}, Tr(Φ)/N = E Tr S(0) = ${fmt(trace(kernels.phi) / N)}`);
-  lines.push(`expected moments (${json.method}, ${json.mode === 'flow' ? 'gradient flow' : 'discrete gradient descent'}):`);
+  const meanField = json.meanField as { traceH: { std: number }; traceH2: number } | undefined;
+  lines.push(meanField ? `expected moments (${json.method}):` : `expected moments (${json.method}, ${json.mode === 'flow' ? 'gradient flow' : 'discrete gradient descent'}):`);
   lines.push('');
   const kmax = config.measure.moments;
   for (const A of ['H', 'I', 'S'] as const) {
@@ -96,6 +108,6 @@ function textReport(
     for (const r of [header, ...rows]) lines.push(r.map((c, j) => c.padStart(widths[j])).join('  '));
     lines.push('');
   }
-  if (json.meanField) lines.push(`mean field at initialization: ${JSON.stringify(json.meanField)}`);
+  if (meanField) lines.push(`mean field at initialization, on the √w and w scales: √w·Tr(S) ~ N(0, sd ${fmt(meanField.traceH.std)}) = N(0, ∇CᵀΞ∇C); w·Tr(S²) → ∇CᵀΥ∇C = ${fmt(meanField.traceH2)} (∇C at Y = 0); compare S, not H (Tr(I) is O(1/w))`);
   return lines.join('\n') + '\n';
 }

@@ -35,6 +35,7 @@ const measurement = object({
   moments_rounding: optional(momentsCheck),
   theory: optional(momentsCheck),
   expected: optional(momentsCheck),
+  mean_field: optional(object({ width: num, trace_s_std: num })),
   top: optional(object({ H: optional(numbers), I: optional(numbers), S: optional(numbers) })),
   bottom: optional(object({ H: optional(numbers), S: optional(numbers) })),
   density: optional(density),

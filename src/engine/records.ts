@@ -32,6 +32,11 @@ export interface MeasurementRecord {
   theory?: Moments;
   /** The prediction in expectation over initializations. */
   expected?: Moments;
+  /**
+   * Mean-field runs, at initialization only (their one prediction): the width and the spread of Tr(S)
+   * over initializations, √(∇CᵀΞ∇C/w); `expected` then holds the limits on this record's scale.
+   */
+  mean_field?: { readonly width: number; readonly trace_s_std: number };
   readonly top?: { readonly H?: number[]; readonly I?: number[]; readonly S?: number[] };
   readonly bottom?: { readonly H?: number[]; readonly S?: number[] };
   /**

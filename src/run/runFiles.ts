@@ -79,12 +79,28 @@ export interface StepSummary {
    * estimator noise). For one trial: that trial's estimator standard errors.
    */
   readonly stderr: Moments;
+  /** Over several trials: the standard deviation over trials (one trial's typical distance from the mean). */
+  readonly spread?: Moments;
   /** Mean over trials of each trial's path-wise prediction. */
   readonly theory?: Moments;
   /** The prediction in expectation over initializations. */
   readonly expected?: Moments;
-  /** (mean − expected)/|expected| per matrix and k (null where the expectation is 0). */
+  /**
+   * (mean − expected)/scale per matrix and k, the scale being the largest |expected| over the run's
+   * steps (src/run/deviation.ts); null where the quantity vanishes in the limit (expected 0 throughout).
+   */
   readonly deviation?: { readonly H: (number | null)[]; readonly I: (number | null)[]; readonly S: (number | null)[] };
+  /**
+   * Mean-field runs at initialization: the paper's limits on their own scale, √w·Tr(S) ~ N(0, ∇CᵀΞ∇C)
+   * and w·Tr(S²) → ∇CᵀΥ∇C, against the trials (mean, its standard error, the spread over trials).
+   */
+  readonly mean_field?: {
+    readonly width: number;
+    readonly sqrt_w_trace_s: { readonly mean: number; readonly stderr: number; readonly spread: number | null; readonly limit_mean: number; readonly limit_std: number };
+    readonly w_trace_s2: { readonly mean: number; readonly stderr: number; readonly limit: number };
+  };
+  /** Over several trials: (mean − expected)/s.e. of the mean; null where the quantity vanishes. */
+  readonly deviation_se?: { readonly H: (number | null)[]; readonly I: (number | null)[]; readonly S: (number | null)[] };
 }
 
 export interface RunSummary {

@@ -1,13 +1,15 @@
 import type { MeasurementRecord, Moments } from '../engine/records';
 import type { EngineMessage } from './protocol';
+import { deviationOf, quantityScale, vanishes } from './deviation';
 import type { RunInfo, RunSummary, StepSummary, SweepSummary } from './runFiles';
 
 /**
  * summary.json from a run's records: per measurement step, the mean over the trials that reached it
  * and its standard error (over trials when there are several, which includes each trial's estimator
- * noise; the estimator's own standard error for a single trial), the mean path-wise prediction, the
- * expected prediction and the relative deviation from it. Depends only on the records, never on
- * which worker produced them or when.
+ * noise; the estimator's own standard error for a single trial), the spread over trials, the mean
+ * path-wise prediction, the expected prediction and the deviation from it by the rule of deviation.ts
+ * (in standard errors over trials, and relative to the quantity's scale over the run). Depends only on
+ * the records, never on which worker produced them or when.
  */
 export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], elapsedMs: number): RunSummary {
   const measurements = records.filter((r): r is MeasurementRecord & { trial: number } => r.type === 'measurement');
@@ -17,9 +19,9 @@ export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], e
     list.push(m);
     byStep.set(m.step, list);
   }
-  const steps: StepSummary[] = [...byStep.keys()]
-    .sort((a, b) => a - b)
-    .map((step) => stepSummary(step, (byStep.get(step) ?? []).sort((a, b) => a.trial - b.trial)));
+  const steps: StepSummary[] = withDeviations(
+    [...byStep.keys()].sort((a, b) => a - b).map((step) => stepSummary(step, (byStep.get(step) ?? []).sort((a, b) => a.trial - b.trial))),
+  );
   const status = (t: string): number => new Set(records.filter((r) => r.type === t).map((r) => r.trial)).size;
   const trialMs = records.filter((r) => r.type === 'finished').map((r) => (r as { elapsed_ms: number }).elapsed_ms);
   const maxDeviation = steps.some((s) => s.deviation) ? maxAbs(steps.map((s) => s.deviation).filter((d): d is NonNullable<StepSummary['deviation']> => !!d)) : undefined;
@@ -54,9 +56,69 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
     loss: { mean: lossMean, stderr: n >= 2 ? Math.sqrt(losses.reduce((a, b) => a + (b - lossMean) ** 2, 0) / (n - 1) / n) : 0 },
     mean,
     stderr,
+    ...(n >= 2 ? { spread: spreadMoments(list.map((r) => r.moments), mean) } : {}),
     ...(theories.length === n ? { theory: averageMoments(theories) } : {}),
-    ...(expected ? { expected, deviation: deviation(mean, expected) } : {}),
+    ...(expected ? { expected } : {}),
+    ...meanFieldSummary(list),
   };
+}
+
+/** The mean-field limits at initialization against the trials (records carrying `mean_field`). */
+function meanFieldSummary(list: readonly MeasurementRecord[]): Pick<StepSummary, 'mean_field'> {
+  const first = list.find((r) => r.mean_field && r.expected);
+  if (!first?.mean_field || !first.expected || first.moments.S.length < 2) return {};
+  const w = first.mean_field.width;
+  const stats = (xs: number[], single: number): { mean: number; stderr: number; spread: number | null } => {
+    const n = xs.length;
+    const mean = xs.reduce((a, b) => a + b, 0) / n;
+    const sd = n >= 2 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
+    return { mean, stderr: sd === null ? single : sd / Math.sqrt(n), spread: sd };
+  };
+  const trS = stats(list.map((r) => Math.sqrt(w) * r.moments.S[0]), Math.sqrt(w) * first.moments_stderr.S[0]);
+  const trS2 = stats(list.map((r) => w * r.moments.S[1]), w * first.moments_stderr.S[1]);
+  return {
+    mean_field: {
+      width: w,
+      sqrt_w_trace_s: { ...trS, limit_mean: Math.sqrt(w) * first.expected.S[0], limit_std: Math.sqrt(w) * first.mean_field.trace_s_std },
+      w_trace_s2: { mean: trS2.mean, stderr: trS2.stderr, limit: w * first.expected.S[1] },
+    },
+  };
+}
+
+type Deviations = { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] };
+
+/**
+ * The deviation of each step's mean from the expectation (deviation.ts): relative to the quantity's
+ * scale over the run, and, over several trials, in standard errors; null where the quantity vanishes
+ * in the limit (its expectation is 0 at every step) or nothing is expected.
+ */
+function withDeviations(steps: StepSummary[]): StepSummary[] {
+  const withExpected = steps.filter((s) => s.expected);
+  if (withExpected.length === 0) return steps;
+  const rule = (A: (typeof MATRICES)[number], k: number) => {
+    const predicted = withExpected.map((s) => s.expected![A][k]);
+    return { scale: quantityScale(predicted, withExpected.map((s) => s.mean[A][k])), vanishes: vanishes(predicted) };
+  };
+  const rules = Object.fromEntries(MATRICES.map((A) => [A, (withExpected[0].mean[A] ?? []).map((_, k) => rule(A, k))])) as Record<(typeof MATRICES)[number], ReturnType<typeof rule>[]>;
+  return steps.map((s) => {
+    if (!s.expected) return s;
+    const one = (A: (typeof MATRICES)[number], overTrials: boolean): (number | null)[] =>
+      s.mean[A].map((m, k) => {
+        const r = rules[A][k];
+        if (!r) return null;
+        const d = deviationOf({ measured: m, predicted: s.expected![A][k], stderr: overTrials ? s.stderr[A][k] : undefined, scale: r.scale, vanishes: r.vanishes });
+        return d.kind === 'stderr' || d.kind === 'relative' ? d.value : null;
+      });
+    const relative: Deviations = { H: one('H', false), I: one('I', false), S: one('S', false) };
+    return { ...s, deviation: relative, ...(s.trials >= 2 ? { deviation_se: { H: one('H', true), I: one('I', true), S: one('S', true) } } : {}) };
+  });
+}
+
+/** The standard deviation over trials (n ≥ 2): how far one trial typically is from the mean. */
+function spreadMoments(list: readonly Moments[], mean: Moments): Moments {
+  const n = list.length;
+  const sd = (A: 'H' | 'I' | 'S'): number[] => mean[A].map((mu, k) => Math.sqrt(list.reduce((s, m) => s + (m[A][k] - mu) ** 2, 0) / (n - 1)));
+  return { H: sd('H'), I: sd('I'), S: sd('S') };
 }
 
 const MATRICES = ['H', 'I', 'S'] as const;
@@ -71,16 +133,6 @@ function stderrMoments(list: readonly Moments[], mean: Moments): Moments {
   const se = (A: 'H' | 'I' | 'S'): number[] =>
     mean[A].map((mu, k) => Math.sqrt(list.reduce((s, m) => s + (m[A][k] - mu) ** 2, 0) / (n - 1) / n));
   return { H: se('H'), I: se('I'), S: se('S') };
-}
-
-/** (mean − expected)/|expected|, null where the expectation is (numerically) zero, as for Tr(S^k), k ≥ 3. */
-export function deviation(mean: Moments, expected: Moments): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
-  const one = (A: 'H' | 'I' | 'S'): (number | null)[] =>
-    mean[A].map((m, k) => {
-      const e = expected[A][k];
-      return e !== undefined && Math.abs(e) > 1e-300 ? (m - e) / Math.abs(e) : null;
-    });
-  return { H: one('H'), I: one('I'), S: one('S') };
 }
 
 function maxAbs(list: readonly { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] }[]): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {

@@ -117,3 +117,47 @@ test('merge: two shards run by the CLI merge into one run with every trial', () 
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /in both/);
 });
+
+test('run, mean field: the limits at initialization on the measured scale, no prediction through training, the table of S', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
+  const file = join(dir, 'mf.ntkexp');
+  writeFileSync(
+    file,
+    `experiment mf {
+  seed = 3
+  trials = 3
+  data points { inputs = [[1, 0], [0, 1], [1, 1], [1, -1]]; targets = [1, -1, 0.5, 0] }
+  network { depth = 2; width = 40; parametrization = mean_field }
+  train { learning_rate = 0.5; steps = 6 }
+  measure { points = 3; moments = 2; probes = 4; top = 2; exact = false }
+}
+`,
+  );
+  const out = join(dir, 'out');
+  const r = run(['run', file, '--out', out, '--workers', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  // The NTK dynamics at the step η·w are not run, so they cannot warn that they diverge.
+  assert.doesNotMatch(r.stderr, /diverge/);
+  const records = readFileSync(join(out, 'series.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; step: number; moments: { I: number[]; S: number[] }; expected?: { I: number[]; S: number[] }; theory?: unknown; mean_field?: { width: number; trace_s_std: number } });
+  const measurements = records.filter((x) => x.type === 'measurement');
+  for (const m of measurements) {
+    assert.equal(m.theory, undefined, 'no path-wise prediction under mean field');
+    if (m.step > 0) assert.equal(m.expected, undefined, `step ${m.step}: no prediction through training`);
+  }
+  const start = measurements.filter((m) => m.step === 0);
+  assert.equal(start.length, 3);
+  for (const m of start) {
+    assert.equal(m.mean_field?.width, 40);
+    assert.ok(m.mean_field!.trace_s_std > 0);
+    // On the measurement's scale: Tr(I) and its limit agree in order (both ~1/w), not by a factor w.
+    const ratio = m.moments.I[0] / m.expected!.I[0];
+    assert.ok(ratio > 0.5 && ratio < 2, `Tr(I) ${m.moments.I[0]} against the limit ${m.expected!.I[0]}`);
+    assert.equal(m.expected!.S[0], 0);
+  }
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { steps: { mean_field?: { width: number; w_trace_s2: { limit: number } } }[] };
+  assert.equal(summary.steps[0].mean_field?.width, 40);
+  assert.ok(Math.abs(summary.steps[0].mean_field!.w_trace_s2.limit - 40 * start[0].expected!.S[1]) < 1e-12);
+  assert.match(r.stdout, /√w·Tr\(S\) = /);
+  assert.match(r.stdout, /w·Tr\(S²\) = .*limit ∇CᵀΥ∇C/);
+  assert.match(r.stdout, /No prediction through training/);
+});

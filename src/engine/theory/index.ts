@@ -13,7 +13,7 @@ export { mseSetup, msePathwisePrediction, mseTraceI, type MseSetup, type MsePath
 export { mseExpectedPrediction, type MseExpectedInput, type MseExpectedPrediction } from './mseExpected';
 export { lossPathwisePrediction, type LossPathInput, type LossPathPrediction } from './lossPathwise';
 export { lossGramMoments, outputQuadratic } from './lossMoments';
-export { meanFieldPrediction, type MeanFieldPrediction } from './meanField';
+export { meanFieldLimits, meanFieldPrediction, type MeanFieldLimits, type MeanFieldPrediction } from './meanField';
 export { initialDistribution, type InitialDistribution } from './initialDistribution';
 export { theoryLines, type TheoryLines, type TheoryLinesRequest, type MomentLines } from './theoryLines';
 export type { MomentSeries, PredictionSchedule, TrialStart } from './momentSeries';

@@ -10,7 +10,7 @@ import { ntkGram } from '../network/ntkGram';
 import type { MeasurementRecord, Moments, SurfaceRecord } from '../records';
 import type { PathName } from '../backend';
 import { Rng } from '../rng';
-import { theoryLines, type InfiniteWidthKernels, type TheoryLines } from '../theory';
+import { meanFieldLimits, theoryLines, type InfiniteWidthKernels, type MeanFieldLimits, type TheoryLines } from '../theory';
 import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './divergence';
 import { measurementSteps } from './schedule';
 import { overflowError, type TrialPhase } from './overflow';
@@ -86,6 +86,8 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   let lastProgress = -Infinity;
   let measured = 0;
   let lines: TheoryLines | undefined;
+  const meanField = config.network.parametrization === 'mean_field';
+  let meanFieldAtStart: MeanFieldLimits | undefined;
   let limitEigenvalues: number[] | undefined;
   const startParameters = options.keepParameters ? net.parameterVector() : undefined;
   const N = data.N;
@@ -132,6 +134,8 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
         );
         if (step === 0 && config.measure.theory && options.kernels) {
           const kernels = options.kernels;
+          // Mean field: the limits at initialization only (meanField.ts); the NTK dynamics at the step
+          // η·w are not the theory of this parametrization, so no training lines are made.
           lines = guarded('theory', 0, () =>
             theoryLines({
               kernels,
@@ -141,16 +145,25 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
               eta,
               steps: schedule,
               kmax: config.measure.moments,
-              trial: { Y0: m.outputs, G0: m.hessianTraces },
-              expected: config.loss.name === 'mse' ? true : { samples: EXPECTED_SAMPLES, seed: config.seed },
+              ...(meanField
+                ? { expected: false, meanField: true }
+                : { trial: { Y0: m.outputs, G0: m.hessianTraces }, expected: config.loss.name === 'mse' ? true : { samples: EXPECTED_SAMPLES, seed: config.seed } }),
             }),
           );
-          limitEigenvalues = guarded('theory', 0, () => limitSpectrum(kernels, nL));
+          if (meanField && lines.meanField) {
+            const prediction = lines.meanField;
+            meanFieldAtStart = guarded('theory', 0, () => meanFieldLimits(prediction, kernels, data.targets, nL, meanFieldWidth(spec), config.measure.moments, config.loss));
+          }
+          // The mean-field network's NTK is Θ/w.
+          const gramScale = meanField ? 1 / meanFieldWidth(spec) : 1;
+          limitEigenvalues = guarded('theory', 0, () => limitSpectrum(kernels, nL).map((v) => v * gramScale));
           hooks.onTheory?.(lines);
           for (const w of lines.warnings) hooks.onLog?.(`theory: ${w}`);
         }
         // Measurements come in schedule order: the count so far is this one's index (indexOf would be quadratic).
-        const record = withTheory(m.record, lines, measured, limitEigenvalues, options);
+        const record = meanField
+          ? withMeanField(m.record, step === 0 ? meanFieldAtStart : undefined, limitEigenvalues, options)
+          : withTheory(m.record, lines, measured, limitEigenvalues, options);
         measured++;
         hooks.onMeasurement?.(record);
       }
@@ -190,6 +203,17 @@ function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s
     ...record,
     ...(lines?.pathwise ? { theory: at(lines.pathwise) } : {}),
     ...(lines?.expected ? { expected: at(lines.expected) } : {}),
+    ...(record.ntk && limit ? { ntk: { ...record.ntk, limit_eigenvalues: limit } } : {}),
+    ...(backend ? { backend } : {}),
+    ...(path ? { path } : {}),
+  };
+}
+
+/** A mean-field measurement: the limits at initialization, none later. */
+function withMeanField(record: MeasurementRecord, limits: MeanFieldLimits | undefined, limit: number[] | undefined, { backend, path }: Pick<TrialOptions, 'backend' | 'path'>): MeasurementRecord {
+  return {
+    ...record,
+    ...(limits ? { expected: limits.expected, mean_field: { width: limits.width, trace_s_std: limits.traceSStd } } : {}),
     ...(record.ntk && limit ? { ntk: { ...record.ntk, limit_eigenvalues: limit } } : {}),
     ...(backend ? { backend } : {}),
     ...(path ? { path } : {}),
