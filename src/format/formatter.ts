@@ -159,8 +159,10 @@ class Printer {
   private blankBetween(a: Item, b: Item): boolean {
     const from = a.range.end.offset;
     const to = b.range.start.offset;
-    const between = this.source.slice(from, to);
-    return /\n[ \t\f]*\r?\n/.test(between.replace(/#[^\n]*/g, '#'));
+    // Line breaks as the lexer counts them (\r\n, \n or a lone \r), so that this agrees with `gap`,
+    // which keeps the blank line by the lexer's line numbers.
+    const between = this.source.slice(from, to).replace(/\r\n?/g, '\n');
+    return /\n[ \t\f]*\n/.test(between.replace(/#[^\n]*/g, '#'));
   }
 
   private setting(s: Setting, indent: number, width: number): void {

@@ -95,3 +95,17 @@ test('formats an empty file to an empty file and a comment-only file to itself',
 test('keeps CRLF line ends', () => {
   assert.equal(formatted('experiment e {\r\nseed=1 # s\r\n}\r\n'), 'experiment e {\r\n  seed = 1  # s\r\n}\r\n');
 });
+
+test('a blank line ends a run of aligned settings whatever the line breaks (\\n, \\r\\n, lone \\r, mixed), and formatting is idempotent', () => {
+  // Found by the fuzz test: a blank line written with lone \r was kept by the printer (the lexer counts
+  // it) but not seen by the alignment (which looked for \n only), so the second pass realigned.
+  for (const [name, br] of [['LF', '\n'], ['CRLF', '\r\n'], ['CR', '\r'], ['mixed', '\n  \r']] as const) {
+    const text = `experiment e {\n  train {\n    learning_rate = 1.0\n${br}${br}    steps = 200\n  }\n}\n`;
+    const once = format(text);
+    assert.ok(once.ok, name);
+    if (!once.ok) continue;
+    assert.match(once.text, /learning_rate = 1\.0\r?\n\r?\n {4}steps = 200/, `${name}: ${JSON.stringify(once.text)}`);
+    const twice = format(once.text);
+    assert.ok(twice.ok && twice.text === once.text, `${name}: not idempotent`);
+  }
+});
