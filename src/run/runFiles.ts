@@ -10,6 +10,7 @@
  *
  * A sweep groups its runs in one folder with sweep.json (SweepInfo) and a sweep summary.
  */
+import type { MeanFieldComparison } from './meanFieldComparison';
 import type { RunCompute } from './compute';
 import type { Moments } from '../engine/records';
 
@@ -94,11 +95,7 @@ export interface StepSummary {
    * Mean-field runs at initialization: the paper's limits on their own scale, √w·Tr(S) ~ N(0, ∇CᵀΞ∇C)
    * and w·Tr(S²) → ∇CᵀΥ∇C, against the trials (mean, its standard error, the spread over trials).
    */
-  readonly mean_field?: {
-    readonly width: number;
-    readonly sqrt_w_trace_s: { readonly mean: number; readonly stderr: number; readonly spread: number | null; readonly limit_mean: number; readonly limit_std: number };
-    readonly w_trace_s2: { readonly mean: number; readonly stderr: number; readonly limit: number };
-  };
+  readonly mean_field?: MeanFieldComparison;
   /** Over several trials: (mean − expected)/s.e. of the mean; null where the quantity vanishes. */
   readonly deviation_se?: { readonly H: (number | null)[]; readonly I: (number | null)[]; readonly S: (number | null)[] };
 }

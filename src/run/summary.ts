@@ -1,6 +1,7 @@
 import type { MeasurementRecord, Moments } from '../engine/records';
 import type { EngineMessage } from './protocol';
 import { deviationOf, quantityScale, vanishes } from './deviation';
+import { meanFieldComparison } from './meanFieldComparison';
 import type { RunInfo, RunSummary, StepSummary, SweepSummary } from './runFiles';
 
 /**
@@ -65,24 +66,8 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
 
 /** The mean-field limits at initialization against the trials (records carrying `mean_field`). */
 function meanFieldSummary(list: readonly MeasurementRecord[]): Pick<StepSummary, 'mean_field'> {
-  const first = list.find((r) => r.mean_field && r.expected);
-  if (!first?.mean_field || !first.expected || first.moments.S.length < 2) return {};
-  const w = first.mean_field.width;
-  const stats = (xs: number[], single: number): { mean: number; stderr: number; spread: number | null } => {
-    const n = xs.length;
-    const mean = xs.reduce((a, b) => a + b, 0) / n;
-    const sd = n >= 2 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
-    return { mean, stderr: sd === null ? single : sd / Math.sqrt(n), spread: sd };
-  };
-  const trS = stats(list.map((r) => Math.sqrt(w) * r.moments.S[0]), Math.sqrt(w) * first.moments_stderr.S[0]);
-  const trS2 = stats(list.map((r) => w * r.moments.S[1]), w * first.moments_stderr.S[1]);
-  return {
-    mean_field: {
-      width: w,
-      sqrt_w_trace_s: { ...trS, limit_mean: Math.sqrt(w) * first.expected.S[0], limit_std: Math.sqrt(w) * first.mean_field.trace_s_std },
-      w_trace_s2: { mean: trS2.mean, stderr: trS2.stderr, limit: w * first.expected.S[1] },
-    },
-  };
+  const comparison = meanFieldComparison(list);
+  return comparison ? { mean_field: comparison } : {};
 }
 
 type Deviations = { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] };

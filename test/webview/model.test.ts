@@ -421,3 +421,30 @@ test('axis arithmetic: symmetric log, its threshold, and log tick labels', () =>
   assert.deepEqual(chooseLogLabels(0.7, 4, 12), [0.7, 0.8, 0.9, 1, 2, 3, 4]);
   assert.deepEqual(chooseLogLabels(1.1, 1.4, 5), [1.1, 1.2, 1.3, 1.4]);
 });
+
+test('mean field: the panel model compares √w·Tr(S) and w·Tr(S²) with the limits exactly as summary.json does', () => {
+  const w = 400;
+  const records: EngineMessage[] = [0, 1, 2].flatMap((trial) =>
+    [0, 5].map((step) => {
+      const moments = { H: [0.01 + 0.001 * trial, 1e-4], I: [0.003, 1e-5], S: [(0.002 - 0.001 * trial) * (step + 1), 2e-6 + 1e-7 * trial] };
+      const record: MeasurementRecord = {
+        type: 'measurement', run: run.info.id, trial, step, t: step, loss: 1, moments, moments_stderr: { H: [1e-9, 1e-9], I: [1e-9, 1e-9], S: [1e-9, 1e-9] }, exact: false, elapsed_ms: 1,
+        ...(step === 0 ? { expected: { H: [0.003, 1.25e-6], I: [0.003, 1e-5], S: [0, 1.25e-6] }, mean_field: { width: w, trace_s_std: 0.0015 } } : {}),
+      };
+      return record as EngineMessage;
+    }),
+  );
+  const mf = modelOf(records).meanField()!;
+  const scaled = [0, 1, 2].map((t) => Math.sqrt(w) * (0.002 - 0.001 * t));
+  const mean = scaled.reduce((a, b) => a + b, 0) / 3;
+  const sd = Math.sqrt(scaled.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
+  assert.equal(mf.width, w);
+  assert.ok(Math.abs(mf.sqrt_w_trace_s.mean - mean) < 1e-15);
+  assert.ok(Math.abs(mf.sqrt_w_trace_s.spread! - sd) < 1e-15);
+  assert.ok(Math.abs(mf.sqrt_w_trace_s.stderr - sd / Math.sqrt(3)) < 1e-15);
+  assert.ok(Math.abs(mf.sqrt_w_trace_s.limit_std - Math.sqrt(w) * 0.0015) < 1e-15);
+  assert.ok(Math.abs(mf.w_trace_s2.limit - w * 1.25e-6) < 1e-15);
+  assert.ok(Math.abs(mf.w_trace_s2.mean - w * 2.1e-6) < 1e-15);
+  // Only the step-0 records count; a run without mean-field records has none.
+  assert.equal(modelOf(measurements).meanField(), undefined);
+});

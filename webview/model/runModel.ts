@@ -6,6 +6,7 @@
  * Ingesting the same records in any order, one by one or all at once, gives the same series.
  */
 import type { TheoryLines } from '../../src/engine/theory/theoryLines';
+import { meanFieldComparison, type MeanFieldComparison } from '../../src/run/meanFieldComparison';
 import { aggregate, type StepAggregate, type StepEntry } from './aggregate';
 import { decimateLog, type MeanStderr } from './stats';
 import { plotTime, timeAxis, type TimeAxis } from './time';
@@ -242,6 +243,14 @@ export class RunModel {
   }
 
   /** Which theory line a chart draws: the expectation over several trials, else the path-wise one. */
+  /** A mean-field run's limits at initialization against its trials (as summary.json), or undefined. */
+  meanField(): MeanFieldComparison | undefined {
+    return this.cached('meanField', () => {
+      const start = this.entries.get(0);
+      return start ? meanFieldComparison([...start.byTrial.values()]) : undefined;
+    });
+  }
+
   theoryKind(): TheoryKind {
     const aggs = this.aggregates();
     const several = this.trialsMeasured() > 1;

@@ -14,6 +14,8 @@ import { Figure, section } from '../figure';
 import { legendKey } from '../legendKey';
 import type { RenderContext, Section } from '../state';
 import { plural } from './common';
+import { deviationOf, formatDeviation } from '../../../src/run/deviation';
+import type { MeanFieldComparison } from '../../../src/run/meanFieldComparison';
 
 interface Cell {
   figure: Figure;
@@ -80,7 +82,8 @@ export class MomentsSection implements Section {
     setText(
       this.note,
       `Solid: mean over ${plural(n, 'trial')} with a ±1 standard-error band${n > 1 ? ' (over trials; faint lines: each trial)' : ' (the estimator’s own error; 0 where exact)'}; dashed: ${kind === 'none' ? 'no theory in this run' : THEORY_NAMES[kind]}. ` +
-        `Log–log axes; Tr(Sᵏ) on a symmetric-log axis (logarithmic beyond the threshold, linear through 0), since Tr S and Tr S³ change sign and Tr Sᵏ → 0 for k ≥ 3 at infinite width. t = 0 is drawn at η/2 = ${formatValue(run.axis().zeroAt)}.`,
+        `Log–log axes; Tr(Sᵏ) on a symmetric-log axis (logarithmic beyond the threshold, linear through 0), since Tr S and Tr S³ change sign and Tr Sᵏ → 0 for k ≥ 3 at infinite width. t = 0 is drawn at η/2 = ${formatValue(run.axis().zeroAt)}.` +
+        meanFieldNote(run.meanField()),
     );
   }
 
@@ -108,6 +111,19 @@ export class MomentsSection implements Section {
     for (const [id, c] of this.cells) if (c.chart) out[`moments-${id.replace(':', '-')}`] = c.chart as unknown as ChartView<never>;
     return out;
   }
+}
+
+/** Mean field: the one prediction (at initialization), with the same figures as the CLI and summary.json. */
+function meanFieldNote(mf: MeanFieldComparison | undefined): string {
+  if (!mf) return '';
+  const a = mf.sqrt_w_trace_s;
+  const b = mf.w_trace_s2;
+  const sigma = (x: { mean: number; stderr: number }, limit: number): string =>
+    ` (${formatDeviation(deviationOf({ measured: x.mean, predicted: limit, stderr: x.stderr, scale: Math.abs(limit), vanishes: false }))})`;
+  return (
+    ` Mean field (width ${mf.width}): the theory predicts at initialization only. √w·Tr(S) = ${formatValue(a.mean)} ± ${formatValue(a.stderr)} against a limit N(${formatValue(a.limit_mean)}, sd ${formatValue(a.limit_std)})${sigma(a, a.limit_mean)}` +
+    `${a.spread === null ? '' : `, spread over trials ${formatValue(a.spread)}`}; w·Tr(S²) = ${formatValue(b.mean)} ± ${formatValue(b.stderr)} against ∇CᵀΥ∇C = ${formatValue(b.limit)}${sigma(b, b.limit)}. Compare S, not H: Tr(I) is O(1/w).`
+  );
 }
 
 function order(id: string): number {
