@@ -1,5 +1,5 @@
 import type { Moments } from '../engine/records';
-import { deviationOf, formatDeviation, quantityScale, vanishes } from '../run/deviation';
+import { deviationOf, formatDeviation, quantityRule } from '../run/deviation';
 
 /**
  * The end-of-run table: for each matrix (H, I, S) and each measurement time, the measured moments
@@ -35,10 +35,7 @@ export function momentsTable(rows: readonly TableRow[], options: TableOptions): 
   const spread = options.overTrials && rows.some((r) => r.spread);
   for (const A of ['H', 'I', 'S'] as const) {
     const header = ['step', 't', 'loss'];
-    const rules = Array.from({ length: options.kmax }, (_, k) => {
-      const predicted = rows.map((r) => r.theory?.[A][k]);
-      return { scale: quantityScale(predicted, rows.map((r) => r.moments[A][k])), vanishes: vanishes(predicted) };
-    });
+    const rules = Array.from({ length: options.kmax }, (_, k) => quantityRule(rows.map((r) => r.theory?.[A][k]), rows.map((r) => r.moments[A][k])));
     for (let k = 1; k <= options.kmax; k++) {
       header.push(`Tr(${A}${superscript(k)}) ± se`, options.theoryLabel, 'dev');
       if (spread) header.push('spread');

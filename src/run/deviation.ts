@@ -40,6 +40,17 @@ export function deviationOf(c: Comparison): Deviation {
   return c.scale > 0 ? { kind: 'relative', value: gap / c.scale } : { kind: 'none' };
 }
 
+/** What the rule needs to know about a quantity over the run: its scale and whether its limit is 0 throughout. */
+export interface QuantityRule {
+  readonly scale: number;
+  readonly vanishes: boolean;
+}
+
+/** The rule's view of one quantity from its predictions and measurements over the run. */
+export function quantityRule(predicted: readonly (number | undefined)[], measured: readonly number[]): QuantityRule {
+  return { scale: quantityScale(predicted, measured), vanishes: vanishes(predicted) };
+}
+
 /** The scale of a quantity over a run: the largest |prediction|, or of the measurements when none is predicted. */
 export function quantityScale(predicted: readonly (number | undefined)[], measured: readonly number[]): number {
   const largest = (xs: readonly (number | undefined)[]): number => xs.reduce<number>((m, x) => (x !== undefined && Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 0);

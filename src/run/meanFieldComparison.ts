@@ -1,3 +1,4 @@
+import { mean, sampleVariance } from '../engine/linalg/stats';
 import type { MeasurementRecord } from '../engine/records';
 
 /**
@@ -19,10 +20,8 @@ export function meanFieldComparison(records: readonly MeasurementRecord[]): Mean
   const list = records.filter((r) => r.step === first.step);
   const w = first.mean_field.width;
   const stats = (xs: number[], single: number): { mean: number; stderr: number; spread: number | null } => {
-    const n = xs.length;
-    const mean = xs.reduce((a, b) => a + b, 0) / n;
-    const sd = n >= 2 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
-    return { mean, stderr: sd === null ? single : sd / Math.sqrt(n), spread: sd };
+    const sd = xs.length >= 2 ? Math.sqrt(sampleVariance(xs)) : null;
+    return { mean: mean(xs), stderr: sd === null ? single : sd / Math.sqrt(xs.length), spread: sd };
   };
   const trS = stats(list.map((r) => Math.sqrt(w) * r.moments.S[0]), Math.sqrt(w) * first.moments_stderr.S[0]);
   const trS2 = stats(list.map((r) => w * r.moments.S[1]), w * first.moments_stderr.S[1]);

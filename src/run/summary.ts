@@ -1,6 +1,6 @@
 import type { MeasurementRecord, Moments } from '../engine/records';
 import type { EngineMessage } from './protocol';
-import { deviationOf, quantityScale, vanishes } from './deviation';
+import { deviationOf, quantityRule } from './deviation';
 import { meanFieldComparison } from './meanFieldComparison';
 import type { RunInfo, RunSummary, StepSummary, SweepSummary } from './runFiles';
 
@@ -45,7 +45,9 @@ export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], e
 function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSummary {
   const n = list.length;
   const mean = averageMoments(list.map((r) => r.moments));
-  const stderr = n >= 2 ? stderrMoments(list.map((r) => r.moments), mean) : list[0].moments_stderr;
+  const spread = n >= 2 ? spreadMoments(list.map((r) => r.moments), mean) : undefined;
+  // Over trials, the standard error of the mean is the spread over √n.
+  const stderr = spread ? scaleMoments(spread, 1 / Math.sqrt(n)) : list[0].moments_stderr;
   const theories = list.map((r) => r.theory).filter((t): t is Moments => !!t);
   const expected = list.find((r) => r.expected)?.expected;
   const losses = list.map((r) => r.loss);
@@ -57,7 +59,7 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
     loss: { mean: lossMean, stderr: n >= 2 ? Math.sqrt(losses.reduce((a, b) => a + (b - lossMean) ** 2, 0) / (n - 1) / n) : 0 },
     mean,
     stderr,
-    ...(n >= 2 ? { spread: spreadMoments(list.map((r) => r.moments), mean) } : {}),
+    ...(spread ? { spread } : {}),
     ...(theories.length === n ? { theory: averageMoments(theories) } : {}),
     ...(expected ? { expected } : {}),
     ...meanFieldSummary(list),
@@ -80,10 +82,7 @@ type Deviations = { H: (number | null)[]; I: (number | null)[]; S: (number | nul
 function withDeviations(steps: StepSummary[]): StepSummary[] {
   const withExpected = steps.filter((s) => s.expected);
   if (withExpected.length === 0) return steps;
-  const rule = (A: (typeof MATRICES)[number], k: number) => {
-    const predicted = withExpected.map((s) => s.expected![A][k]);
-    return { scale: quantityScale(predicted, withExpected.map((s) => s.mean[A][k])), vanishes: vanishes(predicted) };
-  };
+  const rule = (A: (typeof MATRICES)[number], k: number) => quantityRule(withExpected.map((s) => s.expected![A][k]), withExpected.map((s) => s.mean[A][k]));
   const rules = Object.fromEntries(MATRICES.map((A) => [A, (withExpected[0].mean[A] ?? []).map((_, k) => rule(A, k))])) as Record<(typeof MATRICES)[number], ReturnType<typeof rule>[]>;
   return steps.map((s) => {
     if (!s.expected) return s;
@@ -113,11 +112,8 @@ function averageMoments(list: readonly Moments[]): Moments {
   return { H: avg(list.map((m) => m.H)), I: avg(list.map((m) => m.I)), S: avg(list.map((m) => m.S)) };
 }
 
-function stderrMoments(list: readonly Moments[], mean: Moments): Moments {
-  const n = list.length;
-  const se = (A: 'H' | 'I' | 'S'): number[] =>
-    mean[A].map((mu, k) => Math.sqrt(list.reduce((s, m) => s + (m[A][k] - mu) ** 2, 0) / (n - 1) / n));
-  return { H: se('H'), I: se('I'), S: se('S') };
+function scaleMoments(m: Moments, c: number): Moments {
+  return { H: m.H.map((x) => c * x), I: m.I.map((x) => c * x), S: m.S.map((x) => c * x) };
 }
 
 function maxAbs(list: readonly { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] }[]): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
