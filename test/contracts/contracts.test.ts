@@ -118,3 +118,22 @@ test('panel messages: a notice is bounded; envelopes check their files; an unkno
   const none = checkPanelMessage({ type: 'batch', messages: [1, 2] });
   assert.ok(none.ok && none.skipped?.count === 2);
 });
+
+test('measurement records: a malformed moments_rounding or mean_field is refused with the field; without them (older engines) the record passes', () => {
+  const measurement = run.records.find((r) => r.type === 'measurement')!;
+  assert.equal(engineMessageCheck(measurement, ''), undefined);
+  const rounding = measurement.moments_stderr;
+  assert.equal(engineMessageCheck({ ...measurement, moments_rounding: rounding, mean_field: { width: 400, trace_s_std: 0.002 } }, ''), undefined);
+  const cases: [unknown, RegExp][] = [
+    [{ ...measurement, moments_rounding: 'tiny' }, /moments_rounding/],
+    [{ ...measurement, moments_rounding: { ...rounding, H: ['1e-9'] } }, /moments_rounding\.H/],
+    [{ ...measurement, mean_field: { width: '400', trace_s_std: 0.002 } }, /mean_field\.width/],
+    [{ ...measurement, mean_field: { width: 400 } }, /mean_field\.trace_s_std/],
+    [{ ...measurement, mean_field: [400, 0.002] }, /mean_field/],
+  ];
+  for (const [value, reason] of cases) {
+    const error = engineMessageCheck(value, '');
+    assert.ok(error, `accepted ${JSON.stringify(value).slice(0, 80)}`);
+    assert.match(error, reason);
+  }
+});
