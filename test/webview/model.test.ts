@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
+import { summarizeRun, summarizeSweep } from '../../src/run/summary';
 import { chooseLogLabels, linthreshFor, symexp, symlog } from '../../webview/charts/scaleMath';
 import { contourLevels, contourSegments } from '../../webview/model/contours';
 import { loadReportData, REPORT_FORMAT } from '../../webview/model/reportData';
@@ -126,6 +127,11 @@ test('means and standard errors over two trials match a hand computation', () =>
         assert.ok(Math.abs(p.hi - p.y - Math.abs(a - b) / 2) <= 1e-12 * (Math.abs(a) + Math.abs(b)) + 1e-300);
         assert.ok(Math.abs(p.y - p.lo - Math.abs(a - b) / 2) <= 1e-12 * (Math.abs(a) + Math.abs(b)) + 1e-300);
         assert.equal(p.n, 2);
+        // The spread band: mean ± the sample sd |a − b|/√2 (√n times the standard error).
+        const sp = series.spread[i];
+        assert.equal(sp.y, p.y);
+        assert.ok(Math.abs(sp.hi - sp.y - Math.abs(a - b) / Math.SQRT2) <= 1e-12 * (Math.abs(a) + Math.abs(b)) + 1e-300);
+        assert.ok(Math.abs(sp.y - sp.lo - Math.abs(a - b) / Math.SQRT2) <= 1e-12 * (Math.abs(a) + Math.abs(b)) + 1e-300);
       });
       // Each trial's own line holds its own values.
       assert.deepEqual(
@@ -155,6 +161,8 @@ test("with one trial the band is that trial's own estimator standard error, and 
     assert.ok(Math.abs(series.mean[i].hi - series.mean[i].y - r.moments_stderr.H[2]) <= 1e-12 * Math.abs(r.moments.H[2]));
     assert.equal(series.mean[i].n, 1);
   });
+  // One trial has no spread over trials: no band is drawn for it.
+  assert.deepEqual(series.spread, []);
   assert.equal(series.theory.kind, 'path-wise');
   assert.deepEqual(
     series.theory.points.map((p) => p.y),
@@ -300,22 +308,31 @@ test('a width sweep: one series per run, ordered by width, and the deviation fro
   );
   const devs = deviationAgainstWidth(ws, 'H', 4);
   assert.equal(devs.length, 4);
-  // By hand for k = 1: mean over steps of |mean over trials − expected| / |expected|, then the slope.
+  // By hand for k = 1: mean over steps of |mean over trials − expected| / scale, the scale being the
+  // largest |expected| over the run (src/run/deviation.ts), then the slope.
   const hand = sweep.runs.map((r) => {
     const ms = r.records.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement');
     const steps = [...new Set(ms.map((m) => m.step))];
-    const devAt = steps.map((s) => {
-      const at = ms.filter((m) => m.step === s);
-      const mean = at.reduce((a, m) => a + m.moments.H[0], 0) / at.length;
-      const e = at[0].expected!.H[0];
-      return Math.abs(mean - e) / Math.abs(e);
-    });
+    const at = steps.map((s) => ms.filter((m) => m.step === s));
+    const scale = Math.max(...at.map((list) => Math.abs(list[0].expected!.H[0])));
+    const devAt = at.map((list) => Math.abs(list.reduce((a, m) => a + m.moments.H[0], 0) / list.length - list[0].expected!.H[0]) / scale);
     return { x: Number(r.info.varied!.width), y: devAt.reduce((a, b) => a + b, 0) / devAt.length };
   });
   devs[0].points.forEach((p, i) => {
     assert.equal(p.x, hand[i].x);
     assert.ok(Math.abs(p.y - hand[i].y) < 1e-12 * hand[i].y);
   });
+  // The panel and summary.json (sweep-summary.json's deviationH) apply one rule: the same figures for every k.
+  const summary = summarizeSweep(
+    'sweep',
+    sweep.runs.map((r) => ({ id: r.info.id, varied: r.info.varied!, summary: summarizeRun(r.info, r.records, 0) })),
+  );
+  for (const d of devs) {
+    d.points.forEach((p, i) => {
+      const s = summary.runs[i].deviationH[d.k - 1];
+      assert.ok(s !== null && Math.abs(p.y - s) <= 1e-12 * s, `k = ${d.k}, width ${p.x}: panel ${p.y}, summary.json ${s}`);
+    });
+  }
   const slope = logLogFit(hand)!.slope;
   assert.ok(Math.abs(devs[0].fit!.slope - slope) < 1e-12);
   // The finite-width corrections shrink with width (the theory says like n^(−1/2)).

@@ -89,10 +89,11 @@ test('every chart of a run, with its datasets and axes as Chart.js holds them', 
       assert.match(c.scales.y.title, new RegExp(`^Tr\\(${A}`));
       assert.deepEqual(
         c.datasets.map((d) => d.key),
-        ['trial:0', 'trial:1', 'mean', 'theory'],
+        ['spread', 'trial:0', 'trial:1', 'mean', 'theory'],
       );
-      const [t0, t1, mean, theory] = c.datasets;
-      assert.ok(!t0.inLegend && !t1.inLegend && mean.band && !mean.dashed && theory.dashed);
+      const [spread, t0, t1, mean, theory] = c.datasets;
+      assert.ok(spread.band && !t0.inLegend && !t1.inLegend && mean.band && !mean.dashed && theory.dashed);
+      assert.equal(spread.points, steps.length);
       assert.equal(mean.points, steps.length);
       assert.equal(theory.points, steps.length);
       assert.deepEqual(mean.first!.x, 0.5);
@@ -165,7 +166,7 @@ test('every chart of a run, with its datasets and axes as Chart.js holds them', 
     const loss = charts.get('loss')!;
     assert.deepEqual(
       loss.datasets.map((d) => d.key),
-      ['trial:0', 'trial:1', 'mean', 'theory:loss'],
+      ['spread', 'trial:0', 'trial:1', 'mean', 'theory:loss'],
     );
     assert.equal(loss.scales.y.type, 'logarithmic');
 

@@ -1,6 +1,7 @@
 /**
  * Tr(A^k) against t for one matrix A ∈ {H, I, S} and one k (a cell of the paper's Figure 1): the trial
- * mean with its ±1 standard-error band, each trial faintly (up to 20 trials), and the theory dashed
+ * mean with its ±1 standard-error band, the spread over trials (±1 standard deviation, fainter), each
+ * trial faintly (up to 20 trials), and the theory dashed
  * (path-wise for one trial, the expectation over initializations for several). Both axes logarithmic;
  * the y axis is symmetric-log for S, whose odd moments change sign (and vanish in the limit for
  * k ≥ 3), and for any series that reaches zero or below.
@@ -9,7 +10,7 @@ import type { RunModel } from '../model/runModel';
 import type { Matrix } from '../model/types';
 import { logScale, symlogScale, timeScale } from './axes';
 import { ChartView, type AnyDataset } from './chartView';
-import { meanLine, theoryLine, trialLine } from './datasets';
+import { measuredDatasets, theoryLine } from './datasets';
 import { superscript } from './format';
 import { linthreshFor } from './symlogScale';
 
@@ -18,8 +19,6 @@ export interface MomentsInput {
   matrix: Matrix;
   k: number;
 }
-
-export const MAX_TRIAL_LINES = 20;
 
 export function traceLabel(A: Matrix | string, k: number | string): string {
   return k === 1 ? `Tr(${A})` : `Tr(${A}${superscript(k)})`;
@@ -42,14 +41,10 @@ export class MomentsChart extends ChartView<MomentsInput> {
     const s = run.moments(matrix, k);
     const color = this.theme.matrix[matrix];
     const name = traceLabel(matrix, k);
-    const datasets: AnyDataset[] = [];
-    if (s.trials.length > 1 && s.trials.length <= MAX_TRIAL_LINES) {
-      for (const tr of s.trials) datasets.push(trialLine(`trial:${tr.trial}`, `trial ${tr.trial}`, color, tr.points));
-    }
-    datasets.push(meanLine('mean', s.trials.length > 1 ? `${name}, mean ± s.e.` : `${name} ± s.e.`, color, s.mean));
+    const datasets: AnyDataset[] = measuredDatasets(s, name, color, s.trials.length > 1 ? `${name}, mean ± s.e.` : `${name} ± s.e.`);
     if (s.theory.points.length > 0) datasets.push(theoryLine('theory', THEORY_NAMES[s.theory.kind], this.theme.theory, s.theory.points));
     this.sync(datasets);
-    const values = [...s.mean.flatMap((p) => [p.y, p.lo, p.hi]), ...s.theory.points.map((p) => p.y)];
+    const values = [...s.mean.flatMap((p) => [p.y, p.lo, p.hi]), ...s.spread.flatMap((p) => [p.lo, p.hi]), ...s.theory.points.map((p) => p.y)];
     const signed = signedAxis(matrix, values);
     const o = this.chart.options;
     o.scales = {
@@ -63,6 +58,6 @@ export class MomentsChart extends ChartView<MomentsInput> {
     const s = run.moments(matrix, k);
     const n = s.trials.length;
     const scale = signedAxis(matrix, s.mean.map((p) => p.y)) ? 'logarithmic t and symmetric-log y axes' : 'logarithmic axes';
-    return `Line chart of ${traceLabel(matrix, k)} against training time t, ${scale}; mean over ${n} trial${n === 1 ? '' : 's'} with a ±1 standard-error band${s.theory.points.length > 0 ? `; ${THEORY_NAMES[s.theory.kind]} dashed` : ''}.`;
+    return `Line chart of ${traceLabel(matrix, k)} against training time t, ${scale}; mean over ${n} trial${n === 1 ? '' : 's'} with a ±1 standard-error band${s.spread.length > 0 ? ' and a fainter ±1 standard-deviation band (the spread over trials)' : ''}${s.theory.points.length > 0 ? `; ${THEORY_NAMES[s.theory.kind]} dashed` : ''}.`;
   }
 }

@@ -14,6 +14,8 @@ declare module 'chart.js' {
     inLegend?: boolean;
     /** Draw a ±stderr band from the points' lo/hi (plugins/errorBand.ts). */
     band?: boolean;
+    /** The band's opacity relative to the line's color, when not the plugin's default. */
+    bandAlpha?: number;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * How far each width is from the theory: the mean over measurement times of the relative deviation
- * |mean − expected| / |expected| of Tr(A^k), against the width n, on log–log axes, with the fitted
- * line per k (its slope in the legend) and a dotted n^(−1/2) reference.
+ * How far each width is from the theory: the mean over measurement times of the deviation
+ * |mean − expected| / max|expected| of Tr(A^k) (relative to the quantity's scale, src/run/deviation.ts),
+ * against the width n, on log–log axes, with the fitted line per k (its slope in the legend) and a
+ * dotted n^(−1/2) reference.
  */
 import type { WidthDeviation } from '../model/sweep';
 import type { Matrix } from '../model/types';
@@ -59,7 +60,7 @@ export class SweepDeviationChart extends ChartView<SweepDeviationInput> {
     this.sync(datasets);
     this.chart.options.scales = {
       x: logScale('hidden width n', this.theme),
-      y: logScale(`|mean − E| / |E|  of  ${traceLabel(matrix, 'k')}`, this.theme),
+      y: logScale(`|mean − E| / max|E|  of  ${traceLabel(matrix, 'k')}`, this.theme),
     };
     Object.assign(this.chart.options.plugins!.legend!.labels!, { pointStyle: undefined, pointStyleWidth: undefined, boxWidth: 8 });
   }

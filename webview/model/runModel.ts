@@ -6,6 +6,7 @@
  * Ingesting the same records in any order, one by one or all at once, gives the same series.
  */
 import type { TheoryLines } from '../../src/engine/theory/theoryLines';
+import { deviationOf, quantityRule } from '../../src/run/deviation';
 import { meanFieldComparison, type MeanFieldComparison } from '../../src/run/meanFieldComparison';
 import { aggregate, type StepAggregate, type StepEntry } from './aggregate';
 import { decimateLog, type MeanStderr } from './stats';
@@ -50,6 +51,12 @@ export type { StepAggregate };
 
 function band(m: MeanStderr, x: number): BandPoint {
   return { x, y: m.mean, lo: m.mean - m.stderr, hi: m.mean + m.stderr, n: m.n };
+}
+
+/** Mean ± the standard deviation over n ≥ 2 trials (stats.ts: the standard error is it over √n). */
+function spreadBand(m: MeanStderr, x: number): BandPoint {
+  const sd = m.stderr * Math.sqrt(m.n);
+  return { x, y: m.mean, lo: m.mean - sd, hi: m.mean + sd, n: m.n };
 }
 
 export class RunModel {
@@ -233,12 +240,15 @@ export class RunModel {
       const axis = this.axis();
       const aggs = this.aggregates();
       const mean: BandPoint[] = [];
+      const spread: BandPoint[] = [];
       for (const a of aggs) {
         const m = a.moments[A][k - 1];
-        if (m && m.n > 0) mean.push(band(m, plotTime(a.t, axis)));
+        if (!m || m.n === 0) continue;
+        mean.push(band(m, plotTime(a.t, axis)));
+        if (m.n >= 2) spread.push(spreadBand(m, plotTime(a.t, axis)));
       }
       const trials = this.perTrial((r) => r.moments[A][k - 1]);
-      return { mean, trials, theory: this.theoryLine(aggs, A, k) };
+      return { mean, spread, trials, theory: this.theoryLine(aggs, A, k) };
     });
   }
 
@@ -322,6 +332,7 @@ export class RunModel {
       const axis = this.axis();
       const aggs = this.aggregates();
       const mean = aggs.filter((a) => a.loss.n > 0).map((a) => band(a.loss, plotTime(a.t, axis)));
+      const spread = aggs.filter((a) => a.loss.n >= 2).map((a) => spreadBand(a.loss, plotTime(a.t, axis)));
       const measured = new Map(this.perTrial((r) => r.loss).map((s) => [s.trial, s.points]));
       const eta = axis.eta;
       for (const [trial, trace] of this.progressByTrial) {
@@ -331,7 +342,7 @@ export class RunModel {
         measured.set(trial, decimateLog([...merged].sort((a, b) => a[0] - b[0]).map(([x, y]) => ({ x, y })), 250));
       }
       const trials = [...measured].sort((a, b) => a[0] - b[0]).map(([trial, points]) => ({ trial, points }));
-      return { mean, trials, theory: this.lossTheory(axis) };
+      return { mean, spread, trials, theory: this.lossTheory(axis) };
     });
   }
 
@@ -408,22 +419,29 @@ export class RunModel {
   }
 
   /**
-   * Mean over the measurement steps of |mean − reference| / |reference| for Tr(A^k), the reference being
-   * the expected prediction (or the path-wise mean without one); steps where it is 0 or missing are
-   * skipped. The quantity of a width sweep's deviation plot (runFiles.ts SweepSummary.deviationH).
+   * Mean over the measurement steps of |deviation| of Tr(A^k) from the expectation over
+   * initializations, on the rule summary.json uses (src/run/deviation.ts): relative to the quantity's
+   * scale over the run, so a prediction that crosses zero does not blow up a ratio; undefined where the
+   * quantity vanishes in the limit (its expectation is 0 throughout) or nothing is expected. Without an
+   * expectation (older runs) the path-wise mean is the reference. The quantity of a width sweep's
+   * deviation plot, the same figure as runFiles.ts SweepSummary.deviationH.
    */
   deviation(A: Matrix, k: number): number | undefined {
     return this.cached(`deviation:${A}:${k}`, () => {
-      let sum = 0;
-      let n = 0;
-      for (const a of this.aggregates()) {
+      const compared = this.aggregates().flatMap((a) => {
         const m = a.moments[A][k - 1];
         const ref = a.expected?.[A][k - 1] ?? a.theory[A][k - 1];
-        if (!m || m.n === 0 || !finite(ref) || ref === 0) continue;
-        sum += Math.abs(m.mean - ref) / Math.abs(ref);
-        n++;
-      }
-      return n > 0 ? sum / n : undefined;
+        return m && m.n > 0 && finite(ref) ? [{ measured: m.mean, predicted: ref }] : [];
+      });
+      const rule = quantityRule(
+        compared.map((c) => c.predicted),
+        compared.map((c) => c.measured),
+      );
+      const gaps = compared.flatMap((c) => {
+        const d = deviationOf({ ...c, ...rule });
+        return d.kind === 'relative' ? [Math.abs(d.value)] : [];
+      });
+      return gaps.length > 0 ? gaps.reduce((a, b) => a + b, 0) / gaps.length : undefined;
     });
   }
 }

@@ -44,6 +44,8 @@ export interface TheorySeries {
 /** A series through training: trial mean ± standard error, each trial, and the theory's line. */
 export interface TimeSeries {
   mean: BandPoint[];
+  /** Mean ± one standard deviation over trials, at the steps with at least two trials (else empty). */
+  spread: BandPoint[];
   trials: TrialSeries[];
   theory: TheorySeries;
 }

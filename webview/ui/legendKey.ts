@@ -9,8 +9,9 @@ export interface KeyEntry {
   color: string;
   dash?: number[];
   width?: number;
-  /** Draw a translucent band behind the line. */
+  /** Draw a translucent band behind the line (a width of 0 draws the band alone). */
   band?: boolean;
+  bandOpacity?: number;
   opacity?: number;
 }
 
@@ -23,9 +24,10 @@ function sample(e: KeyEntry): SVGSVGElement {
   svg.setAttribute('aria-hidden', 'true');
   if (e.band) {
     const r = document.createElementNS(SVG, 'rect');
-    for (const [k, v] of Object.entries({ x: '0', y: '2', width: '30', height: '8', fill: e.color, 'fill-opacity': '0.2' })) r.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ x: '0', y: '2', width: '30', height: '8', fill: e.color, 'fill-opacity': String(e.bandOpacity ?? 0.2) })) r.setAttribute(k, v);
     svg.append(r);
   }
+  if (e.width === 0) return svg;
   const line = document.createElementNS(SVG, 'line');
   for (const [k, v] of Object.entries({ x1: '0', y1: '6', x2: '30', y2: '6', stroke: e.color, 'stroke-width': String(e.width ?? 2), 'stroke-opacity': String(e.opacity ?? 1) })) line.setAttribute(k, v);
   if (e.dash) line.setAttribute('stroke-dasharray', e.dash.join(' '));

@@ -1,6 +1,7 @@
 /**
  * Standard-error bands: for every visible dataset with `band: true`, fills the region between the
- * points' `lo` and `hi` (BandPoint, model/types.ts) in the dataset's color, under the lines. On a log
+ * points' `lo` and `hi` (BandPoint, model/types.ts) in the dataset's color (at its `bandAlpha`, or
+ * the plugin's), under the lines. On a log
  * axis a band that reaches zero or below is cut at the bottom of the chart area.
  */
 import type { Chart, ChartType, Plugin } from 'chart.js';
@@ -46,7 +47,7 @@ export const errorBandPlugin: Plugin<ChartType, ErrorBandOptions> = {
       });
       for (let j = points.length - 1; j >= 0; j--) ctx.lineTo(xs.getPixelForValue(points[j].x), py(points[j].lo));
       ctx.closePath();
-      ctx.fillStyle = withAlpha(color, options.alpha);
+      ctx.fillStyle = withAlpha(color, dataset.bandAlpha ?? options.alpha);
       ctx.fill();
       // A single point has no area: draw its error bar instead.
       if (points.length === 1) {

@@ -3,7 +3,7 @@
  * row per k, a column per matrix, each chart on its own scale. The k chooser shows one row or all.
  */
 import type { ChartView } from '../../charts/chartView';
-import { THEORY_DASH } from '../../charts/datasets';
+import { MAX_TRIAL_LINES, THEORY_DASH } from '../../charts/datasets';
 import { formatValue } from '../../charts/format';
 import { MomentsChart, THEORY_NAMES, traceLabel } from '../../charts/momentsChart';
 import type { Theme } from '../../charts/theme';
@@ -81,7 +81,7 @@ export class MomentsSection implements Section {
     this.setKey(ctx.theme, n, kind);
     setText(
       this.note,
-      `Solid: mean over ${plural(n, 'trial')} with a ±1 standard-error band${n > 1 ? ' (over trials; faint lines: each trial)' : ' (the estimator’s own error; 0 where exact)'}; dashed: ${kind === 'none' ? 'no theory in this run' : THEORY_NAMES[kind]}. ` +
+      `Solid: mean over ${plural(n, 'trial')} with a ±1 standard-error band${n > 1 ? ` (over trials; the fainter band: ±1 standard deviation over trials, where one trial typically falls${n <= MAX_TRIAL_LINES ? '; faint lines: each trial' : ''})` : ' (the estimator’s own error, rounding included)'}; dashed: ${kind === 'none' ? 'no theory in this run' : THEORY_NAMES[kind]}. ` +
         `Log–log axes; Tr(Sᵏ) on a symmetric-log axis (logarithmic beyond the threshold, linear through 0), since Tr S and Tr S³ change sign and Tr Sᵏ → 0 for k ≥ 3 at infinite width. t = 0 is drawn at η/2 = ${formatValue(run.axis().zeroAt)}.` +
         meanFieldNote(run.meanField()),
     );
@@ -94,7 +94,8 @@ export class MomentsSection implements Section {
     this.key.replaceChildren(
       legendKey([
         ...MATRICES.map((A) => ({ label: `${A}: mean ± s.e.`, color: theme.matrix[A], band: true })),
-        ...(n > 1 ? [{ label: 'each trial', color: theme.muted, width: 1, opacity: 0.6 }] : []),
+        ...(n > 1 ? [{ label: '±1 sd over trials (the spread)', color: theme.muted, band: true, width: 0, bandOpacity: 0.25 }] : []),
+        ...(n > 1 && n <= MAX_TRIAL_LINES ? [{ label: 'each trial', color: theme.muted, width: 1, opacity: 0.6 }] : []),
         ...(kind !== 'none' ? [{ label: THEORY_NAMES[kind], color: theme.theory, dash: THEORY_DASH, width: 1.5 }] : []),
       ]),
     );

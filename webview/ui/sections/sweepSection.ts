@@ -58,7 +58,7 @@ export class SweepSection implements Section {
     if (widths) {
       (this.deviation ??= new SweepDeviationChart(this.deviationFigure.canvas, ctx.theme, 'line')).update({ deviations, matrix: A }, key);
       this.deviationFigure.setCaption(
-        `For each width and k: the mean over measurement times of |mean − E| / |E|, E the expected ${traceLabel(A, 'k')}; dashed: least-squares fits in log–log (slopes in the legend); dotted: slope −1/2 for reference. Steps where E = 0 (Tr S³, Tr S⁴) are skipped.`,
+        `For each width and k: the mean over measurement times of |mean − E| / max|E|, E the expected ${traceLabel(A, 'k')} and max|E| its scale over the run (so a prediction that crosses zero does not blow up the ratio; the rule of summary.json); dashed: least-squares fits in log–log (slopes in the legend); dotted: slope −1/2 for reference. Quantities whose expectation is 0 throughout (Tr S³, Tr S⁴) are not drawn.`,
       );
     }
   }
