@@ -1,7 +1,7 @@
 /**
  * Shared by the webview tests: the recorded fixtures, the browser bundles built fresh with esbuild (the
- * same options as scripts/build.mjs), and headless Debian Chromium through playwright-core (never a
- * browser download) with a watch on console errors, page errors, CSP violations and network requests.
+ * same options as scripts/build.mjs), and a headless system Chromium or Chrome through playwright-core
+ * (never a browser download; scripts/prerequisites.mjs finds it) with a watch on console errors, page errors, CSP violations and network requests.
  * Browser-side code is passed as strings: this program has no DOM types (webview/tsconfig.json has).
  */
 import * as fs from 'node:fs';
@@ -13,11 +13,11 @@ import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
 import { reportCsp, scriptForInline } from '../../src/run/report';
 import type { RunInfo, RunSummary, SweepInfo } from '../../src/run/runFiles';
 import type { ChartDescription } from '../../webview/ui/testHook';
+import { findChromium } from '../../scripts/prerequisites.mjs';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const OUTPUT = path.join(ROOT, 'test-output');
-export const CHROMIUM = '/usr/bin/chromium';
 
 export interface FixtureRun {
   info: RunInfo;
@@ -76,9 +76,12 @@ export function stylesheet(): string {
   return fs.readFileSync(path.join(ROOT, 'media', 'ntkexp.css'), 'utf8');
 }
 
+/** The system browser ($NTKEXP_CHROMIUM, else Chromium or Chrome on PATH); `npm test` installs one where it can. */
 export function launchChromium(): Promise<Browser> {
+  const browser = findChromium();
+  if (!browser.path) throw new Error(`${browser.problem}: run \`npm test\` (it installs Chromium where it can) or set NTKEXP_CHROMIUM to a Chromium or Chrome`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: browser.path,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
