@@ -12,7 +12,7 @@
  *    iteration with deflation (powerIteration, residual criterion) as in PyHessian.
  */
 import { evaluateLoss } from '../src/engine/loss/loss';
-import { mse } from '../src/engine/loss/builtins';
+import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { hessianTraces } from '../src/engine/network/hessianTrace';
 import { ntkGram } from '../src/engine/network/ntkGram';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluateLoss } from '../src/engine/loss/loss';
-import { mse } from '../src/engine/loss/builtins';
+import { mse } from '../src/catalogue/losses';
 import { REPLACED, TF_OP, installSimdKernels, restoreStockKernels } from '../src/engine/backend/simd/install';
 import { UNARY_KERNELS, type UnaryKernelName } from '../src/engine/backend/simd/unaryKernels';
 import { type BenchRecord, type Benchmark, figure1, timeMedian } from './suite';

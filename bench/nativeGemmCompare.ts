@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/engine/backend';
 import { installNativeGemm, uninstallNativeGemm } from '../src/engine/backend/nativeGemm';
 import { evaluateLoss } from '../src/engine/loss/loss';
-import { mse } from '../src/engine/loss/builtins';
+import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { Rng } from '../src/engine/rng';
 import { figure1, gflops, round2 } from './suite';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildDataset } from '../src/engine/data/dataset';
-import { builtinActivation } from '../src/engine/nonlinearity/builtins';
+import { builtinActivation } from '../src/catalogue/activations';
 import { evaluateLoss } from '../src/engine/loss/loss';
-import { mse } from '../src/engine/loss/builtins';
+import { mse } from '../src/catalogue/losses';
 import { initialParameters, type NetworkSpec } from '../src/engine/network/spec';
 import { TfNetwork } from '../src/engine/network/tfNetwork';
 import { Curvature } from '../src/engine/network/curvature';

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateLoss } from '../src/engine/loss/loss';
-import { mse } from '../src/engine/loss/builtins';
+import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { Rng } from '../src/engine/rng';
 import { findPython, runPythonJson } from './python';

@@ -42,7 +42,7 @@ export function theoryReport(config: ExperimentConfig, options: { mode: Dynamics
     steps,
     kmax: config.measure.moments,
     mode: options.mode,
-    expected: meanField ? false : config.loss.name === 'mse' ? true : { samples: options.samples, seed: config.seed },
+    expected: meanField ? false : config.loss.quadratic ? true : { samples: options.samples, seed: config.seed },
     meanField,
   });
   let predictions: { step: number; t: number; expected: { H: number[]; I: number[]; S: number[] } }[];

@@ -1,5 +1,5 @@
-import type { Activation } from './nonlinearity/activation';
-import type { SampleLoss } from './loss/loss';
+import type { Activation } from '../catalogue/activation';
+import type { SampleLoss } from '../catalogue/losses';
 
 /**
  * The concrete experiment the engine runs: every default filled in, every name resolved to an object

@@ -1,8 +1,8 @@
 import type { DataConfig, Direction, ExperimentConfig, MeasureConfig } from '../engine/config';
-import type { SampleLoss } from '../engine/loss/loss';
-import { builtinLoss, isBuiltinLoss } from '../engine/loss/builtins';
-import type { Activation } from '../engine/nonlinearity/activation';
-import { builtinActivation, isBuiltinActivation } from '../engine/nonlinearity/builtins';
+import type { SampleLoss } from '../catalogue/losses';
+import { builtinLoss, isBuiltinLoss } from '../catalogue/losses';
+import type { Activation } from '../catalogue/activation';
+import { builtinActivation, isBuiltinActivation } from '../catalogue/activations';
 import { compileActivation, compileLoss, compileTarget } from './expressions';
 import type { ResolvedBlock, ResolvedExperiment } from './resolve';
 import { DIRECTION_PATTERN, type Json, targetVariables } from './schema';

@@ -1,20 +1,19 @@
-import type { Activation } from '../engine/nonlinearity/activation';
+import type { Activation } from '../catalogue/activation';
 import type { TargetFunction } from '../engine/config';
-import { elementwiseLoss } from '../engine/loss/builtins';
-import type { SampleLoss } from '../engine/loss/loss';
+import { elementwiseLoss } from '../catalogue/losses';
+import type { SampleLoss } from '../catalogue/losses';
 import type { Expression } from './ast';
-import { derivatives } from './expressions/derivative';
+import { derivatives } from '../catalogue/expressions/derivative';
 import { type ExpressionScope, toExpr } from './expressions/fromAst';
-import { functionSpec } from './expressions/functions';
-import { type Expr, functionsIn } from './expressions/ir';
-import { type ScalarFunction, compileScalar } from './expressions/scalar';
-import { compileTensor } from './expressions/tensor';
+import { functionSpec } from '../catalogue/expressions/functions';
+import { type Expr, functionsIn } from '../catalogue/expressions/ir';
+import { type ScalarFunction, compileScalar } from '../catalogue/expressions/scalar';
 import { parseExpression } from './parser';
 import { printExpression } from './print';
 
 /**
  * The expression language at work: custom `activation` and `loss` definitions and data targets, from
- * their text to float64 functions, symbolic derivatives and TensorFlow.js ops. Nothing here uses
+ * their text to float64 functions and symbolic derivatives (the engine makes tensor ops of those). Nothing here uses
  * `eval` or the `Function` constructor (test/format/noEval.test.ts greps for them).
  */
 
@@ -55,19 +54,18 @@ export interface ActivationSource {
   readonly body: string | Expression;
 }
 
-/** `activation name(x) = expr` as an engine Activation: σ..σ‴ in float64 and as tensor ops. */
+/** `activation name(x) = expr` as an Activation: σ..σ‴ in float64 and as expressions (the engine compiles their tensor form). */
 export function compileActivation(def: ActivationSource): Activation {
   const where = `in the formula of activation \`${def.name}\``;
   const sigma = expressionOf(def.body, { variables: [def.param], where });
   const ds = derivatives(sigma, def.param, 3);
   const scalar = ds.map((d) => compileScalar(d, [def.param])) as ScalarFunction[];
-  const tensor = compileTensor(ds, [def.param]);
   const smooth = isSmooth(sigma);
   return {
     name: def.name,
     formula: typeof def.body === 'string' ? def.body : printExpression(def.body),
     scalar: [scalar[0], scalar[1], scalar[2], scalar[3]],
-    tensor: (z, order) => tensor([z], order + 1),
+    expression: { variable: def.param, derivatives: [ds[0], ds[1], ds[2], ds[3]] },
     smooth,
     quadratureDegree: smooth ? CUSTOM_QUADRATURE_DEGREE.smooth : CUSTOM_QUADRATURE_DEGREE.nonsmooth,
   };

@@ -1,5 +1,5 @@
-import { BUILTIN_LOSSES } from '../engine/loss/builtins';
-import { BUILTIN_ACTIVATIONS } from '../engine/nonlinearity/builtins';
+import { BUILTIN_LOSSES } from '../catalogue/losses';
+import { BUILTIN_ACTIVATIONS } from '../catalogue/activations';
 import { MAX_SEED } from '../engine/rng';
 
 /**

@@ -1,4 +1,4 @@
-import { CONSTANTS, PUBLIC_FUNCTIONS } from './expressions/functions';
+import { CONSTANTS, PUBLIC_FUNCTIONS } from '../catalogue/expressions/functions';
 import {
   BLOCKS,
   BUILTIN_ACTIVATION_NAMES,

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { exactPathProblem, useExactPath } from '../engine/measure/exact';
 import { SLQ_MAX_VECTORS, SLQ_STEPS } from '../engine/measure/matrixFree';
-import { EXPECTED_SAMPLES } from '../engine/train/trial';
+import { EXPECTED_SAMPLES } from '../engine/theory/theoryLines';
 import { DIRECTION_PATTERN } from '../format/schema';
 import type { CostRates } from './costRates';
 import { networkFigures, type RunSize } from './runSize';
@@ -109,7 +109,7 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
   // One measurement (measure/measure.ts): outputs, Θ̂ and its spectrum, G, then H and S.
   // Per layer two Gram products (activations N² n_ℓ, signals M² n_{ℓ+1}) and their float64 combination.
   const gram = forward + nL * gradient + (2 * (N * N * sumIn + M * M * sumOut)) / passRate + (2 * L * M * M) / denseRate;
-  const spectrum = eig(M) * (size.loss === 'mse' ? 1 : 2);
+  const spectrum = eig(M) * (size.quadraticLoss ? 1 : 2);
   // G: L passes, plus per sample a product of per-layer Jacobians for every pair of layers ≥ 3 apart (network/hessianTrace.ts).
   const deepPairs = L >= 4 ? ((L - 3) * (L - 2)) / 2 : 0;
   const traces = L * forward + N * deepPairs * ((2 * widest ** 3) / passRate + 4 * rates.opSeconds);
@@ -156,7 +156,7 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
     const perPair = size.quadratureDegree === 0 ? 1e-7 : size.normalized ? rates.tabulatedPairSeconds : size.quadratureDegree ** 2 / rates.quadratureNodesPerSecond;
     kernels = (L - 1) * (pairs * perPair + (40 * N * N) / denseRate);
     const kmax = size.moments;
-    if (size.loss === 'mse') {
+    if (size.quadraticLoss) {
       lines = 2 * eig(N) + (size.measurements * kmax * 16 * M * M) / denseRate;
     } else {
       const path = (size.steps * 4 * M * M + size.measurements * (kmax >= 3 ? ((nL * (nL + 1)) / 2) * 2 * N ** 3 : 2 * M * M)) / denseRate;

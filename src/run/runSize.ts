@@ -1,3 +1,4 @@
+import { builtinLoss, isBuiltinLoss } from '../catalogue/losses';
 import type { MeasureConfig } from '../engine/config';
 import { usesArcCosine } from '../engine/theory/arcCosine';
 import { measurementCount } from '../engine/train/schedule';
@@ -34,7 +35,8 @@ export interface RunSize extends DataShape, MeasureSizes {
   /** Measurements per trial (the schedule's length, not the schedule). */
   readonly measurements: number;
   readonly trials: number;
-  readonly loss: string;
+  /** The loss is quadratic (catalogue/losses.ts `quadratic`): the theory's dynamics are in closed form. */
+  readonly quadraticLoss: boolean;
   /** Gauss–Hermite degree of the theory's kernels per dimension; 0 for closed forms (ReLU). */
   readonly quadratureDegree: number;
   /** Inputs scaled to equal norms (`normalize`), which lets the theory read its moments from ρ-tables. */
@@ -95,7 +97,7 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
     theory: m.theory === true,
     exact: m.exact === true || m.exact === false ? m.exact : 'auto',
     trials: count(exp.settings.trials, 1),
-    loss: String(exp.settings.loss),
+    quadraticLoss: isBuiltinLoss(String(exp.settings.loss)) && builtinLoss(String(exp.settings.loss)).quadratic === true,
     quadratureDegree: quadratureDegree(exp, String(exp.network.activation)),
     normalized: exp.data.normalize === true,
     ...(surface ? { surface: { grid: count(surface.grid, 2), directions: Array.isArray(surface.directions) ? surface.directions.map(String) : [] } } : {}),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gaussHermite, gaussianExpectation } from '../../src/engine/quadrature/gaussHermite';
+import { gaussHermite, gaussianExpectation } from '../../src/catalogue/gaussHermite';
 
 test('Gauss–Hermite integrates E Z^(2k) = (2k−1)!! exactly for 2k ≤ 2n − 1, at every degree up to 1000', () => {
   for (const n of [1, 2, 5, 20, 60, 150, 200, 300, 600, 1000]) {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileActivation } from '../../src/format/expressions';
-import { builtinActivation } from '../../src/engine/nonlinearity/builtins';
-import { activationFromTensorOps } from '../../src/engine/nonlinearity/activation';
-import { sigmoid } from '../../src/engine/nonlinearity/special';
+import { builtinActivation } from '../../src/catalogue/activations';
+import type { Activation } from '../../src/catalogue/activation';
+import { sigmoid } from '../../src/catalogue/special';
 import { infiniteWidthKernels } from '../../src/engine/theory';
 import { Rng } from '../../src/engine/rng';
 
@@ -45,8 +45,9 @@ test('`activation sp(x) = log(1 + exp(x))` gives the kernels of the built-in smo
 test('`activation swish(x) = x * sigmoid(x)` gives the kernels of swish written by hand (depth 3) to 1e-9', () => {
   const X = inputs(5, 4);
   const custom = compileActivation({ name: 'swish', param: 'x', body: 'x * sigmoid(x)' });
-  const byHand = activationFromTensorOps({
+  const byHand: Activation = {
     name: 'swish_by_hand',
+    smooth: true,
     formula: 'x σ(x)',
     quadratureDegree: custom.quadratureDegree,
     scalar: [
@@ -61,8 +62,7 @@ test('`activation swish(x) = x * sigmoid(x)` gives the kernels of swish written 
         return s * (1 - s) * (3 * (1 - 2 * s) + x * (1 - 6 * s + 6 * s * s));
       },
     ],
-    ops: [(z) => z, (z) => z, (z) => z, (z) => z], // tensors are not used by the theory
-  });
+  }; // tensor-free: the theory needs only σ … σ‴ in float64
   const options = { depth: 3, beta: 0.1 };
   const a = infiniteWidthKernels(X, 4, { ...options, activation: custom });
   const b = infiniteWidthKernels(X, 4, { ...options, activation: byHand });

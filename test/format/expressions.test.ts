@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as math from 'mathjs';
-import { mse } from '../../src/engine/loss/builtins';
+import { mse } from '../../src/catalogue/losses';
 import { evaluateLoss } from '../../src/engine/loss/loss';
-import { activationFromTensorOps } from '../../src/engine/nonlinearity/activation';
-import { builtinActivation } from '../../src/engine/nonlinearity/builtins';
-import { sigmoid } from '../../src/engine/nonlinearity/special';
+import { oneByOne, tensorDerivatives, withTensorForm } from '../../src/engine/nonlinearity/tensorForms';
+import { builtinActivation } from '../../src/catalogue/activations';
+import { sigmoid } from '../../src/catalogue/special';
 import { CUSTOM_QUADRATURE_DEGREE, compileActivation, compileLoss, compileTarget, scalarDerivatives } from '../../src/format/expressions';
-import { derivatives } from '../../src/format/expressions/derivative';
+import { derivatives } from '../../src/catalogue/expressions/derivative';
 import { expressionOf } from '../../src/format/expressions';
 
 const POINTS = [-2.3, -0.7, 0.4, 1.9];
@@ -101,7 +101,7 @@ test('compiled tensor ops equal the float64 functions on a grid, for σ … σ�
   for (const formula of [...FORMULAS.slice(0, 11), 'x', '3', 'max(0, x)', 'abs(x) - min(x, 0.5)']) {
     const act = compileActivation({ name: 'f', param: 'x', body: formula });
     const before = tf.memory().numTensors;
-    const outs = act.tensor(z, 3);
+    const outs = tensorDerivatives(act)(z, 3);
     assert.equal(outs.length, 4);
     assert.equal(tf.memory().numTensors, before + 4, `${formula}: only the four outputs remain`);
     outs.forEach((t, k) => {
@@ -114,7 +114,7 @@ test('compiled tensor ops equal the float64 functions on a grid, for σ … σ�
       });
     });
     tf.dispose(outs);
-    assert.equal(act.tensor(z, 1).length, 2, 'order 1 gives σ and σ′');
+    assert.equal(tensorDerivatives(act)(z, 1).length, 2, 'order 1 gives σ and σ′');
   }
   z.dispose();
 });
@@ -127,14 +127,11 @@ test('a custom activation with kinks matches the built-in relu and is flagged no
   for (const x of [-2, -1e-9, 0, 1e-9, 3]) for (let k = 0; k < 4; k++) assert.equal(custom.scalar[k](x), relu.scalar[k](x), `order ${k} at ${x}`);
 });
 
-test('a hand-written activation through activationFromTensorOps and the compiled one give equal tensors', () => {
+test('a hand-written tensor form (withTensorForm) and the compiled one give equal tensors', () => {
   const custom = compileActivation({ name: 'swish', param: 'x', body: 'x * sigmoid(x)' });
-  const hand = activationFromTensorOps({
-    name: 'swish',
-    formula: 'x sigmoid(x)',
-    quadratureDegree: 120,
-    scalar: custom.scalar,
-    ops: [
+  const hand = withTensorForm(
+    { name: 'swish', formula: 'x sigmoid(x)', quadratureDegree: 120, scalar: custom.scalar, smooth: true },
+    oneByOne([
       (z) => tf.mul(z, tf.sigmoid(z)),
       (z) => tf.add(tf.sigmoid(z), tf.mul(z, tf.mul(tf.sigmoid(z), tf.sub(1, tf.sigmoid(z))))),
       (z) => {
@@ -146,11 +143,11 @@ test('a hand-written activation through activationFromTensorOps and the compiled
         const poly = tf.add(tf.sub(1, tf.mul(6, s)), tf.mul(6, tf.square(s)));
         return tf.mul(tf.mul(s, tf.sub(1, s)), tf.add(tf.mul(3, tf.sub(1, tf.mul(2, s))), tf.mul(z, poly)));
       },
-    ],
-  });
+    ]),
+  );
   const z = tf.linspace(-8, 8, 101);
-  const a = custom.tensor(z, 3);
-  const b = hand.tensor(z, 3);
+  const a = tensorDerivatives(custom)(z, 3);
+  const b = tensorDerivatives(hand)(z, 3);
   for (let k = 0; k < 4; k++) {
     const x = a[k].dataSync();
     const y = b[k].dataSync();
@@ -193,7 +190,7 @@ test('softplus and sigmoid stay finite and accurate in float64 far out, in value
   close(swish[1](800), 1, 1e-15, "swish'(800)");
   const act = compileActivation({ name: 'sp', param: 'x', body: 'softplus(x) + sigmoid(x)' });
   const z = tf.tensor1d([-100, -30, 30, 100]);
-  const outs = act.tensor(z, 3);
+  const outs = tensorDerivatives(act)(z, 3);
   for (const t of outs) for (const v of t.dataSync()) assert.ok(Number.isFinite(v), 'finite in float32');
   tf.dispose([...outs, z]);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BUILTIN_ACTIVATIONS } from '../../src/engine/nonlinearity/builtins';
+import { BUILTIN_ACTIVATIONS } from '../../src/catalogue/activations';
 import { BLOCKS, KEYS, SOURCES, blocksForPath, check, docFor, keysForBlock, resolve, valuesForKey } from '../../src/format/index';
 import { type Json, type KeySpec, jsonText } from '../../src/format/schema';
 import { NTKEXP_DOC } from './helpers';

@@ -1,5 +1,5 @@
-import { builtinActivation } from '../../src/engine/nonlinearity/builtins';
-import type { Activation } from '../../src/engine/nonlinearity/activation';
+import { builtinActivation } from '../../src/catalogue/activations';
+import type { Activation } from '../../src/catalogue/activation';
 import { initialParameters, type NetworkSpec } from '../../src/engine/network/spec';
 import { Rng } from '../../src/engine/rng';
 

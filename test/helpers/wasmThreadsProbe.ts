@@ -12,7 +12,7 @@ import { initBackend } from '../../src/engine/backend';
 import type { WasmThreadsOptions } from '../../src/engine/backend/wasmThreads';
 import { TfNetwork } from '../../src/engine/network/tfNetwork';
 import { Curvature } from '../../src/engine/network/curvature';
-import { builtinLoss } from '../../src/engine/loss/builtins';
+import { builtinLoss } from '../../src/catalogue/losses';
 import { evaluateLoss } from '../../src/engine/loss/loss';
 import { Rng } from '../../src/engine/rng';
 import { smallProblem } from './nets';

@@ -13,6 +13,7 @@ import { runSize } from '../../run/runSize';
 import { NonFiniteError } from '../../engine/nonFinite';
 import { overflowError } from '../../engine/train/overflow';
 import { theoryReport, type TheoryReport } from '../theoryReport';
+import { EXPECTED_SAMPLES } from '../../engine/theory/theoryLines';
 
 /**
  * `ntkexp theory`: the infinite-width kernels of an experiment's data (THEORY.md §5) and the moments
@@ -45,12 +46,12 @@ export const theoryVerb: Verb = {
     { name: 'experiment', short: 'e', value: 'NAME', doc: 'The experiment (or sweep point) to compute; required when the file has more than one.' },
     { name: 'json', doc: 'Print the kernels and predictions as one JSON object instead of a table.' },
     { name: 'flow', doc: 'Predict gradient flow e^{−tΘ/N} instead of discrete gradient descent.' },
-    { name: 'samples', value: 'N', doc: 'Draws of (Y(0), G(0)) for the expected moments of a loss other than mse (default 64).' },
+    { name: 'samples', value: 'N', doc: `Draws of (Y(0), G(0)) for the expected moments of a loss other than mse (default ${EXPECTED_SAMPLES}, as a run records).` },
   ],
   positionals: { name: 'FILE', min: 1, max: 1 },
   async run(args, io: CliIO) {
     const file = args.positionals[0];
-    const samples = optionalInt(args.flags.samples, '--samples', 2, 100_000) ?? 64;
+    const samples = optionalInt(args.flags.samples, '--samples', 2, 100_000) ?? EXPECTED_SAMPLES;
     let text: string;
     try {
       text = io.readFile(file);

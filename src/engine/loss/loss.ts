@@ -4,19 +4,10 @@
  * thousand), so everything here is float64 in plain typed arrays; the network uploads ∇C as a tensor.
  *
  * Every loss of the product has a Hessian that is block diagonal over samples (one nL × nL block per
- * data point), so a loss only defines the per-sample function c and its derivatives.
+ * data point), so a loss only defines the per-sample function c and its derivatives
+ * (catalogue/losses.ts).
  */
-export interface SampleLoss {
-  readonly name: string;
-  readonly formula: string;
-  /**
-   * c(y, t) for one sample's outputs y and target t (both length nL), with its gradient (length nL)
-   * and Hessian (nL × nL row-major) in y, written into `grad` and `hess`.
-   */
-  evaluate(y: Float64Array, t: Float64Array, grad: Float64Array, hess: Float64Array): number;
-  /** Whether outputs must be 1 (bce), or ≥ 2 (softmax_ce); undefined: any. */
-  readonly outputs?: 'one' | 'several';
-}
+import type { SampleLoss } from '../../catalogue/losses';
 
 /** C, ∇C and the blocks of H_C at Y. */
 export interface LossEvaluation {

@@ -1,7 +1,8 @@
 import type { MeasureConfig } from '../config';
 import { unitRoundoff } from '../linalg/basis';
 import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
-import { evaluateLoss, type LossEvaluation, type SampleLoss } from '../loss/loss';
+import { evaluateLoss, type LossEvaluation } from '../loss/loss';
+import type { SampleLoss } from '../../catalogue/losses';
 import { Dense64Network } from '../network/dense64';
 import { requireFinite } from '../nonFinite';
 import type { NetworkSpec } from '../network/spec';

@@ -1,5 +1,6 @@
 import type { MeasureConfig } from '../config';
-import { evaluateLoss, type LossEvaluation, type SampleLoss } from '../loss/loss';
+import { evaluateLoss, type LossEvaluation } from '../loss/loss';
+import type { SampleLoss } from '../../catalogue/losses';
 import { Curvature } from '../network/curvature';
 import { hessianTracesWithSize } from '../network/hessianTrace';
 import { ntkGram } from '../network/ntkGram';

@@ -1,5 +1,6 @@
 import type { Direction, SurfaceConfig } from '../config';
-import { evaluateLoss, type SampleLoss } from '../loss/loss';
+import { evaluateLoss } from '../loss/loss';
+import type { SampleLoss } from '../../catalogue/losses';
 import { lanczosEigs } from '../linalg/lanczos';
 import { dot, matvec, norm, type Vector } from '../linalg/operator';
 import { Curvature } from '../network/curvature';

@@ -1,4 +1,4 @@
-import type { Activation } from '../nonlinearity/activation';
+import type { Activation } from '../../catalogue/activation';
 import type { NetworkConfig } from '../config';
 import { Rng } from '../rng';
 

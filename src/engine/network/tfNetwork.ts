@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gemm, transposeFlagsAreFast } from '../backend/gemm';
 import { scoped } from './scope';
 import { layout, type Layout, type NetworkSpec } from './spec';
+import { tensorDerivatives, type TensorDerivatives } from '../nonlinearity/tensorForms';
 
 /**
  * The network on TensorFlow.js tensors (float32): forward, backward and forward-mode passes written by
@@ -50,6 +51,8 @@ export class TfNetwork {
   private readonly X: tf.Tensor2D;
   /** A 1 × N row of ones: bias gradients Σ_i δ_i as a product. */
   private readonly ones: tf.Tensor2D;
+  /** σ and its derivatives as tensor ops (nonlinearity/tensorForms.ts). */
+  private readonly sigma: TensorDerivatives;
   private pass: ForwardPass | undefined;
   /** W(ℓ) (nOut × nIn) and a[ℓ]ᵀ, made on first use at the current parameters (slow-transpose backends). */
   private readonly transposedWeights: (tf.Tensor2D | undefined)[] = [];
@@ -63,6 +66,7 @@ export class TfNetwork {
     /** Inputs, N × n0 row-major (kept in float64 for the exact path and exports). */
     readonly inputs: Float64Array,
   ) {
+    this.sigma = tensorDerivatives(spec.activation);
     this.layout = layout(spec);
     if (params.length !== this.layout.size) throw new RangeError(`expected ${this.layout.size} parameters, got ${params.length}`);
     this.N = inputs.length / this.layout.inputDim;
@@ -283,7 +287,7 @@ export class TfNetwork {
         Y = z;
         break;
       }
-      const derivs = this.spec.activation.tensor(z, withDerivatives ? 2 : 0) as tf.Tensor2D[];
+      const derivs = this.sigma(z, withDerivatives ? 2 : 0) as tf.Tensor2D[];
       z.dispose();
       a.push(derivs[0]);
       if (withDerivatives) {

@@ -9,12 +9,12 @@
  * σ'' is a Dirac mass, so E_ab with a or b ≥ 2 (Σ̈ and the S-part of the theory) is not defined:
  * those entries are NaN.
  */
-import type { Activation } from '../nonlinearity/activation';
+import type { Activation } from '../../catalogue/activation';
 import { correlation, safeSqrt, type PairMoments } from './gaussianPair';
 
-/** Whether the kernels use these closed forms for `activation` (the built-in ReLU) instead of quadrature. */
+/** Whether the kernels use these closed forms for `activation` (it declares them: the built-in ReLU) instead of quadrature. */
 export function usesArcCosine(activation: Activation): boolean {
-  return activation.name === 'relu';
+  return activation.closedFormKernel === 'arcCosine';
 }
 
 /** θ = arccos ρ with ρ clipped to [−1, 1] by `correlation`. */

@@ -10,8 +10,8 @@
  * Moments are returned as a 4 × 4 row-major block `m[a * 4 + b] = E_ab`: one pass over the nodes
  * gives all sixteen, because the inner sum over z2 is shared by every a.
  */
-import type { Activation } from '../nonlinearity/activation';
-import { gaussHermite, type QuadratureRule } from '../quadrature/gaussHermite';
+import type { Activation } from '../../catalogue/activation';
+import { gaussHermite, type QuadratureRule } from '../../catalogue/gaussHermite';
 
 /** A 4 × 4 block of moments, `m[a * 4 + b] = E[σ^(a)(u) σ^(b)(v)]`. */
 export type PairMoments = Float64Array;

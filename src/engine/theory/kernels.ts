@@ -10,7 +10,7 @@
  * built-in degrees are tuned for normalized inputs (‖x‖² = n0) and β = 0.1, where the check passes
  * at once; larger variances (unnormalized inputs, large β) raise the degree.
  */
-import type { Activation } from '../nonlinearity/activation';
+import type { Activation } from '../../catalogue/activation';
 import { usesArcCosine } from './arcCosine';
 import { convergedDegree, pairRule } from './gaussianPair';
 import { firstLayer, nextLayer, type LayerKernels } from './kernelSteps';

@@ -11,7 +11,8 @@
  * local error of the accepted half-steps is about a fifteenth of that; or, with `step`, by fixed steps
  * of at most that size. Moments at each state come from `lossMoments.ts`.
  */
-import { evaluateLoss, type SampleLoss } from '../loss/loss';
+import { evaluateLoss } from '../loss/loss';
+import type { SampleLoss } from '../../catalogue/losses';
 import { dot } from '../linalg/operator';
 import { matmul } from './dense';
 import type { InfiniteWidthKernels } from './kernels';

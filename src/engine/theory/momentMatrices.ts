@@ -10,8 +10,8 @@
  * by default) from a few hundred quadratures. Small groups, `tabulate: 'never'` and ReLU (closed forms)
  * take the straightforward path: one quadrature per pair. Diagonal entries use the 1-D rule.
  */
-import type { Activation } from '../nonlinearity/activation';
-import type { QuadratureRule } from '../quadrature/gaussHermite';
+import type { Activation } from '../../catalogue/activation';
+import type { QuadratureRule } from '../../catalogue/gaussHermite';
 import { reluPairMoments, usesArcCosine } from './arcCosine';
 import { chebyshevTable, evaluateChebyshev, type ChebyshevTable } from './chebyshev';
 import { KERNEL_MOMENTS, correlation, gaussianDiagonalMoments, gaussianPairMoments, type PairMoments } from './gaussianPair';

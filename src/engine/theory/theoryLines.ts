@@ -14,7 +14,7 @@
  * products per step when kmax ≥ 3 (1.6 s per step for nL = 10), O(N² nL²) when kmax ≤ 2.
  * Undefined values (the S-part under ReLU) are NaN, which JSON writes as null.
  */
-import type { SampleLoss } from '../loss/loss';
+import type { SampleLoss } from '../../catalogue/losses';
 import { Rng } from '../rng';
 import { initialDistribution } from './initialDistribution';
 import type { InfiniteWidthKernels } from './kernels';
@@ -69,11 +69,17 @@ export interface TheoryLines {
   readonly warnings: string[];
 }
 
+/**
+ * Draws of (Y(0), G(0)) behind the expected theory lines of a non-quadratic loss (a Monte-Carlo
+ * average): what a run records and what `ntkexp theory` prints by default, one figure for both.
+ */
+export const EXPECTED_SAMPLES = 200;
+
 export function theoryLines(request: TheoryLinesRequest): TheoryLines {
   const { kernels, loss, target, nL, eta, steps } = request;
   const kmax = request.kmax ?? 4;
   const mode = request.mode ?? 'discrete';
-  const isMse = loss.name === 'mse';
+  const isMse = loss.quadratic === true;
   const warnings = [...kernels.warnings];
   const common = { target, nL, eta, steps, kmax, mode };
   const setup = isMse ? mseSetup(kernels) : undefined;

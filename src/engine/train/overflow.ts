@@ -36,7 +36,7 @@ export function overflowError(error: NonFiniteError, at: { config: ExperimentCon
     why = dataProblem;
   } else if (phase === 'theory') {
     why = `the Gaussian expectations of ${activation} are not finite at depth ${net.depth} (β = ${net.beta}): set theory = false, or ${lowerNet}`;
-  } else if (/^the loss/.test(error.quantity) && config.loss.name !== 'mse') {
+  } else if (/^the loss/.test(error.quantity) && !config.loss.quadratic) {
     why = `the loss \`${config.loss.name}\`${config.loss.formula ? ` (${config.loss.formula})` : ''} overflows on these outputs${trained}: check its formula, or lower learning_rate`;
   } else {
     why = `${activation} or its derivatives overflow at depth ${net.depth} with β = ${net.beta}${trained}: ${lowerNet}`;

@@ -16,6 +16,7 @@ import { measurementSteps } from './schedule';
 import { overflowError, type TrialPhase } from './overflow';
 import { NonFiniteError, requireFinite } from '../nonFinite';
 import { finiteLoss } from '../measure/measure';
+import { EXPECTED_SAMPLES } from '../theory/theoryLines';
 
 /**
  * One trial of an experiment: initialize from the trial's seed, train by full-batch gradient descent,
@@ -65,8 +66,6 @@ export interface TrialResult {
   readonly theory?: TheoryLines;
 }
 
-/** Draws of (Y(0), G(0)) behind the expected theory lines of a loss other than MSE (a Monte-Carlo average). */
-export const EXPECTED_SAMPLES = 200;
 
 /** η as applied: under mean-field the file's learning rate is multiplied by the width (THEORY.md §1). */
 export function effectiveLearningRate(config: ExperimentConfig, inputDim: number, outputDim: number): number {
@@ -147,7 +146,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
               kmax: config.measure.moments,
               ...(meanField
                 ? { expected: false, meanField: true }
-                : { trial: { Y0: m.outputs, G0: m.hessianTraces }, expected: config.loss.name === 'mse' ? true : { samples: EXPECTED_SAMPLES, seed: config.seed } }),
+                : { trial: { Y0: m.outputs, G0: m.hessianTraces }, expected: config.loss.quadratic ? true : { samples: EXPECTED_SAMPLES, seed: config.seed } }),
             }),
           );
           if (meanField && lines.meanField) {
@@ -228,7 +227,7 @@ function limitSpectrum(kernels: InfiniteWidthKernels, nL: number): number[] {
 
 function divergence(step: number, reason: string, config: ExperimentConfig, data: Dataset, params: Float64Array): DivergenceError {
   let suggestion = 'Lower learning_rate (try half), or check the data scale.';
-  if (config.loss.name === 'mse') {
+  if (config.loss.quadratic) {
     const spec = networkSpec(config.network, data.inputDim, data.outputDim);
     const net = new TfNetwork(spec, params, data.inputs);
     try {

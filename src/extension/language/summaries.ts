@@ -1,8 +1,8 @@
 import { type Definition, printExpression } from '../../format/index';
 import { compileActivation } from '../../format/expressions';
-import { builtinLoss, isBuiltinLoss } from '../../engine/loss/builtins';
-import { builtinActivation, isBuiltinActivation } from '../../engine/nonlinearity/builtins';
-import { gaussianExpectation } from '../../engine/quadrature/gaussHermite';
+import { builtinLoss, isBuiltinLoss } from '../../catalogue/losses';
+import { builtinActivation, isBuiltinActivation } from '../../catalogue/activations';
+import { gaussianExpectation } from '../../catalogue/gaussHermite';
 import { codeBlock, escapeMarkdown } from '../markdown';
 
 /**

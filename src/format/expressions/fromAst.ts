@@ -1,8 +1,8 @@
 import type { Expression } from '../ast';
 import type { Acceptor } from '../diagnostics';
 import { closest, didYouMean } from '../suggest';
-import { CONSTANTS, PUBLIC_FUNCTIONS, functionSpec, isPublicFunction } from './functions';
-import { type Expr, build, call, constant, neg, variable } from './ir';
+import { CONSTANTS, PUBLIC_FUNCTIONS, functionSpec, isPublicFunction } from '../../catalogue/expressions/functions';
+import { type Expr, build, call, constant, neg, variable } from '../../catalogue/expressions/ir';
 
 /** What names an expression may use, and how to say where it is ("in the formula of `swish`"). */
 export interface ExpressionScope {

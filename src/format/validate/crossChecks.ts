@@ -1,7 +1,7 @@
 import type { Value } from '../ast';
 import type { Acceptor } from '../diagnostics';
-import { builtinLoss, isBuiltinLoss } from '../../engine/loss/builtins';
-import { builtinActivation, isBuiltinActivation } from '../../engine/nonlinearity/builtins';
+import { builtinLoss, isBuiltinLoss } from '../../catalogue/losses';
+import { builtinActivation, isBuiltinActivation } from '../../catalogue/activations';
 import { tooLarge } from '../magnitude';
 import { DIRECTION_PATTERN, type Json, keySpec } from '../schema';
 import type { Definitions } from './definitions';

@@ -1,7 +1,7 @@
 import type { Expression, Value } from '../ast';
 import type { Acceptor } from '../diagnostics';
 import { toExpr } from '../expressions/fromAst';
-import { CONSTANTS, functionSpec, isPublicFunction } from '../expressions/functions';
+import { CONSTANTS, functionSpec, isPublicFunction } from '../../catalogue/expressions/functions';
 import { printExpression, printValue } from '../print';
 import { BUILTIN_ACTIVATION_NAMES, BUILTIN_LOSS_NAMES, DIRECTION_PATTERN, type Json, type ValueType, describeType } from '../schema';
 import { closest, didYouMean } from '../suggest';

@@ -6,7 +6,7 @@ import { GEMM_KERNEL } from '../../../src/engine/backend/gemm';
 import { gamma32 } from '../../../src/engine/backend/gemmTolerance';
 import { TfNetwork } from '../../../src/engine/network/tfNetwork';
 import { Curvature } from '../../../src/engine/network/curvature';
-import { builtinLoss } from '../../../src/engine/loss/builtins';
+import { builtinLoss } from '../../../src/catalogue/losses';
 import { evaluateLoss } from '../../../src/engine/loss/loss';
 import { Rng } from '../../../src/engine/rng';
 import { relErr, smallProblem } from '../../helpers/nets';

@@ -224,7 +224,7 @@ async function figure1Case(lib: { lanczosEigs: any; traceMoments: any; Rng: any;
   const { figure1 } = await import(`${root}/bench/suite`);
   const { Curvature } = await import(`${root}/src/engine/network/curvature`);
   const { evaluateLoss } = await import(`${root}/src/engine/loss/loss`);
-  const { mse } = await import(`${root}/src/engine/loss/builtins`);
+  const { mse } = await import(`${root}/src/catalogue/losses`);
   const backend = await initBackend();
   const f = figure1();
   const curv = new Curvature(f.net, evaluateLoss(mse, f.net.outputs(), f.targets, f.N, 1));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { TfNetwork } from '../../../src/engine/network/tfNetwork';
 import { Dense64Network } from '../../../src/engine/network/dense64';
 import { takeMeasurement } from '../../../src/engine/measure/measure';
-import { builtinLoss } from '../../../src/engine/loss/builtins';
+import { builtinLoss } from '../../../src/catalogue/losses';
 import { evaluateLoss } from '../../../src/engine/loss/loss';
 import type { MeasureConfig } from '../../../src/engine/config';
 import { Rng } from '../../../src/engine/rng';

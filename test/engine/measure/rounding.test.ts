@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TfNetwork } from '../../../src/engine/network/tfNetwork';
 import { takeMeasurement } from '../../../src/engine/measure/measure';
-import { builtinLoss } from '../../../src/engine/loss/builtins';
+import { builtinLoss } from '../../../src/catalogue/losses';
 import { evaluateLoss } from '../../../src/engine/loss/loss';
 import type { MeasureConfig } from '../../../src/engine/config';
 import type { MeasurementRecord } from '../../../src/engine/records';

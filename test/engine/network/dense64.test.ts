@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dense64Network } from '../../../src/engine/network/dense64';
-import { BUILTIN_ACTIVATIONS } from '../../../src/engine/nonlinearity/builtins';
-import { builtinLoss } from '../../../src/engine/loss/builtins';
-import { evaluateLoss, type SampleLoss } from '../../../src/engine/loss/loss';
+import { BUILTIN_ACTIVATIONS } from '../../../src/catalogue/activations';
+import { builtinLoss } from '../../../src/catalogue/losses';
+import { evaluateLoss } from '../../../src/engine/loss/loss';
+import type { SampleLoss } from '../../../src/catalogue/losses';
 import { Rng } from '../../../src/engine/rng';
 import { relErr, smallProblem } from '../../helpers/nets';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinActivation } from '../../../src/engine/nonlinearity/builtins';
-import { gaussianExpectation } from '../../../src/engine/quadrature/gaussHermite';
+import { builtinActivation } from '../../../src/catalogue/activations';
+import { gaussianExpectation } from '../../../src/catalogue/gaussHermite';
 import { Rng } from '../../../src/engine/rng';
 import { reluPairMoments, reluSigma, reluSigmaDot } from '../../../src/engine/theory/arcCosine';
 import {

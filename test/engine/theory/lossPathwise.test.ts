@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bce, mse, softmaxCe } from '../../../src/engine/loss/builtins';
+import { bce, mse, softmaxCe } from '../../../src/catalogue/losses';
 import { denseLossHessian, evaluateLoss } from '../../../src/engine/loss/loss';
-import { builtinActivation } from '../../../src/engine/nonlinearity/builtins';
+import { builtinActivation } from '../../../src/catalogue/activations';
 import { Rng } from '../../../src/engine/rng';
 import { asymmetry, matmul, traceOfProduct } from '../../../src/engine/theory/dense';
 import { initialDistribution } from '../../../src/engine/theory/initialDistribution';

@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinActivation } from '../../../src/engine/nonlinearity/builtins';
+import { builtinActivation } from '../../../src/catalogue/activations';
 import { infiniteWidthKernels } from '../../../src/engine/theory/kernels';
 import { meanFieldLimits, meanFieldPrediction } from '../../../src/engine/theory/meanField';
 import { initialParameters, type NetworkSpec } from '../../../src/engine/network/spec';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinActivation } from '../../../src/engine/nonlinearity/builtins';
+import { builtinActivation } from '../../../src/catalogue/activations';
 import { Rng } from '../../../src/engine/rng';
 import { matmul } from '../../../src/engine/theory/dense';
 import { initialDistribution } from '../../../src/engine/theory/initialDistribution';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUILTIN_ACTIVATIONS, builtinActivation } from '../../../src/engine/nonlinearity/builtins';
+import { BUILTIN_ACTIVATIONS, builtinActivation } from '../../../src/catalogue/activations';
 import { infiniteWidthKernels, type InfiniteWidthKernels } from '../../../src/engine/theory/kernels';
 import { KERNEL_NAMES, hardInputs, matrixError, normalizedInputs } from './fixtures';
 

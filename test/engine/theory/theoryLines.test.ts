@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bce, mse } from '../../../src/engine/loss/builtins';
-import { builtinActivation } from '../../../src/engine/nonlinearity/builtins';
+import { bce, mse } from '../../../src/catalogue/losses';
+import { builtinActivation } from '../../../src/catalogue/activations';
 import { Rng } from '../../../src/engine/rng';
 import { initialDistribution } from '../../../src/engine/theory/initialDistribution';
 import { infiniteWidthKernels } from '../../../src/engine/theory/kernels';

@@ -5,9 +5,10 @@ import { runTrial } from '../../../src/engine/train/trial';
 import { OverflowError } from '../../../src/engine/train/overflow';
 import { DivergenceError } from '../../../src/engine/train/divergence';
 import { buildDataset } from '../../../src/engine/data/dataset';
-import { builtinLoss } from '../../../src/engine/loss/builtins';
+import { builtinLoss } from '../../../src/catalogue/losses';
 import { evaluateLoss } from '../../../src/engine/loss/loss';
-import { activationFromTensorOps, type Activation } from '../../../src/engine/nonlinearity/activation';
+import type { Activation } from '../../../src/catalogue/activation';
+import { oneByOne, withTensorForm } from '../../../src/engine/nonlinearity/tensorForms';
 import { Curvature } from '../../../src/engine/network/curvature';
 import { TfNetwork } from '../../../src/engine/network/tfNetwork';
 import { initialParameters, networkSpec } from '../../../src/engine/network/spec';
@@ -40,7 +41,10 @@ function linearUntil(limit: number, order: 1 | 2): Activation {
     const base = k === 0 ? tf.clone(z) : k === 1 ? tf.onesLike(z) : tf.zerosLike(z);
     return k === order ? tf.where(tf.greater(tf.abs(z), limit), tf.fill(z.shape, Infinity), base) : base;
   };
-  return activationFromTensorOps({ name: `linear_until_${limit}`, formula: `x, with σ${order === 1 ? '′' : '″'} = ∞ beyond |x| > ${limit}`, scalar: [scalar(0), scalar(1), scalar(2), scalar(3)], ops: [op(0), op(1), op(2), op(3)], quadratureDegree: 20 });
+  return withTensorForm(
+    { name: `linear_until_${limit}`, formula: `x, with σ${order === 1 ? '′' : '″'} = ∞ beyond |x| > ${limit}`, scalar: [scalar(0), scalar(1), scalar(2), scalar(3)], smooth: true, quadratureDegree: 20 },
+    oneByOne([op(0), op(1), op(2), op(3)]),
+  );
 }
 
 function config(activation: Activation, over: { depth?: number; beta?: number; exact?: boolean; steps?: number; every?: number; lr?: number; target?: number } = {}): ExperimentConfig {

@@ -8,7 +8,7 @@
  * δ ≤ 2^-34 = 5.8e-11 leaves 5× margin over the polynomials' 1.1e-11 and the few float64 roundings
  * (~1e-15 each). Anything worse (a wrong coefficient, a lost digit in a range reduction) breaks it.
  */
-import { sigmoid, softplus } from '../../nonlinearity/special';
+import { sigmoid, softplus } from '../../../catalogue/special';
 import { ATAN_OF_INFINITY, type UnaryKernelName } from './unaryKernels';
 
 export const ULP_BOUND = 0.5 + 2 ** -10;

@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TfNetwork } from '../../../../src/engine/network/tfNetwork';
 import { Curvature } from '../../../../src/engine/network/curvature';
-import { builtinLoss } from '../../../../src/engine/loss/builtins';
+import { builtinLoss } from '../../../../src/catalogue/losses';
 import { evaluateLoss } from '../../../../src/engine/loss/loss';
 import { installSimdKernels, restoreStockKernels } from '../../../../src/engine/backend/simd/install';
 import { initBackend } from '../../../../src/engine/backend';

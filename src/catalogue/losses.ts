@@ -1,9 +1,33 @@
-import type { SampleLoss } from './loss';
+/**
+ * The losses of the product, tensor-free: per-sample c(y, t) with its gradient and Hessian in y, and
+ * what each can do. Used by the engine (loss.ts sums them over samples), the format and the editor.
+ */
+
+export interface SampleLoss {
+  readonly name: string;
+  readonly formula: string;
+  /**
+   * c(y, t) for one sample's outputs y and target t (both length nL), with its gradient (length nL)
+   * and Hessian (nL × nL row-major) in y, written into `grad` and `hess`.
+   */
+  evaluate(y: Float64Array, t: Float64Array, grad: Float64Array, hess: Float64Array): number;
+  /** Whether outputs must be 1 (bce), or ≥ 2 (softmax_ce); undefined: any. */
+  readonly outputs?: 'one' | 'several';
+  /**
+   * c = ½‖y − t‖² (MSE): H_C = Id/N at every output, so the infinite-width dynamics are linear and the
+   * theory solves them, and their expectation over initializations, in closed form (THEORY.md §6);
+   * gradient descent diverges exactly when η λmax(Θ)/N > 2. Other losses go through the ODE and Monte
+   * Carlo over (Y(0), G(0)).
+   */
+  readonly quadratic?: true;
+}
+
 
 /** c(y, t) = ½‖y − t‖²: ∇ = y − t, H = Id. */
 export const mse: SampleLoss = {
   name: 'mse',
   formula: '(1/2N) ‖Y − Y*‖²',
+  quadratic: true,
   evaluate(y, t, grad, hess) {
     const nL = y.length;
     let v = 0;

@@ -1,6 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { functionSpec } from './functions';
-import type { Expr } from './ir';
+import type { FunctionName } from '../../catalogue/expressions/functions';
+import type { Expr } from '../../catalogue/expressions/ir';
+
+/**
+ * The TensorFlow.js op of every function of the expression language (catalogue/expressions/functions.ts
+ * holds their float64 forms and derivatives). Typed by FunctionName: a function added to the language
+ * without its op here does not compile.
+ */
+const TENSOR_OPS: Readonly<Record<FunctionName, (...args: tf.Tensor[]) => tf.Tensor>> = {
+  exp: (x) => tf.exp(x),
+  log: (x) => tf.log(x),
+  sqrt: (x) => tf.sqrt(x),
+  abs: (x) => tf.abs(x),
+  tanh: (x) => tf.tanh(x),
+  sigmoid: (x) => tf.sigmoid(x),
+  softplus: (x) => tf.softplus(x),
+  erf: (x) => tf.erf(x),
+  atan: (x) => tf.atan(x),
+  sin: (x) => tf.sin(x),
+  cos: (x) => tf.cos(x),
+  sinh: (x) => tf.sinh(x),
+  cosh: (x) => tf.cosh(x),
+  atan2: (y, x) => tf.atan2(y, x),
+  min: (a, b) => tf.minimum(a, b),
+  max: (a, b) => tf.maximum(a, b),
+  sign: (x) => tf.sign(x),
+  // step(0) = 0, as the float64 form (and the engine's ReLU derivative).
+  step: (x) => tf.step(x, 0),
+};
 
 /**
  * Expressions as elementwise TensorFlow.js ops. Several expressions (σ, σ′, σ″, σ‴) are computed in one
@@ -63,9 +90,9 @@ function compute(e: Expr, params: readonly string[], inputs: readonly tf.Tensor[
     case 'pow':
       return power(ev(e.a), e.b, ev);
     case 'call': {
-      const spec = functionSpec(e.fn);
-      if (!spec) throw new Error(`compileTensor: unknown function '${e.fn}'`);
-      return spec.tensor(...e.args.map(ev));
+      const op = Object.prototype.hasOwnProperty.call(TENSOR_OPS, e.fn) ? TENSOR_OPS[e.fn as FunctionName] : undefined;
+      if (!op) throw new Error(`compileTensor: unknown function '${e.fn}'`);
+      return op(...e.args.map(ev));
     }
   }
 }
