@@ -23,7 +23,7 @@ import { hutchinsonMoments } from '../src/engine/linalg/hutchinson';
 import { powerIteration } from '../src/engine/linalg/powerIteration';
 import { countingOperator, type LinearOperator, type Vector } from '../src/engine/linalg/operator';
 import { Rng } from '../src/engine/rng';
-import { figure1, type BenchRecord, type Benchmark } from './suite';
+import { figure1, type BenchRecord, type Benchmark } from './common';
 
 const TARGET = 0.02;
 const MIN_PROBES = 8;

@@ -3,7 +3,7 @@ import { evaluateLoss } from '../src/engine/loss/loss';
 import { mse } from '../src/catalogue/losses';
 import { REPLACED, TF_OP, installSimdKernels, restoreStockKernels } from '../src/engine/backend/simd/install';
 import { UNARY_KERNELS, type UnaryKernelName } from '../src/engine/backend/simd/unaryKernels';
-import { type BenchRecord, type Benchmark, figure1, timeMedian } from './suite';
+import { type BenchRecord, type Benchmark, figure1, timeMedian } from './common';
 
 /**
  * The element-wise kernels, stock tfjs-wasm against the SIMD ones (src/engine/backend/simd), in one

@@ -7,7 +7,8 @@
 import * as os from 'node:os';
 import { computePath, initBackend } from '../src/engine/backend';
 import { judgeTargets } from './targets';
-import { allBenchmarks, round2, type BenchRecord } from './suite';
+import { allBenchmarks } from './suite';
+import { round2, type BenchRecord } from './common';
 
 interface Args {
   json: boolean;
@@ -40,7 +41,7 @@ function parseArgs(argv: string[], names: string[]): Args {
 }
 
 async function main(): Promise<void> {
-  const BENCHMARKS = await allBenchmarks();
+  const BENCHMARKS = allBenchmarks();
   const args = parseArgs(process.argv.slice(2), BENCHMARKS.map((b) => b.name));
   const backend = await initBackend();
   const compute = computePath(backend);

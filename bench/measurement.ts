@@ -12,7 +12,7 @@ import { TfNetwork } from '../src/engine/network/tfNetwork';
 import { Rng } from '../src/engine/rng';
 import { compileExperiment, resolve } from '../src/format/index';
 import { dataLoader, datasetFor } from '../src/run/prepare';
-import type { Benchmark } from './suite';
+import type { Benchmark } from './common';
 
 export const MEASUREMENT_TARGET_MS = 20_000;
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'fig1-smooth-relu.ntkexp');

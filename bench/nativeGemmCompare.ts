@@ -15,7 +15,7 @@ import { evaluateLoss } from '../src/engine/loss/loss';
 import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { Rng } from '../src/engine/rng';
-import { figure1, gflops, round2 } from './suite';
+import { figure1, gflops, round2 } from './common';
 
 interface Args {
   repeat: number;

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { browserBundle, FRAME_RECORDER, launchChromium, liveMessages, outputPath, panelPageHtml, percentile, readFixtureRun, waitReady, watchedPage } from '../test/webview/helpers';
-import { round2, type Benchmark } from './suite';
+import { round2, type Benchmark } from './common';
 
 const TRIALS = 8;
 const INTERVAL_MS = 100;

@@ -4,7 +4,7 @@
  * `{path, summary, matmul_ms, gradient_ms}` (medians over REPEAT after a warm-up).
  */
 import { computePath, initBackend } from '../src/engine/backend';
-import { figure1, timeMatmul, timeMedian, trainingStep } from './suite';
+import { figure1, timeMatmul, timeMedian, trainingStep } from './common';
 
 async function main(): Promise<void> {
   const repeat = Number(process.argv[2] ?? 5);

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { activeBackend, computePath, type PathName } from '../src/engine/backend';
-import { figure1, gflops, gradientFlops, matmulFlops, type Benchmark, type BenchRecord } from './suite';
+import { figure1, gflops, gradientFlops, matmulFlops, type Benchmark, type BenchRecord } from './common';
 
 const ROUNDS = 3;
 

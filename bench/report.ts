@@ -6,7 +6,7 @@
  * the prose around them is written by hand.
  */
 import * as fs from 'node:fs';
-import type { BenchRecord } from './suite';
+import type { BenchRecord } from './common';
 
 type Rec = BenchRecord & { path?: string; gflops?: number | null; missing?: string; load1?: number };
 

@@ -15,7 +15,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expandSweeps, resolve } from '../src/format/index';
 import { ExperimentRun, type RunEvents, type RunOutcome } from '../src/run/runExperiment';
 import { threadsPerEngine } from '../src/run/limits';
-import { round2, type BenchRecord, type Benchmark } from './suite';
+import { round2, type BenchRecord, type Benchmark } from './common';
 
 /** Run an .ntkexp text through ExperimentRun in a fresh temporary folder (removed afterwards). */
 async function runExperiment(text: string, workers: number, events: RunEvents = {}): Promise<{ outcome: RunOutcome; ms: number }> {

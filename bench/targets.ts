@@ -7,7 +7,7 @@
  * A target whose records are missing is reported as not measured, with the reason.
  */
 import { MEASUREMENT_TARGET_MS } from './measurement';
-import type { BenchRecord } from './suite';
+import type { BenchRecord } from './common';
 
 export interface TargetStatus {
   readonly target: string;

@@ -11,7 +11,7 @@
  */
 import { activeBackend } from '../src/engine/backend';
 import { setWasmThreads } from '../src/engine/backend/wasmThreads';
-import { figure1, gflops, gradientFlops, matmulFlops, round2, timeMatmul, timeMedian, trainingStep, type Benchmark, type BenchRecord } from './suite';
+import { figure1, gflops, gradientFlops, matmulFlops, round2, timeMatmul, timeMedian, trainingStep, type Benchmark, type BenchRecord } from './common';
 
 const BLOCKS_PER_COUNT = 2;
 

@@ -15,7 +15,7 @@ import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { Rng } from '../src/engine/rng';
 import { findPython, runPythonJson } from './python';
-import { figure1, timeMedian, type Benchmark } from './suite';
+import { figure1, timeMedian, type Benchmark } from './common';
 
 const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
 

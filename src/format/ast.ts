@@ -121,12 +121,6 @@ export interface NtkFile extends Node<'file'> {
   readonly comments: readonly Comment[];
 }
 
-export type AnyNode = NtkFile | TopLevel | Item | Value | Identifier;
-
-export function rangeOf(start: Range, end: Range): Range {
-  return { start: start.start, end: end.end };
-}
-
 /** Whether `offset` lies in `range` (end inclusive, so a cursor just after a word is in it). */
 export function containsOffset(range: Range, offset: number): boolean {
   return range.start.offset <= offset && offset <= range.end.offset;

@@ -109,9 +109,3 @@ export function scalarDerivatives(text: string, variable: string, order: number)
   return derivatives(expr, variable, order).map((d) => compileScalar(d, [variable]));
 }
 
-/** The value of an expression without variables (`2 * pi`, `-0.1`, `1e-3`), or undefined if it has any. */
-export function constantValue(node: Expression): number | undefined {
-  const expr = toExpr(node, { variables: [], where: '' });
-  if (!expr) return undefined;
-  return compileScalar(expr, [])();
-}

@@ -5,9 +5,9 @@
  * scales (`apply`) and describe the chart in words for screen readers (`describe`, set as the canvas's
  * aria-label).
  */
-import type { ChartConfiguration, ChartDataset, ChartOptions, ChartType, LegendItem, Plugin, TooltipItem } from 'chart.js';
+import type { ChartConfiguration, ChartOptions, ChartType, LegendItem, Plugin, TooltipItem } from 'chart.js';
 import type { BandPoint } from '../model/types';
-import { THEORY_DASH } from './datasets';
+import { THEORY_DASH, type AnyDataset } from './datasets';
 import { cancelDraw, requestDraw, type Drawable } from './drawQueue';
 import { formatValue } from './format';
 import { Chart } from './setup';
@@ -20,7 +20,6 @@ export function chartsCreated(): number {
   return created;
 }
 
-export type AnyDataset = ChartDataset<ChartType, unknown[]>;
 
 export abstract class ChartView<Input> implements Drawable {
   readonly chart: Chart;

@@ -1,7 +1,10 @@
 /** Dataset styles shared by the charts: a mean with its band, the spread over trials, a faint per-trial line, a dashed theory line. */
 import type { BandPoint, Point, TimeSeries } from '../model/types';
-import type { AnyDataset } from './chartView';
+import type { ChartDataset, ChartType } from 'chart.js';
 import { withAlpha } from './theme';
+
+/** A dataset of any chart type, with the project's own fields (setup.ts: key, inLegend, band). */
+export type AnyDataset = ChartDataset<ChartType, unknown[]>;
 
 /** Points drawn only while a series is short enough to read them. */
 export function pointRadius(n: number): number {

@@ -5,7 +5,8 @@
  */
 import type { RunModel } from '../model/runModel';
 import { linearScale, logScale, type Cartesian } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
+import { ChartView } from './chartView';
+import type { AnyDataset } from './datasets';
 import { formatValue } from './format';
 import { categorical } from './theme';
 

@@ -6,8 +6,8 @@
 import type { RunModel } from '../model/runModel';
 import { MATRICES, type BandPoint } from '../model/types';
 import { logScale, timeScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
-import { meanLine } from './datasets';
+import { ChartView } from './chartView';
+import { meanLine, type AnyDataset } from './datasets';
 import { withAlpha } from './theme';
 
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';

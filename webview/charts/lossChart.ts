@@ -1,8 +1,8 @@
 /** The training loss against t: each trial, the spread over trials and the mean ± standard error at the measurements, and the theory dashed. */
 import type { RunModel } from '../model/runModel';
 import { linearScale, logScale, timeScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
-import { measuredDatasets, theoryLine } from './datasets';
+import { ChartView } from './chartView';
+import { measuredDatasets, theoryLine, type AnyDataset } from './datasets';
 import { THEORY_NAMES } from './momentsChart';
 
 export interface LossInput {

@@ -9,8 +9,8 @@
 import type { RunModel } from '../model/runModel';
 import type { Matrix } from '../model/types';
 import { logScale, symlogScale, timeScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
-import { measuredDatasets, theoryLine } from './datasets';
+import { ChartView } from './chartView';
+import { measuredDatasets, theoryLine, type AnyDataset } from './datasets';
 import { superscript } from './format';
 import { linthreshFor } from './symlogScale';
 

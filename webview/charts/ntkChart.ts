@@ -5,8 +5,8 @@
  */
 import type { RunModel } from '../model/runModel';
 import { logScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
-import { meanLine, theoryLine } from './datasets';
+import { ChartView } from './chartView';
+import { meanLine, theoryLine, type AnyDataset } from './datasets';
 import { formatValue } from './format';
 
 export interface NtkInput {

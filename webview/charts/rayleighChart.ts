@@ -6,7 +6,8 @@
  */
 import type { RunModel } from '../model/runModel';
 import { symlogScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
+import { ChartView } from './chartView';
+import type { AnyDataset } from './datasets';
 import { formatValue } from './format';
 import { linthreshFor } from './symlogScale';
 import type { TooltipItem } from 'chart.js';

@@ -6,8 +6,8 @@
  */
 import type { SurfaceRecord } from '../model/types';
 import { linearScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
-import { theoryLine } from './datasets';
+import { ChartView } from './chartView';
+import { theoryLine, type AnyDataset } from './datasets';
 import { formatValue } from './format';
 import type { Point } from '../model/types';
 

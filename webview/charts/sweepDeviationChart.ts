@@ -7,8 +7,8 @@
 import type { WidthDeviation } from '../model/sweep';
 import type { Matrix } from '../model/types';
 import { logScale } from './axes';
-import { ChartView, type AnyDataset } from './chartView';
-import { theoryLine } from './datasets';
+import { ChartView } from './chartView';
+import { theoryLine, type AnyDataset } from './datasets';
 import { formatValue, superscript } from './format';
 import { traceLabel } from './momentsChart';
 import { categorical } from './theme';

@@ -18,9 +18,6 @@ export type PanelMessage =
   /** Forget all data (before a full replay). */
   | { type: 'reset' };
 
-/** A request that is not data: Export Charts… (answered with `exported`). */
-export type PanelRequest = { type: 'export'; request: number };
-
 export type PanelReply =
   /** The panel is listening: send (or replay) the data. */
   | { type: 'ready' }

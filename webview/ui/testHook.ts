@@ -3,7 +3,8 @@
  * `globalThis.__ntkexp.describe()` lists every chart's datasets and axes as Chart.js holds them.
  */
 import type { Scale } from 'chart.js';
-import { chartsCreated, type AnyDataset } from '../charts/chartView';
+import { chartsCreated } from '../charts/chartView';
+import type { AnyDataset } from '../charts/datasets';
 import { drawStats, flushDraws } from '../charts/drawQueue';
 import { Chart } from '../charts/setup';
 import type { Workspace } from '../model/workspace';

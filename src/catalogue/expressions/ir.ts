@@ -151,7 +151,3 @@ export function functionsIn(e: Expr, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** Readable text of `e` (fully parenthesized: the key). */
-export function toText(e: Expr): string {
-  return e.key;
-}

@@ -61,8 +61,6 @@ export function denseEigen(a: Float64Array, n: number, order: EigenOrder = 'asce
   return { n, values, vectors };
 }
 
-/** Alias of `denseEigen`. */
-export const symmetricEigen = denseEigen;
 
 /** Column j of a decomposition: the unit eigenvector of values[j], as its own array. */
 export function eigenvector(e: SymmetricEigen, j: number): Float64Array {
@@ -71,7 +69,3 @@ export function eigenvector(e: SymmetricEigen, j: number): Float64Array {
   return v;
 }
 
-/** Eigenvalues only, in the requested order. */
-export function symmetricEigenvalues(a: Float64Array, n: number, order: EigenOrder = 'ascending'): Float64Array {
-  return denseEigen(a, n, order).values;
-}

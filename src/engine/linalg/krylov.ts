@@ -33,7 +33,7 @@
  */
 import type { Rng } from '../rng';
 import { combine, combineInPlace, orthogonalize, orthogonalizeKnown, randomUnitOrthogonalTo } from './basis';
-import { symmetricEigen, type SymmetricEigen } from './denseEigen';
+import { denseEigen, type SymmetricEigen } from './denseEigen';
 import { norm, scale, type LinearOperator, type Vector } from './operator';
 import type { VectorArena } from './simd/arena';
 
@@ -208,7 +208,7 @@ export class BlockLanczosProcess {
   /** Eigendecomposition of T and the residual norms ‖C s_i‖ of its Ritz pairs. */
   ritz(): RitzData {
     const { m, C } = this;
-    const eigen = symmetricEigen(this.T, m, 'ascending');
+    const eigen = denseEigen(this.T, m, 'ascending');
     const rows = C.length / Math.max(m, 1);
     const residuals = new Float64Array(m);
     for (let i = 0; i < m; i++) {
@@ -317,7 +317,7 @@ export class BlockLanczosProcess {
   /** The active space is invariant (C = 0): its Ritz pairs are eigenpairs; lock them all. */
   private lockActive(): Float64Array {
     const { m } = this;
-    const eigen = symmetricEigen(this.T, m, 'ascending');
+    const eigen = denseEigen(this.T, m, 'ascending');
     const all = Array.from({ length: m }, (_, i) => i);
     const vectors = combineInPlace(this.V, eigen.vectors, m, all);
     this.locked.push(...vectors);

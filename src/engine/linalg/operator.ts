@@ -113,26 +113,6 @@ export function denseOperator(matrix: Float64Array, n: number): LinearOperator {
   return op;
 }
 
-/** A + B, or A − B with `sign = −1`, applying both to the same block (S = H − I is one of these). */
-export function sumOperator(a: LinearOperator, b: LinearOperator, sign: 1 | -1 = 1): LinearOperator {
-  if (a.size !== b.size) throw new RangeError(`operator sizes differ: ${a.size} and ${b.size}`);
-  const op: LinearOperator = {
-    size: a.size,
-    precision: a.precision === 'float64' && b.precision === 'float64' ? 'float64' : 'float32',
-    matmat(X) {
-      const ya = a.matmat(X);
-      const yb = b.matmat(X);
-      return ya.map((y, j) => {
-        const out = allocVector(op);
-        const z = yb[j];
-        for (let i = 0; i < out.length; i++) out[i] = y[i] + sign * z[i];
-        return out;
-      });
-    },
-  };
-  return op;
-}
-
 /** An operator that counts its applications (one per vector): the budget algorithms report. */
 export interface CountingOperator extends LinearOperator {
   readonly applications: number;

@@ -14,7 +14,7 @@
  */
 import { Rng } from '../rng';
 import { fillProbe, unitRoundoff } from './basis';
-import { allocVector, dot, matvec, type LinearOperator, type Vector } from './operator';
+import { allocVector, dot, matvec, type LinearOperator } from './operator';
 
 /** Applications of the operator one measurement of ε costs. */
 export const ROUNDING_APPLICATIONS = 2;
@@ -41,10 +41,3 @@ export function measuredRounding(op: LinearOperator, rng: Rng = new Rng(0, 'roun
   return Number.isFinite(epsilon) ? Math.max(epsilon, floor) : floor;
 }
 
-/**
- * The rounding bound of an inner product xᵀA^k x formed as (A^a x)·(A^b x), a + b = k: each of the k
- * applications errs by ε relative to its result, so the product by k·ε·‖A^a x‖‖A^b x‖.
- */
-export function productRounding(k: number, epsilon: number, left: Vector, right: Vector): number {
-  return k * epsilon * Math.sqrt(dot(left, left) * dot(right, right));
-}

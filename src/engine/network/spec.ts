@@ -91,7 +91,3 @@ export function initialParameters(spec: NetworkSpec, rng: Rng): Float64Array {
   return rng.fillNormal(new Float64Array(layout(spec).size));
 }
 
-/** Weight W(ℓ)_{k m} (output k, input m) of a flat parameter vector. */
-export function weightAt(params: ArrayLike<number>, layer: LayerLayout, k: number, m: number): number {
-  return params[layer.weightOffset + m * layer.nOut + k];
-}

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log, showError } from '../log';
@@ -95,10 +94,3 @@ async function pickExperimentFile(): Promise<vscode.Uri | undefined> {
   return picked?.uri;
 }
 
-export function existsDir(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -226,6 +226,3 @@ export class MockTextEditor implements vscode.TextEditor {
   hide(): void {}
 }
 
-export function isUri(x: unknown): x is Uri {
-  return x instanceof Uri;
-}

@@ -17,5 +17,3 @@ if (!resolver.__vscodeMockInstalled) {
   };
   resolver.__vscodeMockInstalled = true;
 }
-
-export const VSCODE_MOCK_PATH = MOCK;

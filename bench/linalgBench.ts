@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the linear-algebra algorithms' own overhead (not a test: run it by hand).
  *
- *   node --import tsx test/engine/linalg/linalgBench.ts [--P 1200000] [--only lanczos|moments] [--repeat 3]
+ *   node --import tsx bench/linalgBench.ts [--P 1200000] [--only lanczos|moments] [--repeat 3]
  *                                                       [--root DIR] [--plain]
  *
  * The operators are cheap synthetic float32 matrices A = R D R with D diagonal (a known spectrum
@@ -40,7 +40,7 @@ const flag = (name: string, fallback: string): string => {
 const P = Number(flag('P', '1200000'));
 const only = flag('only', '');
 const repeat = Number(flag('repeat', '1'));
-const root = resolve(flag('root', resolve(__dirname, '../../..')));
+const root = resolve(flag('root', resolve(__dirname, '..')));
 if (args.includes('--plain')) process.env.NTKEXP_SIMD = '0';
 
 /** A = R D R, R = Id − 2uuᵀ (‖u‖ = 1), float32 storage; applications timed into `clock.ms`. */
