@@ -266,7 +266,7 @@ describe('editor end to end: code-server with the VSIX', { skip: SKIP, timeout: 
     const mb = fs.statSync(file).size / 2 ** 20;
     assert.ok(mb < 15, `the VSIX is ${mb.toFixed(1)} MB`);
     const entries = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n');
-    for (const needed of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/media/icon.png', 'extension/media/screenshots/panel.png', 'extension/media/screenshots/language.png', 'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/cli.js', 'extension/dist/webview.js', 'extension/dist/tfjs-backend-wasm-simd.wasm', ...['tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js', 'wasmThreadWorker.js'].map((f) => `extension/dist/${f}`), 'extension/dist/mnist-digits.bin']) {
+    for (const needed of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/docs/FORMAT.md', 'extension/docs/THEORY.md', 'extension/media/icon.png', 'extension/media/screenshots/panel.png', 'extension/media/screenshots/language.png', 'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/cli.js', 'extension/dist/webview.js', 'extension/dist/tfjs-backend-wasm-simd.wasm', ...['tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js', 'wasmThreadWorker.js'].map((f) => `extension/dist/${f}`), 'extension/dist/mnist-digits.bin']) {
       assert.ok(entries.includes(needed), `the VSIX holds ${needed}`);
     }
     const unwanted = entries.filter((e) => /\.map$|\.ts$|^extension\/(src|test|node_modules|bench|scripts|webview)\//.test(e));

@@ -1,19 +1,24 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** Helpers shared by the format tests (not a test file itself). */
 export const ROOT = join(__dirname, '..', '..');
 export const NTKEXP_DOC = '/work/shared/docs/NTKEXP.md';
+/** The repository's own format reference (users' page; its tables are generated from the schema). */
+export const FORMAT_DOC = join(__dirname, '..', '..', 'docs', 'FORMAT.md');
 
 /** The ```ntkexp blocks of NTKEXP.md, read at test time so the doc and the tests cannot drift apart. */
+/** The ```ntkexp examples of the format's pages: docs/FORMAT.md and the design contract NTKEXP.md. */
 export function docExamples(): { name: string; text: string }[] {
-  const doc = readFileSync(NTKEXP_DOC, 'utf8');
   const out: { name: string; text: string }[] = [];
-  const re = /```ntkexp\n([\s\S]*?)```/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(doc)) !== null) {
-    const line = doc.slice(0, m.index).split('\n').length;
-    out.push({ name: `NTKEXP.md line ${line}`, text: m[1] });
+  for (const file of [FORMAT_DOC, NTKEXP_DOC]) {
+    const doc = readFileSync(file, 'utf8');
+    const re = /```ntkexp\n([\s\S]*?)```/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(doc)) !== null) {
+      const line = doc.slice(0, m.index).split('\n').length;
+      out.push({ name: `${basename(file)} line ${line}`, text: m[1] });
+    }
   }
   return out;
 }

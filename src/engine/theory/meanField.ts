@@ -9,9 +9,8 @@
  *
  * (the paper conjectures this for rectangular networks). Sums run over the nL independent outputs.
  */
-import { mse } from '../../catalogue/losses';
+import { mse, type SampleLoss } from '../../catalogue/losses';
 import { evaluateLoss } from '../loss/loss';
-import type { SampleLoss } from '../../catalogue/losses';
 import type { Moments } from '../records';
 import type { InfiniteWidthKernels } from './kernels';
 import { lossGramMoments, outputQuadratic } from './lossMoments';
