@@ -1,12 +1,12 @@
 /**
- * Entry of the editor's run panel (issue 6 builds the panel around it). Listens for the extension's
+ * Entry of the editor's run panel. Listens for the extension's
  * messages (panelProtocol.ts), checks each one structurally before use, ingests it, and redraws at
  * most once a frame; keeps the reader's choices with the webview state API so they survive a reload;
  * says `{type: 'ready'}` when listening so the extension can (re)play the run's data.
  */
 import './charts/setup';
-import type { PanelReply } from './model/panelProtocol';
-import { ROOT_ELEMENT_ID } from './model/reportData';
+import type { PanelReply } from '../src/contracts/panelMessages';
+import { ROOT_ELEMENT_ID } from '../src/contracts/report';
 import { describeSkipped } from '../src/contracts/checks';
 import { validatePanelMessage } from './model/validate';
 import { Workspace } from './model/workspace';

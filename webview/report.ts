@@ -4,7 +4,8 @@
  * in the page (src/run/report.ts builds it).
  */
 import './charts/setup';
-import { DATA_ELEMENT_ID, loadReportData, ROOT_ELEMENT_ID } from './model/reportData';
+import { DATA_ELEMENT_ID, ROOT_ELEMENT_ID } from '../src/contracts/report';
+import { loadReportData } from './model/reportData';
 import { Workspace } from './model/workspace';
 import { flushDraws } from './charts/drawQueue';
 import { Dashboard } from './ui/dashboard';

@@ -10,11 +10,11 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pkg from '../../package.json';
-import { DATA_ELEMENT_ID, REPORT_FORMAT, ROOT_ELEMENT_ID, type ReportData, type ReportRun } from '../../webview/model/reportData';
+import { DATA_ELEMENT_ID, REPORT_FORMAT, ROOT_ELEMENT_ID } from '../contracts/report';
 import type { EngineMessage } from './protocol';
 import { readRun, readSweep, RunStoreError, type StoredRun, type StoredSweep } from './readStore';
 import { existsNoFollow } from './regularFile';
-import { REPORT_FILE, RUN_FILE, SWEEP_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
+import { REPORT_FILE, RUN_FILE, SWEEP_FILE, type ReportData, type ReportRun, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
 import { writeFileAtomic } from './storeWrites';
 
 export interface ReportRunInput {

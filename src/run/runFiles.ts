@@ -13,6 +13,8 @@
 import type { MeanFieldComparison } from './meanFieldComparison';
 import type { RunCompute } from './compute';
 import type { Moments } from '../engine/records';
+import type { REPORT_FORMAT } from '../contracts/report';
+import type { EngineMessage } from './protocol';
 
 export const RUN_FILE = 'run.json';
 export const SERIES_FILE = 'series.jsonl';
@@ -140,4 +142,21 @@ export interface SweepSummary {
   }[];
   /** When the sweep varies `width`: per other setting group, the fitted slope of log(deviation) against log(width), per k. */
   readonly widthSlopes?: { readonly group: Readonly<Record<string, unknown>>; readonly slope: (number | null)[]; readonly widths: number[] }[];
+}
+
+/** The data a report.html carries, inlined as JSON (src/run/report.ts writes it; the page checks it on load). */
+export interface ReportData {
+  format: typeof REPORT_FORMAT;
+  /** ISO time the report was written. */
+  generated: string;
+  /** e.g. "ntkexp 0.1.0". */
+  generator: string;
+  runs: ReportRun[];
+  sweep?: { info: SweepInfo; summary?: SweepSummary };
+}
+
+export interface ReportRun {
+  info: RunInfo;
+  records: EngineMessage[];
+  summary?: RunSummary;
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { vscodeMock } from './mock/control';
 import { activate } from '../../src/extension/extension';
 import { MessageBatcher } from '../../src/extension/panels/batcher';
-import { validateReply } from '../../src/extension/panels/replies';
+import { validateReply } from '../../src/contracts/panelMessages';
 import { RESTRICTED_MESSAGE } from '../../src/extension/trust';
 import { scanRuns } from '../../src/extension/runs/runsTree';
 import type { RunInfo } from '../../src/run/runFiles';

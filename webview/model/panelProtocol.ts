@@ -2,7 +2,7 @@
  * What the extension posts to the panel, and what the panel posts back. Engine messages
  * (src/run/protocol.ts) travel as they are or in batches (the extension batches to about ten posts a
  * second and replays the full data when a panel opens or becomes visible again); the envelopes carry
- * the run folder's files. Issue 6 extends this union; validate.ts checks each member.
+ * the run folder's files; validate.ts checks each member.
  */
 import type { EngineMessage, RunInfo, RunSummary, SweepInfo, SweepSummary } from './types';
 
@@ -18,10 +18,3 @@ export type PanelMessage =
   /** Forget all data (before a full replay). */
   | { type: 'reset' };
 
-export type PanelReply =
-  /** The panel is listening: send (or replay) the data. */
-  | { type: 'ready' }
-  /** A message failed validation and was dropped (or a batch lost some members); `reason` says how many, where and why. */
-  | { type: 'rejected'; reason: string }
-  /** Every chart as PNG (data URL) and CSV, for Export Charts…. */
-  | { type: 'exported'; request: number; charts: { name: string; png: string; csv: string }[] };

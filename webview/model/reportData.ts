@@ -6,29 +6,11 @@
  */
 import { describeSkipped, keepValid } from '../../src/contracts/checks';
 import { engineMessageCheck } from '../../src/contracts/engineMessages';
-import type { EngineMessage, RunInfo, RunSummary, SweepInfo, SweepSummary } from './types';
+import { REPORT_FORMAT } from '../../src/contracts/report';
+import type { EngineMessage } from './types';
 import { validateRunInfo, validateRunSummary, validateSweepInfo, validateSweepSummary } from './validate';
 import type { Workspace } from './workspace';
 
-export const REPORT_FORMAT = 'ntkexp-report/1';
-export const DATA_ELEMENT_ID = 'ntkexp-data';
-export const ROOT_ELEMENT_ID = 'ntkexp-root';
-
-export interface ReportRun {
-  info: RunInfo;
-  records: EngineMessage[];
-  summary?: RunSummary;
-}
-
-export interface ReportData {
-  format: typeof REPORT_FORMAT;
-  /** ISO time the report was written. */
-  generated: string;
-  /** e.g. "ntkexp 0.1.0". */
-  generator: string;
-  runs: ReportRun[];
-  sweep?: { info: SweepInfo; summary?: SweepSummary };
-}
 
 /**
  * Put a report's data into a workspace. Returns the problems found (a malformed record is skipped and

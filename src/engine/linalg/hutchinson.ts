@@ -3,7 +3,7 @@
  * gᵀA^kg = (A^a g)·(A^b g), a + b = k, over m probes g with E ggᵀ = Id, with standard error sd/√m.
  * Its variance is 2‖A^k‖_F² per Gaussian probe, so when a few eigenvalues dominate the relative error
  * is about √(2/m) whatever the matrix: the baseline the deflated estimator (moments.ts) is measured
- * against (issue 9), and the kind of estimator PyHessian's `trace` uses.
+ * against (bench/baselines.ts), and the kind of estimator PyHessian's `trace` uses.
  *
  * It is `traceMoments` with an empty sketch, so both share the probes, the symmetric split of the
  * powers (⌈kmax/2⌉ applications per probe) and the stopping rules: a comparison at equal cost per probe.

@@ -29,7 +29,7 @@
 import { Rng } from '../rng';
 import { breakdownTolerance, unitRoundoff } from './basis';
 import { BlockLanczosProcess, type RitzData } from './krylov';
-import { dot, norm, type LinearOperator, type Vector } from './operator';
+import { dot, norm, scaledCopy, type LinearOperator, type Vector } from './operator';
 import { exportVector, VectorArena } from './simd/arena';
 
 export type Which = 'largest' | 'smallest' | 'both' | 'magnitude';
@@ -295,7 +295,7 @@ function finish(
     for (const c of wanted) {
       if (c.source >= 0) {
         eigenvectors.push(proc.locked[c.source]);
-        if (options.wantImages) images.push(scaled(proc.locked[c.source], c.value));
+        if (options.wantImages) images.push(scaledCopy(proc.locked[c.source], c.value));
       } else {
         eigenvectors.push(activeVecs[a]);
         if (options.wantImages) images.push(activeImgs[a]);
@@ -335,12 +335,6 @@ function finish(
     scale: state.floor,
     tol,
   };
-}
-
-function scaled(v: Vector, alpha: number): Vector {
-  const y = v.slice() as Vector;
-  for (let i = 0; i < y.length; i++) y[i] *= alpha;
-  return y;
 }
 
 function startBlock(op: LinearOperator, start: Vector | readonly Vector[] | undefined, b: number, rng: Rng): Vector[] {

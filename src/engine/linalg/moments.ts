@@ -32,7 +32,7 @@
  */
 import { Rng } from '../rng';
 import { fillProbe, orthonormalityDefect, unitRoundoff, type ProbeDistribution } from './basis';
-import { allocVector, axpy, countingOperator, dot, type LinearOperator, type Vector } from './operator';
+import { allocVector, axpy, countingOperator, dot, scaledCopy, type LinearOperator, type Vector } from './operator';
 import { arenaOf, VectorArena } from './simd/arena';
 import { krylovSketch, type Sketch } from './sketch';
 import { measuredRounding } from './rounding';
@@ -323,12 +323,6 @@ function exactPart(
     powers.slice(1).forEach(release);
   }
   return result;
-}
-
-function scaledCopy(v: Vector, alpha: number): Vector {
-  const y = v.slice() as Vector;
-  for (let i = 0; i < y.length; i++) y[i] *= alpha;
-  return y;
 }
 
 function validateSketch(op: LinearOperator, sketch: Sketch): void {

@@ -136,3 +136,10 @@ export function countingOperator(inner: LinearOperator): CountingOperator {
     },
   };
 }
+
+/** α v as a new vector of v's type. */
+export function scaledCopy(v: Vector, alpha: number): Vector {
+  const y = v.slice() as Vector;
+  for (let i = 0; i < y.length; i++) y[i] *= alpha;
+  return y;
+}

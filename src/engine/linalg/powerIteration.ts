@@ -11,7 +11,7 @@
  * eigenvectors U found so far. (The residual of A itself cannot fall below the error of the found
  * eigenvectors, about tol·λ_1 ‖(A − λ)⁻¹‖, which is what deflated power iteration converges to; the
  * true residuals ‖A v − λ v‖ are reported alongside.) It finds the eigenvalues of largest magnitude.
- * This is the baseline of the benchmark (issue 9); every application of A is counted.
+ * This is the baseline of the benchmark (bench/baselines.ts); every application of A is counted.
  */
 import { Rng } from '../rng';
 import { orthogonalize } from './basis';

@@ -42,16 +42,21 @@ export function evaluateLoss(loss: SampleLoss, Y: Float64Array, target: Float64A
 
 /** H_C V for V of shape N × nL (row-major): one block product per sample. */
 export function applyLossHessian(ev: LossEvaluation, V: Float64Array): Float64Array {
-  const { N, nL, hessianBlocks } = ev;
+  const { N, nL } = ev;
   if (V.length !== N * nL) throw new RangeError(`H_C is ${N * nL}×${N * nL}; got a vector of length ${V.length}`);
   const out = new Float64Array(N * nL);
-  for (let i = 0; i < N; i++) {
-    const block = i * nL * nL;
-    for (let a = 0; a < nL; a++) {
-      let s = 0;
-      for (let b = 0; b < nL; b++) s += hessianBlocks[block + a * nL + b] * V[i * nL + b];
-      out[i * nL + a] = s;
-    }
+  for (let i = 0; i < N; i++) applySampleHessian(ev, i, V.subarray(i * nL, (i + 1) * nL), out.subarray(i * nL, (i + 1) * nL));
+  return out;
+}
+
+/** Sample i's nL × nL block of H_C times x (length nL), into `out` (a new array by default). */
+export function applySampleHessian(ev: LossEvaluation, i: number, x: ArrayLike<number>, out = new Float64Array(ev.nL)): Float64Array {
+  const { nL, hessianBlocks } = ev;
+  const block = i * nL * nL;
+  for (let a = 0; a < nL; a++) {
+    let s = 0;
+    for (let b = 0; b < nL; b++) s += hessianBlocks[block + a * nL + b] * x[b];
+    out[a] = s;
   }
   return out;
 }

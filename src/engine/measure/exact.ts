@@ -1,6 +1,7 @@
 import type { MeasureConfig } from '../config';
 import { unitRoundoff } from '../linalg/basis';
-import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
+import { matmul } from '../linalg/dense';
+import { denseEigen, eigenvector, type SymmetricEigen } from '../linalg/denseEigen';
 import { evaluateLoss, type LossEvaluation } from '../loss/loss';
 import type { SampleLoss } from '../../catalogue/losses';
 import { Dense64Network } from '../network/dense64';
@@ -79,15 +80,15 @@ export function measureExact(dense: DenseCurvature, settings: MeasureConfig): Ma
   const rounding = { H: roundingBounds(eH), I: roundingBounds(eI), S: roundingBounds(eS) };
   let orthogonality: MatrixFreeResult['orthogonality'];
   if (settings.orthogonality) {
-    const IS = multiply(dense.I, dense.S, P);
+    const IS = matmul(dense.I, dense.S, P, P, P);
     const ratio = frobenius(IS) / (frobenius(dense.I) * frobenius(dense.S));
     orthogonality = {
       IS: ratio,
       // Three float64 Frobenius norms of P² terms each (and the product I·S): a P·u relative bound each.
       IS_stderr: 4 * P * unitRoundoff('float64') * ratio,
       rayleigh: {
-        I: Array.from({ length: top }, (_, j) => [eI.values[j], quadratic(dense.S, column(eI, j), P)] as [number, number]),
-        S: Array.from({ length: top }, (_, j) => [quadratic(dense.I, column(eS, j), P), eS.values[j]] as [number, number]),
+        I: Array.from({ length: top }, (_, j) => [eI.values[j], quadratic(dense.S, eigenvector(eI, j), P)] as [number, number]),
+        S: Array.from({ length: top }, (_, j) => [quadratic(dense.I, eigenvector(eS, j), P), eS.values[j]] as [number, number]),
       },
     };
   }
@@ -105,12 +106,6 @@ export function measureExact(dense: DenseCurvature, settings: MeasureConfig): Ma
   };
 }
 
-function column(e: SymmetricEigen, j: number): Float64Array {
-  const v = new Float64Array(e.n);
-  for (let i = 0; i < e.n; i++) v[i] = e.vectors[i * e.n + j];
-  return v;
-}
-
 function quadratic(A: Float64Array, v: Float64Array, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -119,18 +114,6 @@ function quadratic(A: Float64Array, v: Float64Array, n: number): number {
     s += v[i] * r;
   }
   return s;
-}
-
-function multiply(A: Float64Array, B: Float64Array, n: number): Float64Array {
-  const C = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < n; k++) {
-      const a = A[i * n + k];
-      if (a === 0) continue;
-      for (let j = 0; j < n; j++) C[i * n + j] += a * B[k * n + j];
-    }
-  }
-  return C;
 }
 
 function frobenius(A: Float64Array): number {

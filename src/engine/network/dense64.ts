@@ -1,5 +1,5 @@
 import { layout, type Layout, type NetworkSpec } from './spec';
-import type { LossEvaluation } from '../loss/loss';
+import { applyLossHessian, applySampleHessian, type LossEvaluation } from '../loss/loss';
 
 /**
  * The same network in plain float64 typed arrays, one sample at a time: the reference every fast path
@@ -88,7 +88,7 @@ export class Dense64Network {
 
   /** H v for the loss evaluated at this network's outputs. */
   hvp(v: Float64Array, loss: LossEvaluation): Float64Array {
-    return this.secondOrder(v, loss.gradient, (i, jv) => applyBlock(loss, i, jv));
+    return this.secondOrder(v, loss.gradient, (i, jv) => applySampleHessian(loss, i, jv));
   }
 
   /** S v = Σ_ik ∂_ik C · Hess f_k(x_i) v. */
@@ -98,11 +98,7 @@ export class Dense64Network {
 
   /** I v = Jᵀ H_C J v. */
   ivp(v: Float64Array, loss: LossEvaluation): Float64Array {
-    const jv = this.jvp(v);
-    const nL = this.layout.outputDim;
-    const hjv = new Float64Array(jv.length);
-    for (let i = 0; i < this.N; i++) hjv.set(applyBlock(loss, i, jv.subarray(i * nL, (i + 1) * nL)), i * nL);
-    return this.vjp(hjv);
+    return this.vjp(applyLossHessian(loss, this.jvp(v)));
   }
 
   /** The Jacobian J, (N nL) × P row-major; row i·nL + k is ∇_θ f_k(x_i). */
@@ -295,15 +291,3 @@ export class Dense64Network {
   }
 }
 
-/** H_C block of sample i times a length-nL vector. */
-function applyBlock(loss: LossEvaluation, i: number, x: ArrayLike<number>): Float64Array {
-  const nL = loss.nL;
-  const out = new Float64Array(nL);
-  const base = i * nL * nL;
-  for (let a = 0; a < nL; a++) {
-    let s = 0;
-    for (let b = 0; b < nL; b++) s += loss.hessianBlocks[base + a * nL + b] * x[b];
-    out[a] = s;
-  }
-  return out;
-}

@@ -8,7 +8,7 @@
  * output blocks), while H_C has one nL × nL block per data point (coupling the outputs of softmax).
  */
 import type { LossEvaluation } from '../loss/loss';
-import { matmul, traceOfProduct } from './dense';
+import { matmul, traceOfProduct } from '../linalg/dense';
 
 /**
  * Tr((H_C (Θ ⊗ Id))^k) for k = 1..kmax, with M = H_C (Θ ⊗ Id) (size n = N nL,

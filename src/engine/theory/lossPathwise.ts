@@ -14,7 +14,7 @@
 import { evaluateLoss } from '../loss/loss';
 import type { SampleLoss } from '../../catalogue/losses';
 import { dot } from '../linalg/operator';
-import { matmul } from './dense';
+import { matmul } from '../linalg/dense';
 import type { InfiniteWidthKernels } from './kernels';
 import { lossGramMoments, outputQuadratic } from './lossMoments';
 import {

@@ -11,7 +11,7 @@
  * (for nL = 1, M = Σ + Y*Y*ᵀ and these are the paper's Corollary 1 with the sign of THEORY.md).
  * In the eigenbasis of Θ every trace is an O(N²) sum per step.
  */
-import { column, matmul, matrixToEigenbasis, toEigenbasis, transpose } from './dense';
+import { column, matmul, matrixToEigenbasis, toEigenbasis, transpose } from '../linalg/dense';
 import type { InfiniteWidthKernels } from './kernels';
 import { checkShape, checkSteps, momentSeries, type MomentSeries, type PredictionSchedule, type StepMoments } from './momentSeries';
 import { mseTraceI, type MseSetup } from './msePathwise';

@@ -15,7 +15,7 @@
  * where E and F are diagonal: O(N³) once, then O(N² nL) per step.
  */
 import { dot } from '../linalg/operator';
-import { column, fromEigenbasis, matmul, matrixToEigenbasis, toEigenbasis } from './dense';
+import { column, fromEigenbasis, matmul, matrixToEigenbasis, toEigenbasis } from '../linalg/dense';
 import type { InfiniteWidthKernels } from './kernels';
 import {
   checkShape,

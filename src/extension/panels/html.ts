@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ROOT_ELEMENT_ID } from '../../contracts/report';
 
 /**
  * The panel's HTML: one builder that sets the Content-Security-Policy with a fresh nonce, loads only
@@ -12,7 +13,6 @@ export interface PanelIdentity {
   readonly title: string;
 }
 
-export const ROOT_ELEMENT_ID = 'ntkexp-root';
 
 export function nonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');

@@ -10,7 +10,7 @@ import { log } from '../log';
 import type { RunManager } from '../runs/runManager';
 import { MessageBatcher } from './batcher';
 import { panelHtml, type PanelIdentity } from './html';
-import { validateReply, type ExportedChart } from './replies';
+import { validateReply, type ExportedChart } from '../../contracts/panelMessages';
 
 /**
  * One panel per run (or per comparison, or per sweep): Chart.js charts in a webview that draws from

@@ -89,7 +89,6 @@ export class RunManager implements vscode.Disposable {
     const workers = config.get<number>('workers', 0);
     const threads = config.get<number>('threads', 0);
     const maxHours = config.get<number>('maxHours', DEFAULT_MAX_HOURS);
-    const sweepDirHolder: { dir?: string } = {};
     const control: ExperimentRun = new ExperimentRun(
       {
         file,
@@ -104,7 +103,6 @@ export class RunManager implements vscode.Disposable {
       {
         onRunStarted: (info, dir) => {
           const sweepDir = chosen.sweep ? path.dirname(dir) : undefined;
-          sweepDirHolder.dir = sweepDir;
           const run: LiveRun = { dir: path.resolve(dir), info, records: [], sweepDir, control };
           this.live.set(run.dir, run);
           log().info(`run started: ${info.experiment} (${info.trials.length} trial(s), P = ${info.parameters}) → ${dir}`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Activation } from '../../../src/catalogue/activation';
 import { builtinActivation } from '../../../src/catalogue/activations';
-import { asymmetry } from '../../../src/engine/theory/dense';
+import { asymmetry } from '../../../src/engine/linalg/dense';
 import { gaussianPairMoments, pairRule } from '../../../src/engine/theory/gaussianPair';
 import { infiniteWidthKernels } from '../../../src/engine/theory/kernels';
 import { KERNEL_NAMES, hardInputs, matrixError, normalizedInputs } from './fixtures';

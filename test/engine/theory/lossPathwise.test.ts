@@ -4,7 +4,7 @@ import { bce, mse, softmaxCe } from '../../../src/catalogue/losses';
 import { denseLossHessian, evaluateLoss } from '../../../src/engine/loss/loss';
 import { builtinActivation } from '../../../src/catalogue/activations';
 import { Rng } from '../../../src/engine/rng';
-import { asymmetry, matmul, traceOfProduct } from '../../../src/engine/theory/dense';
+import { asymmetry, matmul, traceOfProduct } from '../../../src/engine/linalg/dense';
 import { initialDistribution } from '../../../src/engine/theory/initialDistribution';
 import { infiniteWidthKernels } from '../../../src/engine/theory/kernels';
 import { lossGramMoments } from '../../../src/engine/theory/lossMoments';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinActivation } from '../../../src/catalogue/activations';
 import { Rng } from '../../../src/engine/rng';
-import { matmul } from '../../../src/engine/theory/dense';
+import { matmul } from '../../../src/engine/linalg/dense';
 import { initialDistribution } from '../../../src/engine/theory/initialDistribution';
 import { infiniteWidthKernels, type InfiniteWidthKernels } from '../../../src/engine/theory/kernels';
 import { mseExpectedPrediction } from '../../../src/engine/theory/mseExpected';

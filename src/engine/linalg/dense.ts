@@ -3,7 +3,7 @@
  * changes of basis for a symmetric eigendecomposition (`../linalg/denseEigen.ts`, ml-matrix).
  * Matrices here are at most a few thousand on a side, so plain loops are enough.
  */
-import type { SymmetricEigen } from '../linalg/denseEigen';
+import type { SymmetricEigen } from './denseEigen';
 
 /**
  * C = A B for A (n × m) and B (m × p). Four rows of A at a time, so each row of B loaded from memory
