@@ -60,3 +60,17 @@ test('no miss, no explanation', () => {
   assert.equal(checks[0].passed, true);
   assert.equal(why, '');
 });
+
+test('the target is relative to the expectation at that time, not to its scale over the run (which the table shows)', () => {
+  // Tr(H) expected 2.0 at step 0 and 1.0 at step 10, measured 1.15 at step 10 by every trial: +15% of
+  // the expectation there (a miss), though only +7.5% of the quantity's scale over the run (2.0).
+  const at = (trial: number, step: number, h: number, e: number): MeasurementRecord & { trial: number } => ({
+    ...record(trial, step, [h, 2.0], [1.0, 1.0], [h, 2.0]),
+    expected: { H: [e, 2.0], I: [1.0, 1.0], S: [e - 1, 1.0] },
+  });
+  const falling = [0, 1, 2].flatMap((trial) => [at(trial, 0, 2.0, 2.0), at(trial, 10, 1.15, 1.0)]);
+  const { checks, table } = momentsTable(summarizeRun(info, falling, 0), falling, 0.1, 'expected');
+  assert.equal(checks[0].passed, false);
+  assert.match(checks[0].detail, /^1 of 4 values .*: step 10, k = 1: 1\.150 ± 0 vs 1\.000 \(\+15\.0%\)$/);
+  assert.match(table, /\| 10 \| 10\.00 \| H \| 1 \| 1\.150 ± 0 \| 1\.000 \| [^|]+ \| \+7\.5% \|/);
+});
