@@ -23,6 +23,12 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
 ].filter((e) => existsSync(join(root, e.in)));
 
+// The TextMate grammar's word lists come from the schema and the catalogue (scripts/grammar.ts).
+{
+  const g = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'grammar.ts')], { cwd: root, stdio: 'inherit' });
+  if (g.status !== 0) process.exit(g.status ?? 1);
+}
+
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 const contexts = [];
 if (nodeEntries.length > 0) {

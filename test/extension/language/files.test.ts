@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BLOCKS, KEYS, SOURCES, check, expressionNames, format } from '../../../src/format/index';
 import { BUILTIN_ACTIVATION_NAMES, BUILTIN_LOSS_NAMES } from '../../../src/format/schema';
+import { GRAMMAR, TEMPLATE, grammarText } from '../../../scripts/grammar';
 
 // The declarative parts of the language support: TextMate grammar, language configuration, snippets,
 // icons, and that package.json's contributions point at them.
@@ -74,6 +75,13 @@ test('every include resolves and every regular expression compiles', () => {
     // The grammar keeps to the syntax JavaScript and Oniguruma share (no possessive quantifiers, \h, \A, \z).
     for (const re of [r.match, r.begin, r.end]) if (re !== undefined) assert.doesNotThrow(() => new RegExp(re.replace(/\\G/g, '')), re);
   }
+});
+
+test('the grammar is built from its template and the schema: no word list is written by hand', () => {
+  const template = readFileSync(TEMPLATE, 'utf8');
+  for (const list of ['keys', 'blocks', 'sources', 'functions', 'activations', 'losses', 'values', 'constants']) assert.ok(template.includes(`{{${list}}}`), `the template leaves {{${list}}} to the build`);
+  assert.equal(readFileSync(GRAMMAR, 'utf8'), grammarText(), 'syntaxes/ntkexp.tmLanguage.json is what the build writes today');
+  assert.throws(() => grammarText(template.replace('{{keys}}', '{{kyes}}')), /no list named \{\{kyes\}\}/);
 });
 
 test('the grammar knows the schema: keywords, blocks, keys, sources, built-ins, functions', () => {
