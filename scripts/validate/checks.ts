@@ -1,7 +1,7 @@
 import type { MeasurementRecord } from '../../src/engine/records';
 import type { SweepSummary } from '../../src/run/runFiles';
-import { hiddenWidth } from '../../src/run/deviation';
-import { leastSquaresLine, leastSquaresSlope } from '../../src/run/summary';
+import { hiddenWidth } from '../../src/analysis/deviation';
+import { linearFit } from '../../src/analysis/fit';
 import { backendLabel, fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
 /**
@@ -81,7 +81,7 @@ export async function ntkDrift(options: FigureOptions): Promise<FigureResult> {
       rows.push(`| ${width} | ${drifts[0]?.trials ?? 0} | ${drifts[0]?.last ?? '—'} | ${cells.join(' | ')} |`);
     }
     names.push(name);
-    const lines = byK.map((pts) => leastSquaresLine(pts));
+    const lines = byK.map((pts) => linearFit(pts.map((p) => p[0]), pts.map((p) => p[1])) ?? { slope: NaN, intercept: NaN });
     const slopes = lines.map((l) => l.slope);
     checks.push({
       name: `${name}: the NTK's drift over training falls with the width (log-log slope < 0, k = 1..${kmax})`,
@@ -246,7 +246,7 @@ async function orthogonalityByWidth(file: string, options: FigureOptions, widths
     rows.push(`| ${width} | ${fmt(r.IS, 3)} | ${fmt(r.iSide, 3)} | ${fmt(r.sSide, 3)} | ${fmt(r.normS, 3)} | ${fmt(r.sLeak, 3)} | ${fmt(r.normI, 3)} |`);
   }
   const slope = (f: (r: (typeof points)[number]['r']) => number): string =>
-    fmt(leastSquaresSlope(points.map((p) => [Math.log(p.width), Math.log(f(p.r))] as const)), 3);
+    fmt(linearFit(points.map((p) => Math.log(p.width)), points.map((p) => Math.log(f(p.r))))?.slope ?? NaN, 3);
   return [
     `At initialization (the same example with train.steps = 0) against the width; log-log slopes over these widths: ‖IS‖_F/(‖I‖_F‖S‖_F) ${slope((r) => r.IS)}, I-side ratio ${slope((r) => r.iSide)}, S-side ratio ${slope((r) => r.sSide)}, largest |eigenvalue| of S ${slope((r) => r.normS)}, vᵀIv over S's top eigenvectors ${slope((r) => r.sLeak)}. The S-side ratio is about the median vᵀIv over S's top eigenvectors divided by S's largest |eigenvalue| (what those eigenvectors see of I, over S's own scale); Proposition 5 makes ‖IS‖_F vanish with the width but does not say which of the two falls faster.`,
     '',

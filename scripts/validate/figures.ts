@@ -7,7 +7,7 @@ import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format
 import { ExperimentRun, type RunOutcome } from '../../src/run/runExperiment';
 import { readRun } from '../../src/run/readStore';
 import type { RunInfo, RunSummary } from '../../src/run/runFiles';
-import { deviationOf, formatDeviation, quantityScale, vanishes } from '../../src/run/deviation';
+import { deviationOf, formatDeviation, quantityScale, vanishes } from '../../src/analysis/deviation';
 
 /**
  * The paper's figures as validation checks: each runs an example of examples/ (in quick mode with

@@ -1,5 +1,5 @@
 import type { Moments } from '../engine/records';
-import { deviationOf, formatDeviation, quantityRule } from '../run/deviation';
+import { deviationOf, formatDeviation, quantityRule } from '../analysis/deviation';
 
 /**
  * The end-of-run table: for each matrix (H, I, S) and each measurement time, the measured moments

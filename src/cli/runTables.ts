@@ -1,6 +1,6 @@
 import type { RunOutcome } from '../run/runExperiment';
 import type { RunSummary } from '../run/runFiles';
-import { deviationOf, formatDeviation, hiddenWidth } from '../run/deviation';
+import { deviationOf, formatDeviation, hiddenWidth } from '../analysis/deviation';
 import { fmt, momentsTable, type TableRow } from './momentsTable';
 
 /**

@@ -1,7 +1,9 @@
 import type { MeasurementRecord, Moments } from '../engine/records';
 import type { EngineMessage } from './protocol';
-import { deviationOf, quantityRule } from './deviation';
+import { deviationOf, quantityRule } from '../analysis/deviation';
 import { meanFieldComparison } from './meanFieldComparison';
+import { meanStderr, type MeanStderr } from '../analysis/overTrials';
+import { widthGroups, widthSlope, widthValue } from '../analysis/widthGroups';
 import type { RunInfo, RunSummary, StepSummary, SweepSummary } from './runFiles';
 
 /**
@@ -44,22 +46,23 @@ export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], e
 
 function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSummary {
   const n = list.length;
-  const mean = averageMoments(list.map((r) => r.moments));
-  const spread = n >= 2 ? spreadMoments(list.map((r) => r.moments), mean) : undefined;
-  // Over trials, the standard error of the mean is the spread over √n.
-  const stderr = spread ? scaleMoments(spread, 1 / Math.sqrt(n)) : list[0].moments_stderr;
+  // Mean ± standard error over the trials by the rule the panel uses (analysis/overTrials.ts): over
+  // n ≥ 2 trials the spread over √n, for one trial its estimator's own standard error.
+  const over = (A: (typeof MATRICES)[number]) => list[0].moments[A].map((_, k) => meanStderr(list.map((r) => r.moments[A][k]), list[0].moments_stderr[A][k]));
+  const stats = { H: over('H'), I: over('I'), S: over('S') };
+  const pick = (f: (m: MeanStderr) => number): Moments => ({ H: stats.H.map(f), I: stats.I.map(f), S: stats.S.map(f) });
   const theories = list.map((r) => r.theory).filter((t): t is Moments => !!t);
   const expected = list.find((r) => r.expected)?.expected;
-  const losses = list.map((r) => r.loss);
-  const lossMean = losses.reduce((a, b) => a + b, 0) / n;
+  const loss = meanStderr(list.map((r) => r.loss));
   return {
     step,
     t: list[0].t,
     trials: n,
-    loss: { mean: lossMean, stderr: n >= 2 ? Math.sqrt(losses.reduce((a, b) => a + (b - lossMean) ** 2, 0) / (n - 1) / n) : 0 },
-    mean,
-    stderr,
-    ...(spread ? { spread } : {}),
+    loss: { mean: loss.mean, stderr: loss.stderr },
+    mean: pick((m) => m.mean),
+    stderr: pick((m) => m.stderr),
+    // The standard deviation over trials (n ≥ 2): how far one trial typically is from the mean.
+    ...(n >= 2 ? { spread: pick((m) => m.stderr * Math.sqrt(n)) } : {}),
     ...(theories.length === n ? { theory: averageMoments(theories) } : {}),
     ...(expected ? { expected } : {}),
     ...meanFieldSummary(list),
@@ -98,22 +101,11 @@ function withDeviations(steps: StepSummary[]): StepSummary[] {
   });
 }
 
-/** The standard deviation over trials (n ≥ 2): how far one trial typically is from the mean. */
-function spreadMoments(list: readonly Moments[], mean: Moments): Moments {
-  const n = list.length;
-  const sd = (A: 'H' | 'I' | 'S'): number[] => mean[A].map((mu, k) => Math.sqrt(list.reduce((s, m) => s + (m[A][k] - mu) ** 2, 0) / (n - 1)));
-  return { H: sd('H'), I: sd('I'), S: sd('S') };
-}
-
 const MATRICES = ['H', 'I', 'S'] as const;
 
 function averageMoments(list: readonly Moments[]): Moments {
   const avg = (rows: number[][]): number[] => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
   return { H: avg(list.map((m) => m.H)), I: avg(list.map((m) => m.I)), S: avg(list.map((m) => m.S)) };
-}
-
-function scaleMoments(m: Moments, c: number): Moments {
-  return { H: m.H.map((x) => c * x), I: m.I.map((x) => c * x), S: m.S.map((x) => c * x) };
 }
 
 function maxAbs(list: readonly { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] }[]): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
@@ -145,45 +137,13 @@ export function summarizeSweep(sweepId: string, runs: readonly { id: string; var
     return { id: r.id, varied: r.varied, deviationH, status: r.summary.status };
   });
   let widthSlopes: SweepSummary['widthSlopes'];
-  if (rows.some((r) => typeof r.varied.width === 'number')) {
-    const groups = new Map<string, typeof rows>();
-    for (const r of rows) {
-      const { width: _width, ...rest } = r.varied;
-      const key = JSON.stringify(rest);
-      groups.set(key, [...(groups.get(key) ?? []), r]);
-    }
-    widthSlopes = [...groups.entries()].map(([key, list]) => {
-      const widths = list.map((r) => Number(r.varied.width));
-      const K = Math.max(0, ...list.map((r) => r.deviationH.length));
-      const slope: (number | null)[] = [];
-      for (let k = 0; k < K; k++) {
-        const pts = list
-          .map((r) => [Math.log(Number(r.varied.width)), r.deviationH[k]] as const)
-          .filter((p): p is readonly [number, number] => typeof p[1] === 'number' && p[1] > 0)
-          .map(([x, y]) => [x, Math.log(y)] as const);
-        slope.push(pts.length >= 2 ? leastSquaresSlope(pts) : null);
-      }
-      return { group: JSON.parse(key) as Record<string, unknown>, slope, widths };
+  if (rows.some((r) => widthValue(r.varied.width) !== undefined)) {
+    widthSlopes = widthGroups(rows, (r) => r.varied).map(({ group, members }) => {
+      const widths = members.map((r) => widthValue(r.varied.width) ?? NaN);
+      const K = Math.max(0, ...members.map((r) => r.deviationH.length));
+      const slope = Array.from({ length: K }, (_, k) => widthSlope(members.map((r, i) => ({ width: widths[i], y: r.deviationH[k] })))?.slope ?? null);
+      return { group, slope, widths };
     });
   }
   return { format: 'ntkexp-sweep-summary/1', sweep: sweepId, runs: rows, ...(widthSlopes ? { widthSlopes } : {}) };
-}
-
-export function leastSquaresSlope(points: readonly (readonly [number, number])[]): number {
-  return leastSquaresLine(points).slope;
-}
-
-/** The least-squares line y ≈ intercept + slope·x (slope NaN when the x's do not vary). */
-export function leastSquaresLine(points: readonly (readonly [number, number])[]): { slope: number; intercept: number } {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p[0], 0) / n;
-  const my = points.reduce((s, p) => s + p[1], 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (const [x, y] of points) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : NaN;
-  return { slope, intercept: my - slope * mx };
 }

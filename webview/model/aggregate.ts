@@ -4,7 +4,7 @@
  * trials the standard error of the mean, for one trial its own estimator error), the mean of the
  * trials' path-wise predictions and the expectation.
  */
-import { meanStderr, type MeanStderr } from './stats';
+import { meanStderr, type MeanStderr } from '../../src/analysis/overTrials';
 import { MATRICES, type Matrix, type MeasurementRecord } from './types';
 
 /** Mean ± standard error over the trials measured at one step. */

@@ -6,10 +6,11 @@
  * Ingesting the same records in any order, one by one or all at once, gives the same series.
  */
 import type { TheoryLines } from '../../src/engine/theory/theoryLines';
-import { deviationOf, quantityRule } from '../../src/run/deviation';
+import { deviationOf, quantityRule } from '../../src/analysis/deviation';
 import { meanFieldComparison, type MeanFieldComparison } from '../../src/run/meanFieldComparison';
 import { aggregate, type StepAggregate, type StepEntry } from './aggregate';
-import { decimateLog, type MeanStderr } from './stats';
+import type { MeanStderr } from '../../src/analysis/overTrials';
+import { decimateLog } from './decimate';
 import { plotTime, timeAxis, type TimeAxis } from './time';
 import {
   MATRICES,

@@ -4,7 +4,8 @@
  * finite-width corrections to shrink like width^(−1/2) for a trial's moments).
  */
 import type { RunModel } from './runModel';
-import { logLogFit, type LineFit } from './stats';
+import type { LineFit } from '../../src/analysis/fit';
+import { groupLabel, widthGroups, widthSlope, widthValue } from '../../src/analysis/widthGroups';
 import type { Matrix, Point, TimeSeries } from './types';
 import type { Workspace } from './workspace';
 
@@ -26,29 +27,18 @@ export interface WidthDeviation {
   fitLine: Point[];
 }
 
-function numberOf(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number')) return Math.max(...(v as number[]));
-  return undefined;
-}
-
 /** The hidden width of a run: the varied setting of a width sweep, else the resolved network's width. */
 export function widthOf(run: RunModel, ws?: Workspace): number | undefined {
-  const varied = run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied;
-  const fromVaried = numberOf(varied?.width);
+  const fromVaried = widthValue(variedOf(run, ws).width);
   if (fromVaried !== undefined) return fromVaried;
   const resolved = run.info?.resolved as { network?: { width?: unknown } } | undefined;
-  return numberOf(resolved?.network?.width);
+  return widthValue(resolved?.network?.width);
 }
 
 /** A run's name in a legend: its varied settings (`width = 128`), else its experiment or id. */
 export function runLabel(run: RunModel, ws?: Workspace): string {
-  const varied = run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied;
-  if (varied && Object.keys(varied).length > 0) {
-    return Object.entries(varied)
-      .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join('–') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-      .join(', ');
-  }
+  const varied = variedOf(run, ws);
+  if (Object.keys(varied).length > 0) return groupLabel(varied);
   return run.info?.experiment ?? (run.id || 'run');
 }
 
@@ -66,36 +56,28 @@ export function seriesPerRun(ws: Workspace, A: Matrix, k: number): RunSeries[] {
   });
 }
 
-/** The varied settings of a run other than width, as a label ('' when width is the only one). */
-export function groupOf(run: RunModel, ws?: Workspace): string {
-  const varied = run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied ?? {};
-  return Object.entries(varied)
-    .filter(([key]) => key !== 'width' && key !== 'widths')
-    .map(([key, v]) => `${key} = ${Array.isArray(v) ? v.join('–') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(', ');
+/** The settings a run's sweep varied (from its run.json, else from the sweep's). */
+function variedOf(run: RunModel, ws?: Workspace): Readonly<Record<string, unknown>> {
+  return run.info?.varied ?? ws?.sweep?.info.runs.find((r) => r.id === run.id)?.varied ?? {};
 }
 
 /**
- * Mean relative deviation of Tr(A^k) from theory against width, per k and per group of runs that
- * differ only in width (as SweepSummary.widthSlopes), with the log-log fit. Empty unless some group
+ * Mean deviation of Tr(A^k) from theory against width, per k and per group of runs that differ only
+ * in width, with the log-log fit: the grouping and the fit of SweepSummary.widthSlopes
+ * (src/analysis/widthGroups.ts). Empty unless some group
  * has at least two different widths.
  */
 export function deviationAgainstWidth(ws: Workspace, A: Matrix, kmax: number): WidthDeviation[] {
   const runs = comparableRuns(ws).filter((r) => widthOf(r, ws) !== undefined);
-  const groups = new Map<string, RunModel[]>();
-  for (const r of runs) {
-    const g = groupOf(r, ws);
-    groups.set(g, [...(groups.get(g) ?? []), r]);
-  }
   const out: WidthDeviation[] = [];
-  for (const [group, members] of groups) {
+  for (const { label: group, members } of widthGroups(runs, (r) => variedOf(r, ws))) {
     if (new Set(members.map((r) => widthOf(r, ws))).size < 2) continue;
     for (let k = 1; k <= kmax; k++) {
       const points = members.flatMap((r) => {
         const y = r.deviation(A, k);
         return y !== undefined && y > 0 ? [{ x: widthOf(r, ws)!, y, runId: r.id }] : [];
       });
-      const fit = logLogFit(points);
+      const fit = widthSlope(points.map((p) => ({ width: p.x, y: p.y })));
       const xs = points.map((p) => p.x);
       const fitLine = fit ? [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: 10 ** (fit.intercept + fit.slope * Math.log10(x)) })) : [];
       out.push({ k, group, points, ...(fit ? { fit } : {}), fitLine });

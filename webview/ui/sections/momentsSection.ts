@@ -14,7 +14,7 @@ import { Figure, section } from '../figure';
 import { legendKey } from '../legendKey';
 import type { RenderContext, Section } from '../state';
 import { plural } from './common';
-import { deviationOf, formatDeviation } from '../../../src/run/deviation';
+import { deviationOf, formatDeviation } from '../../../src/analysis/deviation';
 import type { MeanFieldComparison } from '../../../src/run/meanFieldComparison';
 
 interface Cell {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviationOf, formatDeviation, hiddenWidth, quantityScale, vanishes } from '../../src/run/deviation';
+import { deviationOf, formatDeviation, hiddenWidth, quantityScale, vanishes } from '../../src/analysis/deviation';
 import { summarizeRun } from '../../src/run/summary';
 import { momentsTable } from '../../src/cli/momentsTable';
 import type { MeasurementRecord, Moments } from '../../src/engine/records';
