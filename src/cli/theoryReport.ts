@@ -2,7 +2,7 @@ import type { ExperimentConfig } from '../engine/config';
 import { denseEigen } from '../engine/linalg/denseEigen';
 import { measurementSteps } from '../engine/train/schedule';
 import { effectiveLearningRate } from '../engine/train/trial';
-import { meanFieldLimits, theoryLines, type DynamicsMode } from '../engine/theory';
+import { experimentTheoryRequest, meanFieldLimits, theoryLines, type DynamicsMode } from '../engine/theory';
 import { datasetFor, kernelsFor } from '../run/prepare';
 import { fmt } from './momentsTable';
 
@@ -33,18 +33,12 @@ export function theoryReport(config: ExperimentConfig, options: { mode: Dynamics
   const meanField = config.network.parametrization === 'mean_field';
   // Mean field: the limits at initialization only, on the measured scale (meanField.ts).
   const steps = meanField ? [0] : measurementSteps(config.train.steps, config.measure);
-  const lines = theoryLines({
-    kernels,
-    loss: config.loss,
-    target: data.targets,
-    nL,
-    eta,
-    steps,
-    kmax: config.measure.moments,
-    mode: options.mode,
-    expected: meanField ? false : config.loss.quadratic ? true : { samples: options.samples, seed: config.seed },
-    meanField,
-  });
+  const lines = theoryLines(
+    experimentTheoryRequest(
+      { kernels, loss: config.loss, target: data.targets, nL, eta, steps, kmax: config.measure.moments, mode: options.mode },
+      { seed: config.seed, meanField, samples: options.samples },
+    ),
+  );
   let predictions: { step: number; t: number; expected: { H: number[]; I: number[]; S: number[] } }[];
   let method: string;
   if (meanField && lines.meanField) {

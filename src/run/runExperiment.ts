@@ -5,7 +5,7 @@ import { finishRun, finishSweep, worstStatus, type FinishedRun, type FinishConte
 import { defaultRunsFolder, layoutRun, type RunLayout } from './layout';
 import { checkOutFolder, removeReplacedFolder } from './outFolder';
 import { paramsFileName } from './params';
-import { planRun, RunRefused } from './plan';
+import { planRun, RunRefused, type RunPlan } from './plan';
 import type { EngineMessage, StartedMessage } from './protocol';
 import { combineCompute } from './compute';
 import { EnginePool, type EngineEntry } from './runner';
@@ -123,6 +123,7 @@ export class ExperimentRun {
     return this.pool?.pids ?? [];
   }
 
+  /** Plan (compile, estimate, refuse), lay out the folders, execute the trials, finish the runs. */
   async start(): Promise<RunOutcome> {
     const req = this.request;
     const out = req.out === undefined ? undefined : checkOutFolder(req.out, req.overwrite === true);
@@ -136,50 +137,60 @@ export class ExperimentRun {
       throw error;
     }
     this.layout = layout;
-    const { sweepDir, writers, tasks, reserve } = layout;
     try {
-      for (const writer of writers.values()) this.events.onRunStarted?.(writer.current, writer.dir);
       const started = Date.now();
-      const records = new Map<string, EngineMessage[]>([...writers.keys()].map((id) => [id, []]));
-      this.pool = new EnginePool({
-        workers: plan.workers,
-        threads: plan.threads,
-        backend: req.backend,
-        entry: req.entry,
-        onStderr: this.events.onStderr,
-        onMessage: (message) => {
-          const writer = message.run ? writers.get(message.run) : undefined;
-          if (writer) this.route(message, writer, records.get(writer.current.id) as EngineMessage[], reserve);
-        },
-      });
-      if (this.cancelled) this.pool.cancel();
-      const outcomes = await this.pool.run(tasks);
-
-      const ctx: FinishContext = {
-        ...(this.halt ? { halt: this.halt } : {}),
-        onRunEnded: (info, summary) => this.events.onRunEnded?.(info, summary),
-        writeReport: (dir) => this.events.writeReport?.(dir),
-        // A full disk: the reserve's space is what lets run.json still say why the run failed.
-        onWriteFailed: (failure) => {
-          if (failure.outOfSpace) reserve.release();
-        },
-      };
-      const runs = [...writers.values()].map((writer) => finishRun(writer, outcomes, records.get(writer.current.id) ?? [], Date.now() - started, ctx));
-      const sweep: FinishedSweep | undefined = sweepDir ? finishSweep(sweepDir, runs, ctx) : undefined;
-      const status = worstStatus([...runs.map((r) => r.info.status), ...(sweep ? [sweep.status] : [])]);
-      return {
-        status,
-        dir: sweepDir ?? runs[0].dir,
-        runs,
-        estimate: plan.estimate,
-        workers: plan.workers,
-        ...(sweep ? { sweepSummary: sweep.summary } : {}),
-        ...(sweep?.error ? { sweepError: sweep.error } : {}),
-        ...(sweep?.unrecorded ? { sweepUnrecorded: sweep.unrecorded } : {}),
-      };
+      const { outcomes, records } = await this.execute(plan, layout);
+      return this.finish(plan, layout, outcomes, records, Date.now() - started);
     } finally {
-      reserve.release();
+      layout.reserve.release();
     }
+  }
+
+  /** The trials on the engine pool, every message routed into its run folder as it arrives. */
+  private async execute(plan: RunPlan, layout: RunLayout): Promise<{ outcomes: Awaited<ReturnType<EnginePool['run']>>; records: Map<string, EngineMessage[]> }> {
+    const { writers, tasks, reserve } = layout;
+    for (const writer of writers.values()) this.events.onRunStarted?.(writer.current, writer.dir);
+    const records = new Map<string, EngineMessage[]>([...writers.keys()].map((id) => [id, []]));
+    this.pool = new EnginePool({
+      workers: plan.workers,
+      threads: plan.threads,
+      backend: this.request.backend,
+      entry: this.request.entry,
+      onStderr: this.events.onStderr,
+      onMessage: (message) => {
+        const writer = message.run ? writers.get(message.run) : undefined;
+        if (writer) this.route(message, writer, records.get(writer.current.id) as EngineMessage[], reserve);
+      },
+    });
+    if (this.cancelled) this.pool.cancel();
+    return { outcomes: await this.pool.run(tasks), records };
+  }
+
+  /** Each run's summary, status and report, then the sweep's: what the run folders say at the end. */
+  private finish(plan: RunPlan, layout: RunLayout, outcomes: Awaited<ReturnType<EnginePool['run']>>, records: Map<string, EngineMessage[]>, elapsedMs: number): RunOutcome {
+    const { sweepDir, writers, reserve } = layout;
+    const ctx: FinishContext = {
+      ...(this.halt ? { halt: this.halt } : {}),
+      onRunEnded: (info, summary) => this.events.onRunEnded?.(info, summary),
+      writeReport: (dir) => this.events.writeReport?.(dir),
+      // A full disk: the reserve's space is what lets run.json still say why the run failed.
+      onWriteFailed: (failure) => {
+        if (failure.outOfSpace) reserve.release();
+      },
+    };
+    const runs = [...writers.values()].map((writer) => finishRun(writer, outcomes, records.get(writer.current.id) ?? [], elapsedMs, ctx));
+    const sweep: FinishedSweep | undefined = sweepDir ? finishSweep(sweepDir, runs, ctx) : undefined;
+    const status = worstStatus([...runs.map((r) => r.info.status), ...(sweep ? [sweep.status] : [])]);
+    return {
+      status,
+      dir: sweepDir ?? runs[0].dir,
+      runs,
+      estimate: plan.estimate,
+      workers: plan.workers,
+      ...(sweep ? { sweepSummary: sweep.summary } : {}),
+      ...(sweep?.error ? { sweepError: sweep.error } : {}),
+      ...(sweep?.unrecorded ? { sweepUnrecorded: sweep.unrecorded } : {}),
+    };
   }
 
   /**

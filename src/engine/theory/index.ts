@@ -15,5 +15,5 @@ export { lossPathwisePrediction, type LossPathInput, type LossPathPrediction } f
 export { lossGramMoments, outputQuadratic } from './lossMoments';
 export { meanFieldLimits, meanFieldPrediction, type MeanFieldLimits, type MeanFieldPrediction } from './meanField';
 export { initialDistribution, type InitialDistribution } from './initialDistribution';
-export { theoryLines, type TheoryLines, type TheoryLinesRequest, type MomentLines } from './theoryLines';
+export { experimentTheoryRequest, theoryLines, type TheoryLines, type TheoryLinesRequest, type MomentLines } from './theoryLines';
 export type { MomentSeries, PredictionSchedule, TrialStart } from './momentSeries';

@@ -75,6 +75,24 @@ export interface TheoryLines {
  */
 export const EXPECTED_SAMPLES = 200;
 
+/**
+ * What an experiment asks of the theory, built in one place for a run's trials and for `ntkexp
+ * theory`: the expected lines in closed form for a quadratic loss, else a Monte-Carlo average over
+ * `samples` draws (EXPECTED_SAMPLES by default) seeded by the experiment's seed; path-wise lines when
+ * a trial's start is given; under mean field, the limits at initialization and nothing through training.
+ */
+export function experimentTheoryRequest(
+  base: Pick<TheoryLinesRequest, 'kernels' | 'loss' | 'target' | 'nL' | 'eta' | 'steps' | 'kmax' | 'mode'>,
+  options: { readonly seed: number; readonly meanField: boolean; readonly trial?: TrialStart; readonly samples?: number },
+): TheoryLinesRequest {
+  if (options.meanField) return { ...base, expected: false, meanField: true };
+  return {
+    ...base,
+    ...(options.trial ? { trial: options.trial } : {}),
+    expected: base.loss.quadratic ? true : { samples: options.samples ?? EXPECTED_SAMPLES, seed: options.seed },
+  };
+}
+
 export function theoryLines(request: TheoryLinesRequest): TheoryLines {
   const { kernels, loss, target, nL, eta, steps } = request;
   const kmax = request.kmax ?? 4;

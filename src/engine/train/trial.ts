@@ -10,13 +10,12 @@ import { ntkGram } from '../network/ntkGram';
 import type { MeasurementRecord, Moments, SurfaceRecord } from '../records';
 import type { PathName } from '../backend';
 import { Rng } from '../rng';
-import { meanFieldLimits, theoryLines, type InfiniteWidthKernels, type MeanFieldLimits, type TheoryLines } from '../theory';
+import { experimentTheoryRequest, meanFieldLimits, theoryLines, type InfiniteWidthKernels, type MeanFieldLimits, type TheoryLines } from '../theory';
 import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './divergence';
 import { measurementSteps } from './schedule';
 import { overflowError, type TrialPhase } from './overflow';
 import { NonFiniteError, requireFinite } from '../nonFinite';
 import { finiteLoss } from '../measure/measure';
-import { EXPECTED_SAMPLES } from '../theory/theoryLines';
 
 /**
  * One trial of an experiment: initialize from the trial's seed, train by full-batch gradient descent,
@@ -136,18 +135,12 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
           // Mean field: the limits at initialization only (meanField.ts); the NTK dynamics at the step
           // η·w are not the theory of this parametrization, so no training lines are made.
           lines = guarded('theory', 0, () =>
-            theoryLines({
-              kernels,
-              loss: config.loss,
-              target: data.targets,
-              nL,
-              eta,
-              steps: schedule,
-              kmax: config.measure.moments,
-              ...(meanField
-                ? { expected: false, meanField: true }
-                : { trial: { Y0: m.outputs, G0: m.hessianTraces }, expected: config.loss.quadratic ? true : { samples: EXPECTED_SAMPLES, seed: config.seed } }),
-            }),
+            theoryLines(
+              experimentTheoryRequest(
+                { kernels, loss: config.loss, target: data.targets, nL, eta, steps: schedule, kmax: config.measure.moments },
+                { seed: config.seed, meanField, trial: { Y0: m.outputs, G0: m.hessianTraces } },
+              ),
+            ),
           );
           if (meanField && lines.meanField) {
             const prediction = lines.meanField;
