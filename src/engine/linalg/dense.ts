@@ -66,6 +66,11 @@ export function column(A: Float64Array, n: number, m: number, k: number): Float6
   return c;
 }
 
+/** Column j of a decomposition: the unit eigenvector of values[j], as its own array. */
+export function eigenvector(e: SymmetricEigen, j: number): Float64Array {
+  return column(e.vectors, e.n, e.n, j);
+}
+
 /** Largest |A_ij − A_ji| relative to the largest |A_ij|: how far from symmetric. */
 export function asymmetry(A: Float64Array, n: number): number {
   let d = 0;

@@ -61,11 +61,3 @@ export function denseEigen(a: Float64Array, n: number, order: EigenOrder = 'asce
   return { n, values, vectors };
 }
 
-
-/** Column j of a decomposition: the unit eigenvector of values[j], as its own array. */
-export function eigenvector(e: SymmetricEigen, j: number): Float64Array {
-  const v = new Float64Array(e.n);
-  for (let i = 0; i < e.n; i++) v[i] = e.vectors[i * e.n + j];
-  return v;
-}
-

@@ -1,7 +1,7 @@
 import type { MeasureConfig } from '../config';
 import { unitRoundoff } from '../linalg/basis';
-import { matmul } from '../linalg/dense';
-import { denseEigen, eigenvector, type SymmetricEigen } from '../linalg/denseEigen';
+import { eigenvector, matmul } from '../linalg/dense';
+import { denseEigen, type SymmetricEigen } from '../linalg/denseEigen';
 import { evaluateLoss, type LossEvaluation } from '../loss/loss';
 import type { SampleLoss } from '../../catalogue/losses';
 import { Dense64Network } from '../network/dense64';

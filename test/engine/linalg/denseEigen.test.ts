@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { denseEigen, eigenvector } from '../../../src/engine/linalg/denseEigen';
+import { eigenvector } from '../../../src/engine/linalg/dense';
+import { denseEigen } from '../../../src/engine/linalg/denseEigen';
 import { matrixWithSpectrum, bulk } from './fixtures';
 
 test('denseEigen recovers a known spectrum (n = 120) to 1e-12 and A = V Λ Vᵀ to 1e-11', () => {

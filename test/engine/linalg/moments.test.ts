@@ -5,7 +5,8 @@ import { traceMoments, type ProbeFunctional } from '../../../src/engine/linalg/m
 import { hutchinsonMoments } from '../../../src/engine/linalg/hutchinson';
 import { krylovSketch } from '../../../src/engine/linalg/sketch';
 import { lanczosEigs } from '../../../src/engine/linalg/lanczos';
-import { denseEigen, eigenvector } from '../../../src/engine/linalg/denseEigen';
+import { eigenvector } from '../../../src/engine/linalg/dense';
+import { denseEigen } from '../../../src/engine/linalg/denseEigen';
 import { countingOperator, dot } from '../../../src/engine/linalg/operator';
 import { studentTQuantile } from '../../../src/engine/linalg/stats';
 import { Rng } from '../../../src/engine/rng';
