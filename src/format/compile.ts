@@ -5,7 +5,7 @@ import type { Activation } from '../catalogue/activation';
 import { builtinActivation, isBuiltinActivation } from '../catalogue/activations';
 import { compileActivation, compileLoss, compileTarget } from './expressions';
 import type { ResolvedBlock, ResolvedExperiment } from './resolve';
-import { DIRECTION_PATTERN, type Json, targetVariables } from './schema';
+import { DIRECTION_PATTERN, type EnumValue, type Json, type KeyName, type KeySpec, targetVariables } from './schema';
 
 /**
  * A resolved (concrete) experiment → the engine's ExperimentConfig: names become objects (built-in or
@@ -17,60 +17,84 @@ export function compileExperiment(exp: ResolvedExperiment): ExperimentConfig {
   if (exp.sweep.length > 0) {
     throw new Error(`experiment \`${exp.name}\` still has a sweep: compile each point of expandSweeps(experiment)`);
   }
-  const s = exp.settings;
-  const depth = int(exp.network, 'depth');
+  const s = reader('experiment', exp.settings);
+  const net = reader('network', exp.network);
+  const train = reader('train', exp.train);
+  const depth = net.int('depth');
   const width = exp.network.width;
   const widths = Array.isArray(width) ? (width as number[]).slice() : Array.from({ length: depth - 1 }, () => width as number);
   if (widths.length !== depth - 1) throw new Error(`experiment \`${exp.name}\`: ${widths.length} widths for depth ${depth} (needs ${depth - 1})`);
   const config: ExperimentConfig = {
     name: exp.name,
-    title: str(s, 'title'),
-    seed: int(s, 'seed'),
-    trials: int(s, 'trials'),
+    title: s.str('title'),
+    seed: s.int('seed'),
+    trials: s.int('trials'),
     data: compileData(exp),
     network: {
       depth,
       widths,
-      activation: resolvedActivation(exp, str(exp.network, 'activation')),
-      beta: num(exp.network, 'beta'),
-      parametrization: str(exp.network, 'parametrization') as 'ntk' | 'mean_field',
+      activation: resolvedActivation(exp, net.str('activation')),
+      beta: net.num('beta'),
+      parametrization: net.oneOf('parametrization'),
     },
-    loss: lossOf(exp, str(s, 'loss')),
-    train: { learningRate: num(exp.train, 'learning_rate'), steps: int(exp.train, 'steps') },
+    loss: lossOf(exp, s.str('loss')),
+    train: { learningRate: train.num('learning_rate'), steps: train.int('steps') },
     measure: compileMeasure(exp.measure),
   };
   if (!exp.surface) return config;
   const dirs = (exp.surface.directions as string[]).map(direction);
-  return { ...config, surface: { directions: [dirs[0], dirs[1]], radius: num(exp.surface, 'radius'), grid: int(exp.surface, 'grid') } };
+  const surface = reader('surface', exp.surface);
+  return { ...config, surface: { directions: [dirs[0], dirs[1]], radius: surface.num('radius'), grid: surface.int('grid') } };
 }
 
-function get(block: ResolvedBlock, key: string): Json {
-  if (!(key in block)) throw new Error(`compileExperiment: \`${key}\` is missing from the resolved block`);
-  return block[key];
+/**
+ * A resolved block's settings, read by the schema's key names (KeyName: a key the block does not have
+ * does not compile), each value's kind checked once more; an enumeration comes back as its schema's
+ * literal type (EnumValue: `spacing` is 'log' | 'linear').
+ */
+interface BlockReader<B extends KeySpec['block']> {
+  get(key: KeyName<B>): Json;
+  num(key: KeyName<B>): number;
+  int(key: KeyName<B>): number;
+  str(key: KeyName<B>): string;
+  bool(key: KeyName<B>): boolean;
+  /** An enumeration's value; the validator has already refused any other. */
+  oneOf<K extends KeyName<B>>(key: K): EnumValue<B, K>;
 }
 
-function num(block: ResolvedBlock, key: string): number {
-  const v = get(block, key);
-  if (typeof v !== 'number') throw new Error(`compileExperiment: \`${key}\` should be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function int(block: ResolvedBlock, key: string): number {
-  const v = num(block, key);
-  if (!Number.isInteger(v)) throw new Error(`compileExperiment: \`${key}\` should be an integer, got ${v}`);
-  return v;
-}
-
-function str(block: ResolvedBlock, key: string): string {
-  const v = get(block, key);
-  if (typeof v !== 'string') throw new Error(`compileExperiment: \`${key}\` should be a name or string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function bool(block: ResolvedBlock, key: string): boolean {
-  const v = get(block, key);
-  if (typeof v !== 'boolean') throw new Error(`compileExperiment: \`${key}\` should be true or false, got ${JSON.stringify(v)}`);
-  return v;
+function reader<B extends KeySpec['block']>(name: B, block: ResolvedBlock): BlockReader<B> {
+  const get = (key: string): Json => {
+    if (!(key in block)) throw new Error(`compileExperiment: \`${key}\` is missing from the resolved ${name} block`);
+    return block[key];
+  };
+  const num = (key: string): number => {
+    const v = get(key);
+    if (typeof v !== 'number') throw new Error(`compileExperiment: \`${key}\` should be a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const str = (key: string): string => {
+    const v = get(key);
+    if (typeof v !== 'string') throw new Error(`compileExperiment: \`${key}\` should be a name or string, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const untyped = {
+    get,
+    num,
+    str,
+    int: (key: string) => {
+      const v = num(key);
+      if (!Number.isInteger(v)) throw new Error(`compileExperiment: \`${key}\` should be an integer, got ${v}`);
+      return v;
+    },
+    bool: (key: string) => {
+      const v = get(key);
+      if (typeof v !== 'boolean') throw new Error(`compileExperiment: \`${key}\` should be true or false, got ${JSON.stringify(v)}`);
+      return v;
+    },
+    oneOf: str,
+  };
+  // The checks are by value; the key names and enumeration types are the interface's, from the schema.
+  return untyped as unknown as BlockReader<B>;
 }
 
 function definition(exp: ResolvedExperiment, kind: 'activation' | 'loss', name: string) {
@@ -94,24 +118,25 @@ function lossOf(exp: ResolvedExperiment, name: string): SampleLoss {
 
 function compileData(exp: ResolvedExperiment): DataConfig {
   const d = exp.data;
-  const common = { normalize: bool(d, 'normalize'), noise: num(d, 'noise') };
+  const r = reader('data', d);
+  const common = { normalize: r.bool('normalize'), noise: r.num('noise') };
   const where = `in the target of experiment \`${exp.name}\``;
   switch (d.source) {
     case 'mnist':
       return {
         ...common,
         source: 'mnist',
-        samples: int(d, 'samples'),
-        size: int(d, 'size') as 7 | 14 | 28,
+        samples: r.int('samples'),
+        size: r.int('size') as 7 | 14 | 28,
         digits: (d.digits as number[]).slice(),
-        target: str(d, 'target') as 'parity' | 'onehot',
+        target: r.oneOf('target'),
       };
     case 'disk':
     case 'circle':
-      return { ...common, source: d.source, samples: int(d, 'samples'), target: compileTarget(str(d, 'target'), targetVariables(d.source), where) };
+      return { ...common, source: d.source, samples: r.int('samples'), target: compileTarget(r.str('target'), targetVariables(d.source), where) };
     case 'gaussian': {
-      const dim = int(d, 'dim');
-      return { ...common, source: 'gaussian', samples: int(d, 'samples'), dim, target: compileTarget(str(d, 'target'), targetVariables('gaussian', dim), where) };
+      const dim = r.int('dim');
+      return { ...common, source: 'gaussian', samples: r.int('samples'), dim, target: compileTarget(r.str('target'), targetVariables('gaussian', dim), where) };
     }
     case 'points': {
       const targets = d.targets as (number | number[])[];
@@ -127,19 +152,20 @@ function compileData(exp: ResolvedExperiment): DataConfig {
   }
 }
 
-function compileMeasure(m: ResolvedBlock): MeasureConfig {
-  const exact = get(m, 'exact');
-  const every = get(m, 'every');
+function compileMeasure(block: ResolvedBlock): MeasureConfig {
+  const m = reader('measure', block);
+  const exact = m.get('exact');
+  const every = m.get('every');
   const base: MeasureConfig = {
-    points: int(m, 'points'),
-    spacing: str(m, 'spacing') as 'log' | 'linear',
-    moments: int(m, 'moments'),
-    probes: int(m, 'probes'),
-    top: int(m, 'top'),
-    bottom: int(m, 'bottom'),
-    density: int(m, 'density'),
-    orthogonality: bool(m, 'orthogonality'),
-    theory: bool(m, 'theory'),
+    points: m.int('points'),
+    spacing: m.oneOf('spacing'),
+    moments: m.int('moments'),
+    probes: m.int('probes'),
+    top: m.int('top'),
+    bottom: m.int('bottom'),
+    density: m.int('density'),
+    orthogonality: m.bool('orthogonality'),
+    theory: m.bool('theory'),
     exact: exact === 'auto' ? 'auto' : exact === true,
   };
   return typeof every === 'number' ? { ...base, every } : base;

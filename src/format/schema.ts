@@ -87,9 +87,9 @@ const int = (min?: number, max?: number): ValueType => ({ kind: 'integer', min, 
 export const MAX_DIM = 100_000;
 const num = (min?: number, exclusiveMin = false): ValueType => ({ kind: 'number', min, exclusiveMin });
 const bool: ValueType = { kind: 'boolean' };
-const oneOf = (...values: string[]): ValueType => ({ kind: 'enum', values });
+const oneOf = <V extends string>(...values: V[]) => ({ kind: 'enum', values }) as const satisfies ValueType;
 
-export const KEYS: readonly KeySpec[] = [
+const KEY_TABLE = [
   // experiment level
   { block: 'experiment', key: 'title', type: { kind: 'string' }, defaultDoc: "the experiment's name", doc: 'Title shown on reports and figures.' },
   { block: 'experiment', key: 'seed', type: int(0, MAX_SEED), default: 0, doc: 'Seed of every random choice (data, initialization, probes): an integer from 0 to 2^53 − 1.' },
@@ -157,7 +157,16 @@ export const KEYS: readonly KeySpec[] = [
   { block: 'surface', key: 'directions', type: { kind: 'list', element: { kind: 'direction' }, length: 2 }, default: ['I1', 'I2'], doc: 'Two of `I1…Ik`, `S1…Sk`, `H1…Hk` (eigenvectors), or `random`.' },
   { block: 'surface', key: 'radius', type: num(0, true), default: 1.0, doc: 'Half-width of the square, in parameter-space distance.' },
   { block: 'surface', key: 'grid', type: int(2), default: 41, doc: 'Points per side.' },
-];
+] as const satisfies readonly KeySpec[];
+
+/** Every key of every block, with its type, default and meaning: what the checker, the editor and docs/FORMAT.md read. */
+export const KEYS: readonly KeySpec[] = KEY_TABLE;
+
+/** The name of a key of `block`, as the schema spells it: compile.ts reads only keys that exist. */
+export type KeyName<B extends KeySpec['block']> = Extract<(typeof KEY_TABLE)[number], { readonly block: B }>['key'];
+
+/** The names an enumeration key accepts, from the schema (`spacing` → 'log' | 'linear'). */
+export type EnumValue<B extends KeySpec["block"], K extends string> = Extract<(typeof KEY_TABLE)[number], { readonly block: B; readonly key: K }>['type'] extends infer T ? (T extends { readonly kind: 'enum'; readonly values: readonly (infer V)[] } ? V : T extends { readonly kind: 'either'; readonly options: readonly (infer O)[] } ? (O extends { readonly kind: 'enum'; readonly values: readonly (infer V)[] } ? V : never) : never) : never;
 
 export const BUILTIN_ACTIVATION_NAMES: readonly string[] = BUILTIN_ACTIVATIONS;
 export const BUILTIN_LOSS_NAMES: readonly string[] = BUILTIN_LOSSES;

@@ -46,16 +46,17 @@ for (const ex of exampleFiles()) {
   });
 }
 
-test('the complete example of NTKEXP.md expands into its six sweep points, named by their settings', () => {
-  const [ex] = docExamples();
-  const [fig1] = resolve(ex.text).experiments;
-  const names = expandSweeps(fig1).map((p) => p.name);
-  assert.deepEqual(names, [
-    'fig1[width=250,activation=smooth_relu]',
-    'fig1[width=250,activation=normalized_smooth_relu]',
-    'fig1[width=500,activation=smooth_relu]',
-    'fig1[width=500,activation=normalized_smooth_relu]',
-    'fig1[width=1000,activation=smooth_relu]',
-    'fig1[width=1000,activation=normalized_smooth_relu]',
-  ]);
+test("the complete examples of NTKEXP.md and docs/FORMAT.md expand into their six sweep points, named by their settings", () => {
+  const expected: Record<string, string> = { 'NTKEXP.md': 'normalized_smooth_relu', 'FORMAT.md': 'swish' };
+  for (const [page, second] of Object.entries(expected)) {
+    const ex = docExamples().find((e) => e.name.startsWith(page));
+    assert.ok(ex, page);
+    const [fig1] = resolve(ex.text).experiments;
+    const names = expandSweeps(fig1).map((p) => p.name);
+    assert.deepEqual(
+      names,
+      [250, 500, 1000].flatMap((w) => [`fig1[width=${w},activation=smooth_relu]`, `fig1[width=${w},activation=${second}]`]),
+      page,
+    );
+  }
 });
