@@ -41,6 +41,9 @@ export const nodeIO: CliIO = {
     process.on('SIGINT', listener);
     process.on('SIGTERM', listener);
     return () => {
+      // Once stopping, stay listening until the process exits: a second Ctrl-C while the run winds down
+      // (the tables, the report) still means "quit at once, with 130", never a death by signal.
+      if (count > 0) return;
       process.off('SIGINT', listener);
       process.off('SIGTERM', listener);
     };
