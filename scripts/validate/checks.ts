@@ -153,7 +153,7 @@ export async function widthSweep(options: FigureOptions): Promise<FigureResult> 
     settings: settingsLine([experiments[0].experiment], settingsFor(options, QUICK_SWEEP)),
     seconds: (Date.now() - t0) / 1000,
     backend: backendLabel(outcome.runs[0].info),
-    body: `Mean over the measurement times of |deviation| of Tr(H^k) from the expectation, per width; fitted slope of log |deviation| against log width: ${slopes.map((s, k) => `k = ${k + 1}: ${fmt(s, 3)}`).join(', ')}.\n\n${rows.join('\n')}`,
+    body: `Mean over the measurement times of |deviation| of Tr(H^k) from the expectation, relative to the quantity's scale (its largest |expected| over the run; sweep-summary.json's deviationH), per width; fitted slope of log |deviation| against log width: ${slopes.map((s, k) => `k = ${k + 1}: ${fmt(s, 3)}`).join(', ')}.\n\n${rows.join('\n')}`,
     checks,
   };
 }
