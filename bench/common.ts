@@ -38,8 +38,8 @@ export function once<T>(ctx: BenchContext, key: string, fn: () => Promise<T> | T
   return p;
 }
 
-/** Median wall time of `fn` over `repeat` runs after one warm-up. */
-export function timeMedian(repeat: number, fn: () => void): number {
+/** Wall times of `fn` over `repeat` runs after one warm-up. */
+export function timings(repeat: number, fn: () => void): number[] {
   fn();
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
@@ -47,8 +47,14 @@ export function timeMedian(repeat: number, fn: () => void): number {
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return times;
+}
+
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall time of `fn` over `repeat` runs after one warm-up. */
+export function timeMedian(repeat: number, fn: () => void): number {
+  return median(timings(repeat, fn));
 }
 
 /** The paper's Figure-1 network: N = 256 MNIST digits at 14×14, 196-1000-1000-1, softplus, MSE. */

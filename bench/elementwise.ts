@@ -3,7 +3,7 @@ import { evaluateLoss } from '../src/engine/loss/loss';
 import { mse } from '../src/catalogue/losses';
 import { REPLACED, TF_OP, installSimdKernels, restoreStockKernels } from '../src/engine/backend/simd/install';
 import { UNARY_KERNELS, type UnaryKernelName } from '../src/engine/backend/simd/unaryKernels';
-import { type BenchRecord, type Benchmark, figure1, timeMedian } from './common';
+import { type BenchRecord, type Benchmark, figure1, timeMedian, median } from './common';
 
 /**
  * The element-wise kernels, stock tfjs-wasm against the SIMD ones (src/engine/backend/simd), in one
@@ -25,7 +25,6 @@ function alternate(repeat: number, simd: readonly UnaryKernelName[], fn: () => v
     installSimdKernels(simd);
     times.simd.push(timeMedian(repeat, fn));
   }
-  const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   return { stock: median(times.stock), simd: median(times.simd) };
 }
 

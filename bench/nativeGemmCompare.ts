@@ -15,7 +15,7 @@ import { evaluateLoss } from '../src/engine/loss/loss';
 import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { Rng } from '../src/engine/rng';
-import { figure1, gflops, round2 } from './common';
+import { figure1, gflops, median, round2, timings } from './common';
 
 interface Args {
   repeat: number;
@@ -44,19 +44,6 @@ function use(p: Path): void {
     if (s.path !== 'native') throw new Error(`native path unavailable: ${s.reason}`);
   }
 }
-
-function timings(repeat: number, fn: () => void): number[] {
-  fn();
-  const out: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t0 = performance.now();
-    fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

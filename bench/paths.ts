@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { activeBackend, computePath, type PathName } from '../src/engine/backend';
-import { figure1, gflops, gradientFlops, matmulFlops, type Benchmark, type BenchRecord } from './common';
+import { figure1, gflops, gradientFlops, matmulFlops, type Benchmark, type BenchRecord, median } from './common';
 
 const ROUNDS = 3;
 
@@ -39,7 +39,6 @@ function runChild(name: keyof typeof PATH_ENV, repeat: number): ChildResult {
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as ChildResult;
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export const paths: Benchmark = {
   name: 'paths',

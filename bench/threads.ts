@@ -11,7 +11,7 @@
  */
 import { activeBackend } from '../src/engine/backend';
 import { setWasmThreads } from '../src/engine/backend/wasmThreads';
-import { figure1, gflops, gradientFlops, matmulFlops, round2, timeMatmul, timeMedian, trainingStep, type Benchmark, type BenchRecord } from './common';
+import { figure1, gflops, gradientFlops, matmulFlops, round2, timeMatmul, timeMedian, trainingStep, type Benchmark, type BenchRecord, median } from './common';
 
 const BLOCKS_PER_COUNT = 2;
 
@@ -42,7 +42,6 @@ export const wasmThreads: Benchmark = {
       await setWasmThreads(most);
       f.net.dispose();
     }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const out: BenchRecord[] = [];
     for (const n of counts) {
       const t = times.get(n)!;

@@ -48,7 +48,10 @@ export function findChromium(env = process.env) {
 
 const REQUIREMENTS = [
   { what: 'a Chromium or Chrome (browser and end-to-end tests)', debian: 'chromium', find: () => findChromium(), elsewhere: 'install Chromium or Chrome and set NTKEXP_CHROMIUM=/path/to/the/browser' },
-  { what: 'unzip (the end-to-end suite lists the VSIX)', debian: 'unzip', find: () => (onPath(['unzip']) ? { path: onPath(['unzip']) } : { problem: 'unzip is not on PATH' }), elsewhere: 'install unzip' },
+  { what: 'unzip (the end-to-end suite lists the VSIX)', debian: 'unzip', find: () => {
+      const path = onPath(['unzip']);
+      return path ? { path } : { problem: 'unzip is not on PATH' };
+    }, elsewhere: 'install unzip' },
 ];
 
 function missing() {
