@@ -48,9 +48,7 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
   const n = list.length;
   // Mean ± standard error over the trials by the rule the panel uses (analysis/overTrials.ts): over
   // n ≥ 2 trials the spread over √n, for one trial its estimator's own standard error.
-  const over = (A: (typeof MATRICES)[number]) => list[0].moments[A].map((_, k) => meanStderr(list.map((r) => r.moments[A][k]), list[0].moments_stderr[A][k]));
-  const stats = { H: over('H'), I: over('I'), S: over('S') };
-  const pick = (f: (m: MeanStderr) => number): Moments => ({ H: stats.H.map(f), I: stats.I.map(f), S: stats.S.map(f) });
+  const stats = overTrials(list.map((r) => r.moments), list[0].moments_stderr);
   const theories = list.map((r) => r.theory).filter((t): t is Moments => !!t);
   const expected = list.find((r) => r.expected)?.expected;
   const loss = meanStderr(list.map((r) => r.loss));
@@ -59,11 +57,11 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
     t: list[0].t,
     trials: n,
     loss: { mean: loss.mean, stderr: loss.stderr },
-    mean: pick((m) => m.mean),
-    stderr: pick((m) => m.stderr),
+    mean: pick(stats, (m) => m.mean),
+    stderr: pick(stats, (m) => m.stderr),
     // The standard deviation over trials (n ≥ 2): how far one trial typically is from the mean.
-    ...(n >= 2 ? { spread: pick((m) => m.stderr * Math.sqrt(n)) } : {}),
-    ...(theories.length === n ? { theory: averageMoments(theories) } : {}),
+    ...(n >= 2 ? { spread: pick(stats, (m) => m.stderr * Math.sqrt(n)) } : {}),
+    ...(theories.length === n ? { theory: pick(overTrials(theories), (m) => m.mean) } : {}),
     ...(expected ? { expected } : {}),
     ...meanFieldSummary(list),
   };
@@ -103,9 +101,15 @@ function withDeviations(steps: StepSummary[]): StepSummary[] {
 
 const MATRICES = ['H', 'I', 'S'] as const;
 
-function averageMoments(list: readonly Moments[]): Moments {
-  const avg = (rows: number[][]): number[] => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
-  return { H: avg(list.map((m) => m.H)), I: avg(list.map((m) => m.I)), S: avg(list.map((m) => m.S)) };
+/** Each moment's mean ± standard error over the trials (`single`: one trial's own estimator errors). */
+function overTrials(list: readonly Moments[], single?: Moments): Record<(typeof MATRICES)[number], MeanStderr[]> {
+  const over = (A: (typeof MATRICES)[number]) => list[0][A].map((_, k) => meanStderr(list.map((m) => m[A][k]), single?.[A][k]));
+  return { H: over('H'), I: over('I'), S: over('S') };
+}
+
+/** One figure of every moment's statistics, as Moments. */
+function pick(stats: Record<(typeof MATRICES)[number], MeanStderr[]>, f: (m: MeanStderr) => number): Moments {
+  return { H: stats.H.map(f), I: stats.I.map(f), S: stats.S.map(f) };
 }
 
 function maxAbs(list: readonly { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] }[]): { H: (number | null)[]; I: (number | null)[]; S: (number | null)[] } {
