@@ -174,7 +174,7 @@ export function momentsTable(
     '| step | t | matrix | k | mean ± s.e. | expected | deviation (s.e.) | of scale | paired with path-wise: mean(measured − predicted) | of scale | within target |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  // The path-wise predictions' scale per quantity over the run (src/run/deviation.ts: not |p| at a
+  // The path-wise predictions' scale per quantity over the run (src/analysis/deviation.ts: not |p| at a
   // time, which crosses zero for Tr(S)).
   const pathScale = (A: 'H' | 'I' | 'S', k: number): number =>
     quantityScale(records.filter((r) => r.theory).map((r) => r.theory![A][k - 1]), records.map((r) => r.moments[A][k - 1]));

@@ -4,7 +4,7 @@ import { deviationOf, formatDeviation, quantityRule } from '../analysis/deviatio
 /**
  * The end-of-run table: for each matrix (H, I, S) and each measurement time, the measured moments
  * Tr(A^k) with their standard errors beside the theory's prediction and the deviation by the rule of
- * src/run/deviation.ts (in σ for a mean over trials, relative to the quantity's scale over the run for
+ * src/analysis/deviation.ts (in σ for a mean over trials, relative to the quantity's scale over the run for
  * one trial, width × value where the limit is 0). Over several trials a `spread` column gives the
  * standard deviation over trials as a share of the scale: what one trial may show.
  * Input rows are already aggregated (one per step), so the same printer serves one trial or many.

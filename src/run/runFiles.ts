@@ -90,7 +90,7 @@ export interface StepSummary {
   readonly expected?: Moments;
   /**
    * (mean − expected)/scale per matrix and k, the scale being the largest |expected| over the run's
-   * steps (src/run/deviation.ts); null where the quantity vanishes in the limit (expected 0 throughout).
+   * steps (src/analysis/deviation.ts); null where the quantity vanishes in the limit (expected 0 throughout).
    */
   readonly deviation?: { readonly H: (number | null)[]; readonly I: (number | null)[]; readonly S: (number | null)[] };
   /**

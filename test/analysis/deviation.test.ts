@@ -7,7 +7,7 @@ import type { MeasurementRecord, Moments } from '../../src/engine/records';
 import type { RunInfo } from '../../src/run/runFiles';
 import type { EngineMessage } from '../../src/run/protocol';
 
-// The rule every printed deviation follows (src/run/deviation.ts), on the family of cases it must
+// The rule every printed deviation follows (src/analysis/deviation.ts), on the family of cases it must
 // cover: with a standard error, without one (a prediction crossing zero), and a quantity that vanishes
 // only at infinite width; then through summary.json and the CLI's table.
 

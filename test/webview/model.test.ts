@@ -312,7 +312,7 @@ test('a width sweep: one series per run, ordered by width, and the deviation fro
   const devs = deviationAgainstWidth(ws, 'H', 4);
   assert.equal(devs.length, 4);
   // By hand for k = 1: mean over steps of |mean over trials − expected| / scale, the scale being the
-  // largest |expected| over the run (src/run/deviation.ts), then the slope.
+  // largest |expected| over the run (src/analysis/deviation.ts), then the slope.
   const hand = sweep.runs.map((r) => {
     const ms = r.records.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement');
     const steps = [...new Set(ms.map((m) => m.step))];

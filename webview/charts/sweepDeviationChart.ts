@@ -1,6 +1,6 @@
 /**
  * How far each width is from the theory: the mean over measurement times of the deviation
- * |mean − expected| / max|expected| of Tr(A^k) (relative to the quantity's scale, src/run/deviation.ts),
+ * |mean − expected| / max|expected| of Tr(A^k) (relative to the quantity's scale, src/analysis/deviation.ts),
  * against the width n, on log–log axes, with the fitted line per k (its slope in the legend) and a
  * dotted n^(−1/2) reference.
  */

@@ -1,6 +1,6 @@
 /**
  * One measurement step's records (one per trial) and their aggregate over trials: mean ± standard
- * error of every moment, top eigenvalue, ‖IS‖/(‖I‖‖S‖), NTK eigenvalue and loss (stats.ts: over n ≥ 2
+ * error of every moment, top eigenvalue, ‖IS‖/(‖I‖‖S‖), NTK eigenvalue and loss (analysis/overTrials.ts: over n ≥ 2
  * trials the standard error of the mean, for one trial its own estimator error), the mean of the
  * trials' path-wise predictions and the expectation.
  */
@@ -34,7 +34,7 @@ export interface StepEntry {
 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Mean ± standard error over the trials of one step (see stats.ts for the one-trial case). */
+/** Mean ± standard error over the trials of one step (analysis/overTrials.ts for the one-trial case). */
 export function aggregate(e: StepEntry): StepAggregate {
   const records = [...e.byTrial.values()].sort((a, b) => a.trial - b.trial);
   const one = records.length === 1 ? records[0] : undefined;

@@ -54,7 +54,7 @@ function band(m: MeanStderr, x: number): BandPoint {
   return { x, y: m.mean, lo: m.mean - m.stderr, hi: m.mean + m.stderr, n: m.n };
 }
 
-/** Mean ± the standard deviation over n ≥ 2 trials (stats.ts: the standard error is it over √n). */
+/** Mean ± the standard deviation over n ≥ 2 trials (analysis/overTrials.ts: the standard error is it over √n). */
 function spreadBand(m: MeanStderr, x: number): BandPoint {
   const sd = m.stderr * Math.sqrt(m.n);
   return { x, y: m.mean, lo: m.mean - sd, hi: m.mean + sd, n: m.n };
@@ -421,7 +421,7 @@ export class RunModel {
 
   /**
    * Mean over the measurement steps of |deviation| of Tr(A^k) from the expectation over
-   * initializations, on the rule summary.json uses (src/run/deviation.ts): relative to the quantity's
+   * initializations, on the rule summary.json uses (src/analysis/deviation.ts): relative to the quantity's
    * scale over the run, so a prediction that crosses zero does not blow up a ratio; undefined where the
    * quantity vanishes in the limit (its expectation is 0 throughout) or nothing is expected. Without an
    * expectation (older runs) the path-wise mean is the reference. The quantity of a width sweep's
