@@ -1,5 +1,5 @@
-import type { MeasurementRecord } from '../../src/engine/records';
-import type { SweepSummary } from '../../src/run/runFiles';
+import { orNaN, type MeasurementRecord } from '../../src/contracts/engineMessages';
+import type { SweepSummary } from '../../src/contracts/runStore';
 import { hiddenWidth } from '../../src/analysis/deviation';
 import { linearFit } from '../../src/analysis/fit';
 import { backendLabel, fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
@@ -211,17 +211,21 @@ export async function figure2(options: FigureOptions): Promise<FigureResult> {
 function orthogonalityRatios(m: MeasurementRecord): { IS: number; IS_stderr: number; iSide: number; sSide: number; sSideNormed: number; normI: number; normS: number; sLeak: number } | undefined {
   const o = m.orthogonality;
   if (!o) return undefined;
-  const normI = m.top?.I?.[0] ?? NaN;
+  const normI = orNaN(m.top?.I?.[0] ?? null);
   const normS = Math.max(Math.abs(m.top?.S?.[0] ?? 0), Math.abs(m.bottom?.S?.[0] ?? 0));
+  // Rayleigh quotients read back from series.jsonl: null is the NaN it was written from.
+  const pairs = (list: [number | null, number | null][]): [number, number][] => list.map(([a, b]) => [orNaN(a), orNaN(b)]);
+  const I = pairs(o.rayleigh.I);
+  const S = pairs(o.rayleigh.S);
   return {
-    IS: o.IS,
-    IS_stderr: o.IS_stderr,
-    iSide: median(o.rayleigh.I.map(([vIv, vSv]) => Math.abs(vSv) / Math.abs(vIv))),
-    sSide: median(o.rayleigh.S.map(([vIv, vSv]) => Math.abs(vIv) / Math.abs(vSv))),
-    sSideNormed: median(o.rayleigh.S.map(([vIv, vSv]) => Math.abs(vIv) / normI / (Math.abs(vSv) / normS))),
+    IS: orNaN(o.IS),
+    IS_stderr: orNaN(o.IS_stderr),
+    iSide: median(I.map(([vIv, vSv]) => Math.abs(vSv) / Math.abs(vIv))),
+    sSide: median(S.map(([vIv, vSv]) => Math.abs(vIv) / Math.abs(vSv))),
+    sSideNormed: median(S.map(([vIv, vSv]) => Math.abs(vIv) / normI / (Math.abs(vSv) / normS))),
     normI,
     normS,
-    sLeak: median(o.rayleigh.S.map(([vIv]) => Math.abs(vIv))),
+    sLeak: median(S.map(([vIv]) => Math.abs(vIv))),
   };
 }
 
@@ -267,7 +271,7 @@ export async function figure3(options: FigureOptions): Promise<FigureResult> {
     const s = surfaces(r.dir)[0];
     const last = r.summary.steps[r.summary.steps.length - 1];
     const act = String(r.info.varied?.activation ?? '');
-    const c = s ? s.curvature[0] / s.curvature[1] : NaN;
+    const c = s ? orNaN(s.curvature[0]) / orNaN(s.curvature[1]) : NaN;
     condition.set(act, c);
     rows.push(`| ${act} | ${fmt(last?.loss.mean)} | ${fmt(s?.curvature[0])} | ${fmt(s?.curvature[1])} | ${fmt(c, 3)} |`);
   }

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mean, meanEstimate, standardError } from '../../src/engine/linalg/stats';
-import type { MeasurementRecord, SurfaceRecord } from '../../src/engine/records';
+import { orNaN, type MeasurementRecord, type SurfaceRecord } from '../../src/contracts/engineMessages';
 import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format/index';
 import { ExperimentRun, type RunOutcome } from '../../src/run/runExperiment';
 import { readRun } from '../../src/run/readStore';
-import type { RunInfo, RunSummary } from '../../src/run/runFiles';
+import type { RunInfo, RunSummary } from '../../src/contracts/runStore';
 import { deviationOf, formatDeviation, quantityScale, vanishes } from '../../src/analysis/deviation';
 
 /**
@@ -120,7 +120,7 @@ export function finishedRun(dir: string, text: string, experiment: ResolvedExper
     status: 'finished',
     dir,
     runs: [{ dir, info: stored.info, summary: stored.summary }],
-    estimate: { memoryMb: stored.info.estimate.memory_mb, trialSeconds: stored.info.estimate.seconds, parameters: stored.info.parameters },
+    estimate: { memoryMb: stored.info.estimate?.memory_mb ?? NaN, trialSeconds: stored.info.estimate?.seconds ?? NaN, parameters: stored.info.parameters },
     workers: stored.info.workers,
   };
 }
@@ -177,22 +177,23 @@ export function momentsTable(
   // The path-wise predictions' scale per quantity over the run (src/analysis/deviation.ts: not |p| at a
   // time, which crosses zero for Tr(S)).
   const pathScale = (A: 'H' | 'I' | 'S', k: number): number =>
-    quantityScale(records.filter((r) => r.theory).map((r) => r.theory![A][k - 1]), records.map((r) => r.moments[A][k - 1]));
-  const vanishing = (A: 'H' | 'I' | 'S', k: number): boolean => vanishes(summary.steps.map((st) => st.expected?.[A][k - 1]));
+    quantityScale(records.filter((r) => r.theory).map((r) => orNaN(r.theory![A][k - 1])), records.map((r) => orNaN(r.moments[A][k - 1])));
+  const vanishing = (A: 'H' | 'I' | 'S', k: number): boolean => vanishes(summary.steps.map((st) => (st.expected ? orNaN(st.expected[A][k - 1]) : undefined)));
   const misses: string[] = [];
   let total = 0;
   for (const s of summary.steps) {
     const atStep = records.filter((r) => r.step === s.step && r.theory);
     for (const A of ['H', 'I', 'S'] as const) {
       for (let k = 1; k <= kmax; k++) {
-        const m = s.mean[A][k - 1];
-        const se = s.stderr[A][k - 1];
-        const e = s.expected?.[A][k - 1];
+        // summary.json and series.jsonl write NaN as null: NaN again here.
+        const m = orNaN(s.mean[A][k - 1]);
+        const se = orNaN(s.stderr[A][k - 1]);
+        const e = s.expected ? orNaN(s.expected[A][k - 1]) : undefined;
         const dev = s.deviation?.[A][k - 1] ?? null;
         const devSe = s.deviation_se?.[A][k - 1] ?? null;
         const zeroLimit = vanishing(A, k);
-        const diffs = atStep.map((r) => r.moments[A][k - 1] - (r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]);
-        const predicted = atStep.map((r) => (r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]);
+        const diffs = atStep.map((r) => orNaN(r.moments[A][k - 1]) - orNaN((r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]));
+        const predicted = atStep.map((r) => orNaN((r.theory as NonNullable<MeasurementRecord['theory']>)[A][k - 1]));
         const d = mean(diffs);
         const dse = diffs.length > 1 ? standardError(diffs) : 0;
         const p = mean(predicted);
@@ -209,7 +210,7 @@ export function momentsTable(
           if (!ok && e !== undefined) {
             // mean measured − expected = (mean path-wise − expected) + mean(measured − path-wise), exactly.
             const init = Math.abs(p - e) <= 1e-12 * Math.abs(e) ? 0 : p - e; // rounding, not a difference
-            attributions.push(`step ${s.step}, k = ${k}: ${fmt(mean(atStep.map((r) => r.moments.H[k - 1])) - e, 3)} = ${fmt(init, 3)} (initializations) ${d >= 0 ? '+' : '−'} ${fmt(Math.abs(d), 3)} ± ${fmt(dse, 2)} (finite width)`);
+            attributions.push(`step ${s.step}, k = ${k}: ${fmt(mean(atStep.map((r) => orNaN(r.moments.H[k - 1]))) - e, 3)} = ${fmt(init, 3)} (initializations) ${d >= 0 ? '+' : '−'} ${fmt(Math.abs(d), 3)} ± ${fmt(dse, 2)} (finite width)`);
           }
           if (!ok) {
             misses.push(
@@ -265,7 +266,7 @@ export function iDrift(records: readonly MeasurementRecord[], k: number): { mean
   const changes: number[] = [];
   for (const end of records.filter((r) => r.step === last)) {
     const start = records.find((r) => r.step === first && r.trial === end.trial);
-    if (start) changes.push(end.moments.I[k - 1] / start.moments.I[k - 1] - 1);
+    if (start) changes.push(orNaN(end.moments.I[k - 1]) / orNaN(start.moments.I[k - 1]) - 1);
   }
   const { estimate, stderr } = meanEstimate(changes);
   return { mean: estimate, stderr, first, last, trials: changes.length };

@@ -89,3 +89,12 @@ export function hiddenWidth(resolved: unknown): number | undefined {
 function significant(x: number): string {
   return x === 0 ? '0' : x >= 1e-3 && x < 1e5 ? x.toPrecision(2) : x.toExponential(1);
 }
+
+/**
+ * A mean over trials (read from summary.json: null where it was NaN) against a limit: the mean-field
+ * limits at initialization, in standard errors of the mean (the CLI's table and the panel's note).
+ */
+export function limitDeviation(x: { readonly mean: number | null; readonly stderr: number | null }, limit: number | null): Deviation {
+  if (x.mean === null || limit === null) return { kind: 'none' };
+  return deviationOf({ measured: x.mean, predicted: limit, stderr: x.stderr ?? undefined, scale: Math.abs(limit), vanishes: false });
+}

@@ -1,6 +1,6 @@
 /**
  * Small statistics over trials. The standard error of a mean over n ≥ 2 trials is the sample standard
- * deviation over √n (it includes each trial's estimator noise, as in runFiles.ts StepSummary); for one
+ * deviation over √n (it includes each trial's estimator noise, as in src/contracts/runStore.ts StepSummary); for one
  * trial it is that trial's own estimator standard error, passed in as `single`.
  */
 export interface MeanStderr {

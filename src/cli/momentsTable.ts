@@ -1,4 +1,5 @@
-import type { Moments } from '../engine/records';
+import type { Written } from '../contracts/checks';
+import type { Moments as MomentsRead } from '../contracts/engineMessages';
 import { deviationOf, formatDeviation, quantityRule } from '../analysis/deviation';
 
 /**
@@ -8,7 +9,10 @@ import { deviationOf, formatDeviation, quantityRule } from '../analysis/deviatio
  * one trial, width × value where the limit is 0). Over several trials a `spread` column gives the
  * standard deviation over trials as a share of the scale: what one trial may show.
  * Input rows are already aggregated (one per step), so the same printer serves one trial or many.
+ * Their numbers are plain (NaN where undefined: momentsOrNaN turns a summary's nulls back into NaN).
  */
+type Moments = Written<MomentsRead>;
+
 export interface TableRow {
   readonly step: number;
   readonly t: number;

@@ -1,4 +1,4 @@
-import type { EngineMessage } from '../run/protocol';
+import { orNaN, type EngineMessage } from '../contracts/engineMessages';
 import type { CliIO } from './io';
 
 /**
@@ -17,7 +17,7 @@ export class ProgressLine {
   update(m: EngineMessage): void {
     const key = `${m.run}#${m.trial}`;
     if (m.type === 'progress') {
-      this.trials.set(key, { step: m.step, steps: m.steps, loss: m.loss, measurements: m.measurements, measurementsTotal: m.measurementsTotal, done: false });
+      this.trials.set(key, { step: m.step, steps: m.steps, loss: orNaN(m.loss), measurements: m.measurements, measurementsTotal: m.measurements_total, done: false });
     } else if (m.type === 'finished' || m.type === 'failed' || m.type === 'cancelled') {
       const t = this.trials.get(key);
       if (t) t.done = true;

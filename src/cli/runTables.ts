@@ -1,6 +1,7 @@
 import type { RunOutcome } from '../run/runExperiment';
-import type { RunSummary } from '../run/runFiles';
-import { deviationOf, formatDeviation, hiddenWidth } from '../analysis/deviation';
+import type { RunSummary } from '../contracts/runStore';
+import { momentsOrNaN, orNaN } from '../contracts/engineMessages';
+import { formatDeviation, hiddenWidth, limitDeviation } from '../analysis/deviation';
 import { fmt, momentsTable, type TableRow } from './momentsTable';
 
 /**
@@ -37,11 +38,11 @@ function runTable(name: string, s: RunSummary, width: number | undefined): strin
   const rows = s.steps.map((st) => ({
     step: st.step,
     t: st.t,
-    loss: st.loss.mean,
-    moments: st.mean,
-    stderr: st.stderr,
-    spread: st.spread,
-    theory: several ? st.expected : st.theory,
+    loss: orNaN(st.loss.mean),
+    moments: momentsOrNaN(st.mean),
+    stderr: momentsOrNaN(st.stderr),
+    spread: st.spread && momentsOrNaN(st.spread),
+    theory: several ? st.expected && momentsOrNaN(st.expected) : st.theory && momentsOrNaN(st.theory),
   }));
   const kmax = s.steps[0].mean.H.length;
   const meanField = s.steps.find((st) => st.mean_field)?.mean_field;
@@ -72,10 +73,11 @@ function meanFieldTable(name: string, s: RunSummary, mf: NonNullable<RunSummary[
 function meanFieldLines(mf: NonNullable<RunSummary['steps'][number]['mean_field']>): string[] {
   const a = mf.sqrt_w_trace_s;
   const b = mf.w_trace_s2;
-  const z = (x: { mean: number; stderr: number }, limit: number): string => formatDeviation(deviationOf({ measured: x.mean, predicted: limit, stderr: x.stderr, scale: Math.abs(limit), vanishes: false }));
+  const z = (x: { mean: number | null; stderr: number | null }, limit: number | null): string => formatDeviation(limitDeviation(x, limit));
+  const f = (x: number | null, digits?: number): string => fmt(orNaN(x), digits);
   return [
-    `  √w·Tr(S) = ${fmt(a.mean)} ± ${fmt(a.stderr, 2)}  (limit: mean ${fmt(a.limit_mean)}, sd ${fmt(a.limit_std)}; dev ${z(a, a.limit_mean)}); spread over trials ${a.spread === null ? '—' : fmt(a.spread)} against the limit's sd ${fmt(a.limit_std)}`,
-    `  w·Tr(S²) = ${fmt(b.mean)} ± ${fmt(b.stderr, 2)}  (limit ∇CᵀΥ∇C = ${fmt(b.limit)}; dev ${z(b, b.limit)})`,
+    `  √w·Tr(S) = ${f(a.mean)} ± ${f(a.stderr, 2)}  (limit: mean ${f(a.limit_mean)}, sd ${f(a.limit_std)}; dev ${z(a, a.limit_mean)}); spread over trials ${a.spread === null ? '—' : f(a.spread)} against the limit's sd ${f(a.limit_std)}`,
+    `  w·Tr(S²) = ${f(b.mean)} ± ${f(b.stderr, 2)}  (limit ∇CᵀΥ∇C = ${f(b.limit)}; dev ${z(b, b.limit)})`,
     "  Compare S, not H: Tr(I) is O(1/w) against Tr(S)'s O(1/√w), so √w·Tr(H) keeps an O(1/√w) mean from I. No prediction through training.",
   ];
 }

@@ -1,11 +1,12 @@
 /**
- * What the extension posts to a run panel (webview/model/panelProtocol.ts has the types): engine
- * messages, alone or in batches, and the envelopes that carry the run folder's files. A batch with some
+ * What the extension posts to a run panel, and what the panel posts back. Engine messages travel as they
+ * are or in batches (the extension batches to about ten posts a second and replays the full data when a
+ * panel opens or becomes visible again); the envelopes carry the run folder's files. A batch with some
  * unreadable members is accepted with the rest (one bad record does not hide a run); the result says how
  * many were left out and why the first was.
  */
-import { keepValid, object, optional, str, validate, type Check, type Validation } from './checks';
-import { describeShallow, engineMessageCheck, typeOf } from './engineMessages';
+import { arrayOf, keepValid, literal, nonNegInt, object, optional, str, validate, type Check, type Infer, type Validation } from './checks';
+import { describeShallow, engineMessageCheck, typeOf, type EngineMessage } from './engineMessages';
 import { runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck } from './runStore';
 
 /** Largest batch the panel accepts in one post (the extension sends about ten posts a second). */
@@ -13,17 +14,23 @@ export const MAX_BATCH = 100_000;
 /** Longest notice the panel shows (a sentence, with a path and a reason). */
 export const MAX_NOTICE = 2_000;
 
-const notice: Check = (v, p) => str(v, p) ?? ((v as string).length <= MAX_NOTICE ? undefined : `${p}: expected at most ${MAX_NOTICE} characters, got ${(v as string).length}`);
+const notice: Check<string> = (v, p) => str(v, p) ?? ((v as string).length <= MAX_NOTICE ? undefined : `${p}: expected at most ${MAX_NOTICE} characters, got ${(v as string).length}`);
 
-const ENVELOPES: Readonly<Record<string, Check>> = {
-  runInfo: object({ info: runInfoCheck }),
-  summary: object({ summary: runSummaryCheck }),
-  sweepInfo: object({ info: sweepInfoCheck, summary: optional(sweepSummaryCheck) }),
-  notice: object({ text: notice }),
-};
+const ENVELOPES = {
+  /** run.json of a run the panel shows (a compare or sweep panel receives several). */
+  runInfo: object({ type: literal('runInfo'), info: runInfoCheck }),
+  summary: object({ type: literal('summary'), summary: runSummaryCheck }),
+  sweepInfo: object({ type: literal('sweepInfo'), info: sweepInfoCheck, summary: optional(sweepSummaryCheck) }),
+  /** Something the panel should say about the files it shows (a damaged run.json, records skipped). */
+  notice: object({ type: literal('notice'), text: notice }),
+} as const;
+type Envelope = { [K in keyof typeof ENVELOPES]: Infer<(typeof ENVELOPES)[K]> }[keyof typeof ENVELOPES];
+
+/** What the panel receives: an engine message, a batch of them, an envelope, or `reset` (forget all data, before a full replay). */
+export type PanelMessage = EngineMessage | { type: 'batch'; messages: EngineMessage[] } | Envelope | { type: 'reset' };
 
 /** A batch: its readable messages, and how many were not. */
-function checkBatch(value: Record<string, unknown>): Validation<unknown> {
+function checkBatch(value: Record<string, unknown>): Validation<PanelMessage> {
   const messages = value.messages;
   if (!Array.isArray(messages)) return { ok: false, error: `batch.messages: expected an array, got ${describeShallow(messages)}` };
   if (messages.length > MAX_BATCH) return { ok: false, error: `batch.messages: expected at most ${MAX_BATCH} messages, got ${messages.length}` };
@@ -32,12 +39,11 @@ function checkBatch(value: Record<string, unknown>): Validation<unknown> {
 }
 
 /** A message posted to the panel: an engine message, or one of the panel's envelopes. */
-export function checkPanelMessage(value: unknown): Validation<unknown> {
+export function checkPanelMessage(value: unknown): Validation<PanelMessage> {
   const type = typeOf(value);
   if (type === 'batch') return checkBatch(value as Record<string, unknown>);
   if (type === 'reset') return { ok: true, value: { type: 'reset' } };
-  const envelope = type === undefined ? undefined : ENVELOPES[type];
-  if (envelope) return validate(value, envelope, type as string);
+  if (type !== undefined && Object.hasOwn(ENVELOPES, type)) return validate(value, ENVELOPES[type as keyof typeof ENVELOPES] as Check<Envelope>, type);
   return validate(value, engineMessageCheck, '');
 }
 
@@ -45,48 +51,43 @@ export function checkPanelMessage(value: unknown): Validation<unknown> {
 
 /**
  * Messages a panel's webview sends to the extension, checked before anything acts on them: a webview
- * runs third-party code (Chart.js, the UI toolkit) and its messages are untrusted input.
+ * runs third-party code (Chart.js, the UI toolkit) and its messages are untrusted input. An exported
+ * chart has a file-name-safe name (e.g. `moments-H`), a PNG data URL and its CSV.
  */
-export type PanelReply =
-  | { readonly type: 'ready' }
-  | { readonly type: 'rejected'; readonly reason: string }
-  | { readonly type: 'exported'; readonly request: number; readonly charts: readonly ExportedChart[] };
-
-export interface ExportedChart {
-  /** A file-name-safe chart name, e.g. `moments-H`. */
-  readonly name: string;
-  /** data:image/png;base64,… */
-  readonly png: string;
-  readonly csv: string;
-}
-
 const NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 const PNG_PREFIX = 'data:image/png;base64,';
 const MAX_PNG = 20_000_000;
 const MAX_CSV = 20_000_000;
+const MAX_REASON = 500;
 
+const chartName: Check<string> = (v, p) => str(v, p) ?? (NAME.test(v as string) ? undefined : `${p}: expected a name of letters, digits, _ . - (at most 80)`);
+const png: Check<string> = (v, p) =>
+  str(v, p) ??
+  ((v as string).startsWith(PNG_PREFIX) && (v as string).length <= MAX_PNG && /^[A-Za-z0-9+/=]*$/.test((v as string).slice(PNG_PREFIX.length)) ? undefined : `${p}: expected a PNG data URL`);
+const csv: Check<string> = (v, p) => str(v, p) ?? ((v as string).length <= MAX_CSV ? undefined : `${p}: expected at most ${MAX_CSV} characters`);
+const exportedChartCheck = object({ name: chartName, png, csv });
+export type ExportedChart = Infer<typeof exportedChartCheck>;
+
+const REPLIES = {
+  ready: object({ type: literal('ready') }),
+  rejected: object({ type: literal('rejected'), reason: str }),
+  exported: object({ type: literal('exported'), request: nonNegInt, charts: arrayOf(exportedChartCheck, { max: 50 }) }),
+} as const;
+export type PanelReply = { [K in keyof typeof REPLIES]: Infer<(typeof REPLIES)[K]> }[keyof typeof REPLIES];
+
+/** The reply, holding only the fields it declares (a long reason cut to MAX_REASON), or undefined when it does not fit. */
 export function validateReply(value: unknown): PanelReply | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const m = value as Record<string, unknown>;
+  const type = typeOf(value);
+  if (type === undefined || !Object.hasOwn(REPLIES, type)) return undefined;
+  const checked = validate(value, REPLIES[type as keyof typeof REPLIES] as Check<PanelReply>, 'reply');
+  if (!checked.ok) return undefined;
+  const m = checked.value;
   switch (m.type) {
     case 'ready':
       return { type: 'ready' };
     case 'rejected':
-      return typeof m.reason === 'string' ? { type: 'rejected', reason: m.reason.slice(0, 500) } : undefined;
-    case 'exported': {
-      if (typeof m.request !== 'number' || !Number.isInteger(m.request) || !Array.isArray(m.charts) || m.charts.length > 50) return undefined;
-      const charts: ExportedChart[] = [];
-      for (const c of m.charts as unknown[]) {
-        if (typeof c !== 'object' || c === null) return undefined;
-        const { name, png, csv } = c as Record<string, unknown>;
-        if (typeof name !== 'string' || !NAME.test(name)) return undefined;
-        if (typeof png !== 'string' || !png.startsWith(PNG_PREFIX) || png.length > MAX_PNG || !/^[A-Za-z0-9+/=]*$/.test(png.slice(PNG_PREFIX.length))) return undefined;
-        if (typeof csv !== 'string' || csv.length > MAX_CSV) return undefined;
-        charts.push({ name, png, csv });
-      }
-      return { type: 'exported', request: m.request, charts };
-    }
-    default:
-      return undefined;
+      return { type: 'rejected', reason: m.reason.slice(0, MAX_REASON) };
+    case 'exported':
+      return { type: 'exported', request: m.request, charts: m.charts.map(({ name, png, csv }) => ({ name, png, csv })) };
   }
 }

@@ -1,11 +1,13 @@
 /**
- * The JSON files of the run store (src/run/runFiles.ts describes them): run.json, summary.json,
- * sweep.json and sweep-summary.json. Every reader of these files (the CLI's merge and reports, the
+ * The JSON files of the run store (src/run/runFiles.ts names them): run.json, summary.json, sweep.json,
+ * sweep-summary.json and the data a report.html inlines, each declared once as a check with its type
+ * inferred from it. Every reader of these files (the CLI's merge and reports, the
  * extension's runs view and panels, the webview) checks them with these before using a field. Ids are
  * plain names: a sweep's run ids become its sub-folders' names.
  */
-import { computeCheck } from './engineMessages';
-import { anything, arrayOf, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str } from './checks';
+import { computeCheck, momentsCheck, type EngineMessage } from './engineMessages';
+import { anything, arrayOf, describe, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str, type Check, type Infer } from './checks';
+import { REPORT_FORMAT } from './report';
 
 /**
  * Largest line of series.jsonl (one record), in bytes: what a run may write and what a reader takes whole
@@ -18,16 +20,35 @@ export const SUMMARY_FORMAT = 'ntkexp-summary/1';
 export const SWEEP_FORMAT = 'ntkexp-sweep/1';
 export const SWEEP_SUMMARY_FORMAT = 'ntkexp-sweep-summary/1';
 
+/** run.json's status: a run that is `running` with no live engine was stopped without being marked (a crash of the parent). */
 export const runStatusCheck = literal('running', 'finished', 'failed', 'cancelled');
+export type RunStatus = Infer<typeof runStatusCheck>;
 
+/** Any JSON object (the resolved experiment, a sweep's varied settings): its own reader checks what it holds. */
+const jsonObject = record(anything);
+const anyObject: Check<object> = (v, p) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : `${p}: expected an object, got ${describe(v)}`);
+const source = object({ file: str, sha256: str });
+const numbersOrNull = arrayOf(numOrNull);
+const perMatrix = object({ H: numbersOrNull, I: numbersOrNull, S: numbersOrNull });
+
+/**
+ * run.json. `id` is the folder name (`<experiment>-<timestamp>`; sweep points: their varied settings),
+ * `experiment` like `fig1[width=250]` for a sweep point, `resolved` the resolved experiment (every default
+ * filled, formulas as text: enough to run it again), `varied` the settings a sweep varied. `compute` the
+ * product the engines ran (from their started messages; several joined with '+' when they differed).
+ * `trials` the indices this folder holds (all, or a shard's). `steps` the measurement steps, `kmax` the
+ * highest moment. `estimate` the plan (src/run/estimate.ts: an engine's memory, a trial's seconds, each
+ * phase's seconds and bytes), kept so a measured run can be compared with it. `error` says why it failed
+ * or was cancelled, in words a person can act on; `stderr` a crash's tail of the engine's stderr.
+ */
 export const runInfoCheck = object({
   format: literal(RUN_FORMAT),
   id: plainName,
   experiment: str,
   title: str,
-  source: object({ file: str, sha256: str }),
-  resolved: object({}),
-  varied: optional(record(anything)),
+  source,
+  resolved: anyObject,
+  varied: optional(jsonObject),
   backend: str,
   compute: optional(computeCheck),
   versions: object({ ntkexp: str, tfjs: str, node: str }),
@@ -42,34 +63,102 @@ export const runInfoCheck = object({
   kmax: nonNegInt,
   parameters: nonNegInt,
   samples: nonNegInt,
-  // What the estimate holds is the estimator's (src/run/estimate.ts) and no reader uses it: an object.
-  estimate: optional(object({})),
+  // Optional for the reader only: every run writes one.
+  estimate: optional(object({ memory_mb: num, seconds: num, phases: optional(record(object({ seconds: num, once_seconds: optional(num), bytes: optional(num) }))) })),
   error: optional(str),
   stderr: optional(str),
 });
+export type RunInfo = Infer<typeof runInfoCheck>;
 
+/**
+ * A mean-field run's one prediction against its trials (src/run/meanFieldComparison.ts): at
+ * initialization, √w·Tr(S) ~ N(0, ∇CᵀΞ∇C) and w·Tr(S²) → ∇CᵀΥ∇C; over several trials the standard
+ * error is over trials and `spread` their standard deviation.
+ */
+export const meanFieldComparisonCheck = object({
+  width: num,
+  sqrt_w_trace_s: object({ mean: numOrNull, stderr: numOrNull, spread: numOrNull, limit_mean: numOrNull, limit_std: numOrNull }),
+  w_trace_s2: object({ mean: numOrNull, stderr: numOrNull, limit: numOrNull }),
+});
+export type MeanFieldComparison = Infer<typeof meanFieldComparisonCheck>;
+
+/**
+ * Moments at one measurement step over the trials that reached it (src/run/summary.ts). `stderr`: over
+ * several trials the standard error of the mean (it includes each trial's estimator noise), for one
+ * trial that trial's estimator standard errors; `spread` the standard deviation over trials; `theory`
+ * the mean of the trials' path-wise predictions; `expected` the prediction in expectation.
+ * `deviation` = (mean − expected)/scale, the scale being the largest |expected| over the run's steps
+ * (src/analysis/deviation.ts), null where the quantity vanishes in the limit; `deviation_se` the same in
+ * standard errors of the mean.
+ */
+export const stepSummaryCheck = object({
+  step: nonNegInt,
+  t: num,
+  trials: nonNegInt,
+  loss: object({ mean: numOrNull, stderr: numOrNull }),
+  mean: momentsCheck,
+  stderr: momentsCheck,
+  spread: optional(momentsCheck),
+  theory: optional(momentsCheck),
+  expected: optional(momentsCheck),
+  deviation: optional(perMatrix),
+  mean_field: optional(meanFieldComparisonCheck),
+  deviation_se: optional(perMatrix),
+});
+export type StepSummary = Infer<typeof stepSummaryCheck>;
+
+/** summary.json. `maxDeviation`: the largest |deviation| over steps, per matrix and k. */
 export const runSummaryCheck = object({
   format: literal(SUMMARY_FORMAT),
   run: plainName,
   status: runStatusCheck,
+  experiment: str,
+  backend: str,
   trials: object({ finished: nonNegInt, failed: nonNegInt, cancelled: nonNegInt, total: nonNegInt }),
-  steps: arrayOf(object({ step: nonNegInt, t: num, trials: nonNegInt })),
-  timings: object({ elapsed_ms: num }),
+  steps: arrayOf(stepSummaryCheck),
+  maxDeviation: optional(perMatrix),
+  timings: object({ elapsed_ms: num, trial_ms: object({ mean: numOrNull, max: numOrNull }) }),
 });
+export type RunSummary = Infer<typeof runSummaryCheck>;
 
+/** sweep.json: the runs, each a sub-folder, with the settings it varies; `error` when the sweep's own files could not be written. */
 export const sweepInfoCheck = object({
   format: literal(SWEEP_FORMAT),
   id: plainName,
   experiment: str,
-  source: object({ file: str, sha256: str }),
+  source,
   started: str,
   ended: optional(str),
   status: runStatusCheck,
-  runs: arrayOf(object({ id: plainName, experiment: str, varied: record(anything) })),
+  error: optional(str),
+  runs: arrayOf(object({ id: plainName, experiment: str, varied: jsonObject })),
 });
+export type SweepInfo = Infer<typeof sweepInfoCheck>;
 
+/**
+ * sweep-summary.json: per run the mean over steps of |deviation| of Tr(H^k) per k (null where
+ * undefined); for a sweep of `width`, per group of the other settings, the fitted slope of
+ * log(deviation) against log(width), per k.
+ */
 export const sweepSummaryCheck = object({
   format: literal(SWEEP_SUMMARY_FORMAT),
   sweep: plainName,
-  runs: arrayOf(object({ id: plainName, varied: record(anything), deviationH: arrayOf(numOrNull), status: runStatusCheck })),
+  runs: arrayOf(object({ id: plainName, varied: jsonObject, deviationH: numbersOrNull, status: runStatusCheck })),
+  widthSlopes: optional(arrayOf(object({ group: jsonObject, slope: numbersOrNull, widths: arrayOf(num) }))),
 });
+export type SweepSummary = Infer<typeof sweepSummaryCheck>;
+
+/**
+ * The data a report.html carries, inlined as JSON (src/run/report.ts writes it). Its reader
+ * (webview/model/reportData.ts) checks each part with the checks above, so that one unreadable run or
+ * record is left out and counted instead of hiding the report. `generator` e.g. "ntkexp 0.1.0".
+ */
+export interface ReportData {
+  readonly format: typeof REPORT_FORMAT;
+  /** ISO time the report was written. */
+  readonly generated: string;
+  readonly generator: string;
+  readonly runs: readonly { readonly info: RunInfo; readonly records: readonly EngineMessage[]; readonly summary?: RunSummary }[];
+  readonly sweep?: { readonly info: SweepInfo; readonly summary?: SweepSummary };
+}
+export type ReportRun = ReportData['runs'][number];

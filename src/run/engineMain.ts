@@ -21,7 +21,9 @@ import { runTrial } from '../engine/train/trial';
 import { compileExperiment, type ResolvedExperiment } from '../format/index';
 import { datasetFor, kernelsFor } from './prepare';
 import { paramsFile } from './params';
-import { isEngineCommand, PARENT_PID_ENV, type EngineMessage, type TrialTask } from './protocol';
+import { PARENT_PID_ENV } from './protocol';
+import type { Written } from '../contracts/checks';
+import { isEngineCommand, type EngineMessage, type TrialTask } from '../contracts/engineMessages';
 
 interface Prepared {
   readonly config: ExperimentConfig;
@@ -35,7 +37,7 @@ let busy = false;
 /** Compiled experiments, data and kernels by the resolved experiment's JSON: trials of one experiment share them. */
 const prepared = new Map<string, Prepared>();
 
-function send(message: EngineMessage): void {
+function send(message: Written<EngineMessage>): void {
   process.send?.(message);
 }
 
@@ -126,7 +128,7 @@ async function runTask(task: TrialTask): Promise<void> {
       task.trial,
       {
         onProgress: (p) =>
-          send({ ...origin, type: 'progress', step: p.step, steps: p.steps, loss: p.loss, measurements: p.measurements, measurementsTotal: p.measurementsTotal, elapsed_ms: p.elapsedMs }),
+          send({ ...origin, type: 'progress', step: p.step, steps: p.steps, loss: p.loss, measurements: p.measurements, measurements_total: p.measurementsTotal, elapsed_ms: p.elapsedMs }),
         onMeasurement: (r) => send({ ...r, ...origin }),
         onSurface: (r) => send({ ...r, ...origin }),
         onTheory: (lines) => send({ ...origin, type: 'theory', lines }),

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import type { EngineMessage } from './protocol';
+import type { EngineMessage } from '../contracts/engineMessages';
 import { readSweepInfo } from './readStore';
 import type { TaskOutcome } from './runner';
-import { SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunStatus, type RunSummary, type SweepSummary } from './runFiles';
+import { SWEEP_FILE, SWEEP_SUMMARY_FILE } from './runFiles';
+import type { RunInfo, RunStatus, RunSummary, SweepSummary } from '../contracts/runStore';
 import type { RunWriter } from './store';
 import { writeJsonAtomic, WriteFailed } from './storeWrites';
 import { summarizeRun, summarizeSweep } from './summary';

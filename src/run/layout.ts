@@ -7,8 +7,9 @@ import { measurementSteps } from '../engine/train/schedule';
 import type { ResolvedExperiment } from '../format/index';
 import type { RunEstimate } from './estimate';
 import type { RunPlan } from './plan';
-import type { TrialTask } from './protocol';
-import { RUN_FILE, SERIES_FILE, SWEEP_FILE, type RunInfo, type SweepInfo } from './runFiles';
+import type { TrialTask } from '../contracts/engineMessages';
+import { RUN_FILE, SERIES_FILE, SWEEP_FILE } from './runFiles';
+import type { RunInfo, SweepInfo } from '../contracts/runStore';
 import { RunWriter } from './store';
 import { makeFolder, removeQuietly, SpaceReserve, writeJsonAtomic, WriteFailed } from './storeWrites';
 

@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import { SkipTally, describeSkipped, validate, type Check, type Skipped } from '../contracts/checks';
 import { engineMessageCheck } from '../contracts/engineMessages';
 import { MAX_RECORD_BYTES, runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck } from '../contracts/runStore';
-import type { EngineMessage } from './protocol';
+import type { EngineMessage } from '../contracts/engineMessages';
 import { realPathInside } from './realInside';
 import { type FileRole, FileRefused, existsNoFollow, readChecked as readRegular } from './regularFile';
-import { RUN_FILE, SERIES_FILE, SUMMARY_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
+import { RUN_FILE, SERIES_FILE, SUMMARY_FILE, SWEEP_FILE, SWEEP_SUMMARY_FILE } from './runFiles';
+import type { RunInfo, RunSummary, SweepInfo, SweepSummary } from '../contracts/runStore';
 
 /**
  * Reading the run store, whose files are untrusted input (a cloned workspace may hold planted ones):
@@ -71,7 +72,7 @@ export function readStoreFile(file: string, maxBytes: number): Buffer {
 }
 
 /** A JSON file of the store, checked: the value as T, or a RunStoreError naming the file and the field. */
-function readChecked<T>(file: string, check: Check, label: string): T {
+function readChecked<T>(file: string, check: Check<T>, label: string): T {
   const text = readStoreFile(file, STORE_LIMITS.jsonBytes).toString('utf8');
   let value: unknown;
   try {
@@ -79,13 +80,13 @@ function readChecked<T>(file: string, check: Check, label: string): T {
   } catch (e) {
     throw new RunStoreError(file, `${file} is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const checked = validate<T>(value, check, label);
+  const checked = validate(value, check, label);
   if (!checked.ok) throw new RunStoreError(file, `${file} is not a valid ${label}: ${checked.error}`);
   return checked.value;
 }
 
 /** An optional file: undefined when absent, else the value or the reason it was left out. */
-function readOptional<T>(file: string, check: Check, label: string): { value?: T; problem?: string } {
+function readOptional<T>(file: string, check: Check<T>, label: string): { value?: T; problem?: string } {
   if (!existsNoFollow(file)) return {};
   try {
     return { value: readChecked<T>(file, check, label) };
@@ -96,11 +97,11 @@ function readOptional<T>(file: string, check: Check, label: string): { value?: T
 }
 
 export function readRunInfo(dir: string): RunInfo {
-  return readChecked<RunInfo>(path.join(dir, RUN_FILE), runInfoCheck, RUN_FILE);
+  return readChecked(path.join(dir, RUN_FILE), runInfoCheck, RUN_FILE);
 }
 
 export function readSweepInfo(dir: string): SweepInfo {
-  return readChecked<SweepInfo>(path.join(dir, SWEEP_FILE), sweepInfoCheck, SWEEP_FILE);
+  return readChecked(path.join(dir, SWEEP_FILE), sweepInfoCheck, SWEEP_FILE);
 }
 
 /** Read a run folder: run.json (must be valid), the readable records of series.jsonl, summary.json if readable. */
@@ -110,7 +111,7 @@ export function readRun(dir: string): StoredRun {
   const info = readRunInfo(dir);
   const seriesFile = path.join(dir, SERIES_FILE);
   const series = existsNoFollow(seriesFile) ? parseSeries(readStoreFile(seriesFile, STORE_LIMITS.seriesBytes)) : { records: [], torn: false };
-  const summary = readOptional<RunSummary>(path.join(dir, SUMMARY_FILE), runSummaryCheck, SUMMARY_FILE);
+  const summary = readOptional(path.join(dir, SUMMARY_FILE), runSummaryCheck, SUMMARY_FILE);
   return {
     dir,
     info,
@@ -171,7 +172,7 @@ export function sweepRunDir(sweepDir: string, id: string): { dir?: string; probl
 /** Read a sweep folder: sweep.json (must be valid), its summary if readable, and each run's confined folder. */
 export function readSweep(dir: string): StoredSweep {
   const info = readSweepInfo(dir);
-  const summary = readOptional<SweepSummary>(path.join(dir, SWEEP_SUMMARY_FILE), sweepSummaryCheck, SWEEP_SUMMARY_FILE);
+  const summary = readOptional(path.join(dir, SWEEP_SUMMARY_FILE), sweepSummaryCheck, SWEEP_SUMMARY_FILE);
   return {
     dir,
     info,

@@ -11,10 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pkg from '../../package.json';
 import { DATA_ELEMENT_ID, REPORT_FORMAT, ROOT_ELEMENT_ID } from '../contracts/report';
-import type { EngineMessage } from './protocol';
+import { isStoredRecord, type EngineMessage } from '../contracts/engineMessages';
 import { readRun, readSweep, RunStoreError, type StoredRun, type StoredSweep } from './readStore';
 import { existsNoFollow } from './regularFile';
-import { REPORT_FILE, RUN_FILE, SWEEP_FILE, type ReportData, type ReportRun, type RunInfo, type RunSummary, type SweepInfo, type SweepSummary } from './runFiles';
+import { REPORT_FILE, RUN_FILE, SWEEP_FILE } from './runFiles';
+import type { ReportData, ReportRun, RunInfo, RunSummary, SweepInfo, SweepSummary } from '../contracts/runStore';
 import { writeFileAtomic } from './storeWrites';
 
 export interface ReportRunInput {
@@ -40,8 +41,6 @@ export interface ReportAssets {
   css: string;
 }
 
-/** Record types a report draws (progress and params are not stored or not drawn). */
-const DRAWN = new Set<EngineMessage['type']>(['measurement', 'surface', 'theory', 'log', 'started', 'finished', 'failed', 'cancelled']);
 
 /**
  * Where the report's script and stylesheet are: beside the running bundle (dist/cli.js → dist/report.js,
@@ -93,7 +92,7 @@ function escapeHtml(s: string): string {
 }
 
 function reportRun(r: ReportRunInput): ReportRun {
-  return { info: r.info, records: r.records.filter((m) => DRAWN.has(m.type)), ...(r.summary ? { summary: r.summary } : {}) };
+  return { info: r.info, records: r.records.filter(isStoredRecord), ...(r.summary ? { summary: r.summary } : {}) };
 }
 
 /** The data the page inlines (exported for tests). */

@@ -6,10 +6,10 @@ import { defaultRunsFolder, layoutRun, type RunLayout } from './layout';
 import { checkOutFolder, removeReplacedFolder } from './outFolder';
 import { paramsFileName } from './params';
 import { planRun, RunRefused, type RunPlan } from './plan';
-import type { EngineMessage, StartedMessage } from './protocol';
+import { isStoredRecord, type EngineMessage, type StartedMessage } from '../contracts/engineMessages';
 import { combineCompute } from './compute';
 import { EnginePool, type EngineEntry } from './runner';
-import type { RunInfo, RunStatus, RunSummary, SweepSummary } from './runFiles';
+import type { RunInfo, RunStatus, RunSummary, SweepSummary } from '../contracts/runStore';
 import type { RunWriter } from './store';
 import { writeJsonAtomic, WriteFailed, type SpaceReserve } from './storeWrites';
 import * as path from 'node:path';
@@ -209,7 +209,7 @@ export class ExperimentRun {
       if (message.type === 'params') {
         const several = writer.current.trialsTotal > 1;
         writeJsonAtomic(path.join(writer.dir, paramsFileName(message.which, message.trial, several)), message.content);
-      } else if (message.type !== 'progress' && message.type !== 'started') {
+      } else if (isStoredRecord(message)) {
         writer.append(message);
         records.push(message);
       }

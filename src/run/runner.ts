@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendName } from '../engine/backend';
-import { isEngineMessage, PARENT_PID_ENV, type EngineMessage, type TrialTask } from './protocol';
+import { PARENT_PID_ENV } from './protocol';
+import { isEngineEnvelope, type EngineMessage, type TrialTask } from '../contracts/engineMessages';
 
 /**
  * The parent side of the process model (DESIGN.md): trials run in forked engine processes, never in
@@ -155,7 +156,7 @@ export class EnginePool {
   }
 
   private receive(worker: Worker, message: unknown): void {
-    if (!isEngineMessage(message)) {
+    if (!isEngineEnvelope(message)) {
       this.options.onStderr?.(`ignored a malformed engine message: ${JSON.stringify(message)?.slice(0, 200)}`);
       return;
     }

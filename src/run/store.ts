@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EngineMessage } from './protocol';
-import { RUN_FILE, SERIES_FILE, SUMMARY_FILE, type RunInfo, type RunSummary } from './runFiles';
+import type { EngineMessage } from '../contracts/engineMessages';
+import { RUN_FILE, SERIES_FILE, SUMMARY_FILE } from './runFiles';
+import type { RunInfo, RunSummary } from '../contracts/runStore';
 import { AppendOnlyFile, makeFolder, writeJsonAtomic } from './storeWrites';
 
 /**

@@ -1,10 +1,10 @@
-import type { MeasurementRecord, Moments } from '../engine/records';
-import type { EngineMessage } from './protocol';
+import type { Written } from '../contracts/checks';
+import { momentsOrNaN, orNaN, type EngineMessage, type MeasurementRecord, type Moments } from '../contracts/engineMessages';
 import { deviationOf, quantityRule } from '../analysis/deviation';
 import { meanFieldComparison } from './meanFieldComparison';
 import { meanStderr, type MeanStderr } from '../analysis/overTrials';
 import { widthGroups, widthSlope, widthValue } from '../analysis/widthGroups';
-import type { RunInfo, RunSummary, StepSummary, SweepSummary } from './runFiles';
+import type { RunInfo, RunSummary, StepSummary, SweepSummary } from '../contracts/runStore';
 
 /**
  * summary.json from a run's records: per measurement step, the mean over the trials that reached it
@@ -48,10 +48,11 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
   const n = list.length;
   // Mean ± standard error over the trials by the rule the panel uses (analysis/overTrials.ts): over
   // n ≥ 2 trials the spread over √n, for one trial its estimator's own standard error.
-  const stats = overTrials(list.map((r) => r.moments), list[0].moments_stderr);
-  const theories = list.map((r) => r.theory).filter((t): t is Moments => !!t);
+  // Records read back from series.jsonl carry JSON's null for the engine's NaN: NaN again here.
+  const stats = overTrials(list.map((r) => momentsOrNaN(r.moments)), momentsOrNaN(list[0].moments_stderr));
+  const theories = list.flatMap((r) => (r.theory ? [momentsOrNaN(r.theory)] : []));
   const expected = list.find((r) => r.expected)?.expected;
-  const loss = meanStderr(list.map((r) => r.loss));
+  const loss = meanStderr(list.map((r) => orNaN(r.loss)));
   return {
     step,
     t: list[0].t,
@@ -83,7 +84,7 @@ type Deviations = { H: (number | null)[]; I: (number | null)[]; S: (number | nul
 function withDeviations(steps: StepSummary[]): StepSummary[] {
   const withExpected = steps.filter((s) => s.expected);
   if (withExpected.length === 0) return steps;
-  const rule = (A: (typeof MATRICES)[number], k: number) => quantityRule(withExpected.map((s) => s.expected![A][k]), withExpected.map((s) => s.mean[A][k]));
+  const rule = (A: (typeof MATRICES)[number], k: number) => quantityRule(withExpected.map((s) => orNaN(s.expected![A][k])), withExpected.map((s) => orNaN(s.mean[A][k])));
   const rules = Object.fromEntries(MATRICES.map((A) => [A, (withExpected[0].mean[A] ?? []).map((_, k) => rule(A, k))])) as Record<(typeof MATRICES)[number], ReturnType<typeof rule>[]>;
   return steps.map((s) => {
     if (!s.expected) return s;
@@ -91,7 +92,7 @@ function withDeviations(steps: StepSummary[]): StepSummary[] {
       s.mean[A].map((m, k) => {
         const r = rules[A][k];
         if (!r) return null;
-        const d = deviationOf({ measured: m, predicted: s.expected![A][k], stderr: overTrials ? s.stderr[A][k] : undefined, scale: r.scale, vanishes: r.vanishes });
+        const d = deviationOf({ measured: orNaN(m), predicted: orNaN(s.expected![A][k]), stderr: overTrials ? orNaN(s.stderr[A][k]) : undefined, scale: r.scale, vanishes: r.vanishes });
         return d.kind === 'stderr' || d.kind === 'relative' ? d.value : null;
       });
     const relative: Deviations = { H: one('H', false), I: one('I', false), S: one('S', false) };
@@ -102,7 +103,7 @@ function withDeviations(steps: StepSummary[]): StepSummary[] {
 const MATRICES = ['H', 'I', 'S'] as const;
 
 /** Each moment's mean ± standard error over the trials (`single`: one trial's own estimator errors). */
-function overTrials(list: readonly Moments[], single?: Moments): Record<(typeof MATRICES)[number], MeanStderr[]> {
+function overTrials(list: readonly Written<Moments>[], single?: Written<Moments>): Record<(typeof MATRICES)[number], MeanStderr[]> {
   const over = (A: (typeof MATRICES)[number]) => list[0][A].map((_, k) => meanStderr(list.map((m) => m[A][k]), single?.[A][k]));
   return { H: over('H'), I: over('I'), S: over('S') };
 }

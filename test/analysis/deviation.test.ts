@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { deviationOf, formatDeviation, hiddenWidth, quantityScale, vanishes } from '../../src/analysis/deviation';
 import { summarizeRun } from '../../src/run/summary';
 import { momentsTable } from '../../src/cli/momentsTable';
-import type { MeasurementRecord, Moments } from '../../src/engine/records';
-import type { RunInfo } from '../../src/run/runFiles';
-import type { EngineMessage } from '../../src/run/protocol';
+import { momentsOrNaN, orNaN, type MeasurementRecord, type Moments } from '../../src/contracts/engineMessages';
+import type { RunInfo } from '../../src/contracts/runStore';
+import type { EngineMessage } from '../../src/contracts/engineMessages';
 
 // The rule every printed deviation follows (src/analysis/deviation.ts), on the family of cases it must
 // cover: with a standard error, without one (a prediction crossing zero), and a quantity that vanishes
@@ -66,13 +66,13 @@ test('summary.json: deviation relative to the scale over the run, in standard er
   const s = summarizeRun(info(3), records(3), 0);
   const at10 = s.steps.find((st) => st.step === 10)!;
   const meanS = (0.055 * 3 + 0.001 * 3) / 3;
-  assert.ok(Math.abs(at10.mean.S[0] - meanS) < 1e-15);
+  assert.ok(Math.abs(orNaN(at10.mean.S[0]) - meanS) < 1e-15);
   // Scale: the largest |expected Tr(S)| over the run, 0.5 (not 1e-6, which gave "+5471%"-like figures).
   assert.ok(Math.abs(at10.deviation!.S[0]! - (meanS - 1e-6) / 0.5) < 1e-12, `${at10.deviation!.S[0]}`);
   const values = [0, 1, 2].map((t) => 0.055 + 0.001 * t);
   const sd = Math.sqrt(values.reduce((a, v) => a + (v - meanS) ** 2, 0) / 2);
-  assert.ok(Math.abs(at10.spread!.S[0] - sd) < 1e-15);
-  assert.ok(Math.abs(at10.stderr.S[0] - sd / Math.sqrt(3)) < 1e-15);
+  assert.ok(Math.abs(orNaN(at10.spread!.S[0]) - sd) < 1e-15);
+  assert.ok(Math.abs(orNaN(at10.stderr.S[0]) - sd / Math.sqrt(3)) < 1e-15);
   assert.ok(Math.abs(at10.deviation_se!.S[0]! - (meanS - 1e-6) / (sd / Math.sqrt(3))) < 1e-9);
   // Tr(S³): expected 0 at every step — no relative or σ figure.
   assert.equal(at10.deviation!.S[2], null);
@@ -85,7 +85,7 @@ test('summary.json: deviation relative to the scale over the run, in standard er
 
 test('the CLI table applies the same rule: σ and spread over trials, % of the scale for one trial, w·x for Tr(S³)', () => {
   const rowsOf = (n: number) =>
-    summarizeRun(info(n), records(n), 0).steps.map((st) => ({ step: st.step, t: st.t, loss: st.loss.mean, moments: st.mean, stderr: st.stderr, spread: st.spread, theory: st.expected }));
+    summarizeRun(info(n), records(n), 0).steps.map((st) => ({ step: st.step, t: st.t, loss: orNaN(st.loss.mean), moments: momentsOrNaN(st.mean), stderr: momentsOrNaN(st.stderr), spread: st.spread && momentsOrNaN(st.spread), theory: st.expected && momentsOrNaN(st.expected) }));
   const many = momentsTable(rowsOf(3), { kmax: 3, theoryLabel: 'expected', overTrials: true, width: 256 });
   const sBlock = many.split('\n\n')[2];
   assert.match(sBlock.split('\n')[0], /spread/);

@@ -4,7 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { childrenOf, commandLine, cpuSeconds, isRunning, procUnavailable, waitUntil } from '../helpers/procs';
 
 // Engines never outlive their parent, in every phase of a trial: `ntkexp run` (or another parent, as

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { nodeIO } from '../../src/cli/io';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { ntkexp as spawnCli } from '../helpers/cli';
 
 // What cannot run, as `ntkexp` says it: the empty file, wrong integers, runs beyond the limits,
@@ -134,7 +134,7 @@ test('an activation that overflows fails the trial (exit 1) naming it, the step 
   const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunInfo;
   assert.equal(info.status, 'failed');
   assert.match(info.error ?? '', /activation `boom`/);
-  assert.deepEqual(Object.keys(info.estimate.phases ?? {}), ['training', 'measurements', 'surface', 'theory', 'records'], 'run.json keeps the estimate of every phase');
+  assert.deepEqual(Object.keys(info.estimate?.phases ?? {}), ['training', 'measurements', 'surface', 'theory', 'records'], 'run.json keeps the estimate of every phase');
   assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
 
   const theory = experiment('boom_theory', { defs: 'activation boom(x) = exp(exp(x))', network: 'depth = 3; width = 8; activation = boom', measure: 'points = 2; probes = 2; top = 1; theory = true' });

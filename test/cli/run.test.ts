@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { BIN, CLI_ENV as ENV, ROOT, ntkexp } from '../helpers/cli';
 
 // `ntkexp run` and `ntkexp merge` as users run them: `node bin/ntkexp.js …` in a child process, from the

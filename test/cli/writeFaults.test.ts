@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { withTmpfs } from '../helpers/tmpfs';
 import { BIN, CLI_ENV as ENV, ROOT, ntkexp } from '../helpers/cli';
 

@@ -1,16 +1,18 @@
 /**
- * src/contracts: the checks every reader of the run store and every panel message goes through. Plain
- * names (the ids that become folder names) against the family of hostile names; the run-store schemas
- * against files of the wrong shape; skipping what cannot be read, counted once with the first reason.
+ * src/contracts: the checks every reader of the run store and every panel message goes through, and the
+ * types inferred from them. Plain names (the ids that become folder names) against the family of hostile
+ * names; the run-store schemas against files of the wrong shape and against what the writers produce;
+ * skipping what cannot be read, counted once with the first reason; JSON's null read back as NaN.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeSkipped, keepValid, MAX_NAME_BYTES, plainName, SkipTally, validate } from '../../src/contracts/checks';
-import { engineMessageCheck } from '../../src/contracts/engineMessages';
-import { checkPanelMessage, MAX_NOTICE } from '../../src/contracts/panelMessages';
-import { runInfoCheck, sweepInfoCheck, sweepSummaryCheck } from '../../src/contracts/runStore';
+import { arrayOf, both, describeSkipped, fits, keepValid, literal, MAX_NAME_BYTES, num, numOrNull, object, optional, plainName, SkipTally, str, tuple, validate, type Infer } from '../../src/contracts/checks';
+import { ENGINE_MESSAGE_TYPES, engineMessageCheck, isEngineCommand, isEngineEnvelope, isStoredRecord, momentsOrNaN, orNaN } from '../../src/contracts/engineMessages';
+import { checkPanelMessage, MAX_NOTICE, validateReply } from '../../src/contracts/panelMessages';
+import { runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck, type RunSummary } from '../../src/contracts/runStore';
+import { summarizeRun } from '../../src/run/summary';
 import { HOSTILE_IDS } from '../fixtures/planted';
 import { readFixtureRun, readFixtureSweep } from '../webview/helpers';
 
@@ -136,4 +138,83 @@ test('measurement records: a malformed moments_rounding or mean_field is refused
     assert.ok(error, `accepted ${JSON.stringify(value).slice(0, 80)}`);
     assert.match(error, reason);
   }
+});
+
+// ——— one declaration: the types come from the checks ———
+
+test('typed checks: validate hands on the check\'s own type, and object() makes optional() fields optional', () => {
+  const point = object({ x: num, label: optional(str), tags: arrayOf(literal('a', 'b')), pair: tuple(num, numOrNull) });
+  type Point = Infer<typeof point>;
+  // These lines compile only if the inferred type is what the checks say (a wrong one fails `npm run typecheck`).
+  const full: Point = { x: 1, label: 'p', tags: ['a', 'b'], pair: [1, null] };
+  const bare: Point = { x: 1, tags: [], pair: [2, 3] };
+  // @ts-expect-error: a literal the check does not accept is not of the type either
+  const wrong: Point = { x: 1, tags: ['c'], pair: [1, 2] };
+  for (const v of [full, bare]) assert.equal(point(v, 'p'), undefined);
+  assert.match(point(wrong, 'p') ?? '', /^p\.tags\[0\]: expected "a" or "b", got "c"$/);
+  const checked = validate({ x: 2, tags: ['b'], pair: [0, 1] }, point, 'p');
+  assert.ok(checked.ok);
+  const x: number = checked.value.x; // typed without a cast
+  assert.equal(x, 2);
+  assert.equal(fits({ x: 'no' }, point), false);
+  // both(): the fields of each.
+  const extended = both(point, object({ weight: num }));
+  const e: Infer<typeof extended> = { ...bare, weight: 3 };
+  assert.equal(extended(e, 'e'), undefined);
+  assert.match(extended(bare, 'e') ?? '', /^e\.weight: expected a finite number, got nothing$/);
+});
+
+test('what the writers produce passes the readers\' full checks: summary.json from summarizeRun, run.json and series of the fixture run', () => {
+  assert.equal(runInfoCheck(run.info, 'run.json'), undefined);
+  const summary = summarizeRun(run.info, run.records, 1234);
+  // Through JSON, as the file holds it (NaN becomes null, which the checks accept where a number may be undefined).
+  assert.equal(runSummaryCheck(JSON.parse(JSON.stringify(summary)), 'summary.json'), undefined);
+  assert.equal(runSummaryCheck(run.summary, 'summary.json'), undefined);
+  for (const [i, r] of run.records.entries()) assert.equal(engineMessageCheck(r, `line ${i + 1}`), undefined);
+  // The full summary check reads every field a reader uses: a step's mean of the wrong shape is refused.
+  const broken = JSON.parse(JSON.stringify(summary));
+  broken.steps[1].mean.H = 'x';
+  assert.match(runSummaryCheck(broken, 'summary.json') ?? '', /^summary\.json\.steps\[1\]\.mean\.H: expected an array, got "x"$/);
+  delete broken.steps[1].mean;
+  broken.steps[0].deviation = { H: [0.1], I: ['y'], S: [] };
+  assert.match(runSummaryCheck(broken, 'summary.json') ?? '', /^summary\.json\.steps\[0\]\.deviation\.I\[0\]: expected a number or null, got "y"$/);
+});
+
+test('a moment written as NaN (JSON null) stays undefined in the summary: never averaged as 0', () => {
+  const measurements = run.records.filter((r) => r.type === 'measurement');
+  const step = measurements[0].step;
+  // One trial's Tr(H²) at the first step is NaN, as a record read back from series.jsonl holds it: null.
+  const records = run.records.map((r) => (r === measurements[0] ? { ...r, moments: { ...r.moments, H: r.moments.H.map((x, k) => (k === 1 ? null : x)) } } : r));
+  const summary = JSON.parse(JSON.stringify(summarizeRun(run.info, records, 0))) as RunSummary;
+  const at = summary.steps.find((s) => s.step === step)!;
+  assert.equal(at.mean.H[1], null, 'the mean over trials of a NaN and a number is undefined');
+  assert.ok(typeof at.mean.H[0] === 'number', 'the other moments are unaffected');
+  assert.equal(orNaN(null), NaN);
+  assert.deepEqual(momentsOrNaN({ H: [1, null], I: [null], S: [] }), { H: [1, NaN], I: [NaN], S: [] });
+});
+
+test('one rule for what a run stores, and for the commands and replies across process and webview boundaries', () => {
+  const stored = ENGINE_MESSAGE_TYPES.filter((type) => isStoredRecord({ type }));
+  assert.deepEqual([...stored].sort(), ['cancelled', 'failed', 'finished', 'log', 'measurement', 'surface', 'theory']);
+  // The fixture's series.jsonl holds only stored types.
+  for (const r of run.records) assert.ok(isStoredRecord(r), r.type);
+  // IPC from the engine: the envelope only (structured clone carries NaN, which the full check refuses).
+  assert.ok(isEngineEnvelope({ type: 'finished', trial: 0, steps: 3, loss: NaN, elapsed_ms: 1 }));
+  assert.equal(isEngineEnvelope({ type: 'finished', trial: -1 }), false);
+  assert.equal(isEngineEnvelope({ type: 'nope', trial: 0 }), false);
+  // Commands to the engine: checked in full.
+  assert.ok(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 2, saveParams: false }));
+  assert.equal(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 2 }), false, 'saveParams missing');
+  assert.equal(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 1.5, saveParams: true }), false);
+  assert.ok(isEngineCommand({ type: 'cancel' }));
+  assert.equal(isEngineCommand({ type: 'toString' }), false, 'not a prototype key');
+  // Replies from a panel: only the declared fields are handed on; anything else is refused.
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  assert.deepEqual(validateReply({ type: 'exported', request: 3, charts: [{ name: 'moments-H', png, csv: 'a,b', extra: 1 }], more: 2 }), { type: 'exported', request: 3, charts: [{ name: 'moments-H', png, csv: 'a,b' }] });
+  assert.equal(validateReply({ type: 'exported', request: 3, charts: [{ name: '../x', png, csv: '' }] }), undefined);
+  assert.equal(validateReply({ type: 'exported', request: 3, charts: [{ name: 'x', png: 'data:text/html,<script>', csv: '' }] }), undefined);
+  assert.equal(validateReply({ type: 'exported', request: 3, charts: Array.from({ length: 51 }, () => ({ name: 'x', png, csv: '' })) }), undefined);
+  assert.deepEqual(validateReply({ type: 'rejected', reason: 'r'.repeat(900) }), { type: 'rejected', reason: 'r'.repeat(500) });
+  assert.deepEqual(validateReply({ type: 'ready', x: 1 }), { type: 'ready' });
+  assert.equal(validateReply({ type: 'constructor' }), undefined);
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { vscodeMock } from './mock/control';
 import { activate } from '../../src/extension/extension';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { withTmpfs } from '../helpers/tmpfs';
 
 // The editor's run when its results cannot be written (a full disk under the workspace, a real tmpfs

@@ -12,7 +12,7 @@ import { MessageBatcher } from '../../src/extension/panels/batcher';
 import { validateReply } from '../../src/contracts/panelMessages';
 import { RESTRICTED_MESSAGE } from '../../src/extension/trust';
 import { scanRuns } from '../../src/extension/runs/runsTree';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { check } from '../../src/format/index';
 import { checkOptionsForFile } from '../../src/run/confine';
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeReportSafely } from '../../src/run/reportWriter';
 import { RunRefused, type RunOutcome } from '../../src/run/runExperiment';
-import type { RunInfo, SweepInfo } from '../../src/run/runFiles';
+import type { RunInfo, SweepInfo } from '../../src/contracts/runStore';
 import { RESERVE_FILE } from '../../src/run/storeWrites';
 import { withTmpfs, type Tmpfs } from '../helpers/tmpfs';
 import { runText, tinyExperiment } from './helpers';

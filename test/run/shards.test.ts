@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeRuns, MergeError } from '../../src/run/merge';
-import type { RunInfo, RunSummary } from '../../src/run/runFiles';
+import type { RunInfo, RunSummary } from '../../src/contracts/runStore';
 import { runText, tempDir, tinyExperiment } from './helpers';
 
 test('two shards merged give the summary of one unsharded run; shards of another file are refused', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MeasurementRecord, Moments } from '../../src/engine/records';
-import type { RunInfo } from '../../src/run/runFiles';
+import type { MeasurementRecord, Moments } from '../../src/contracts/engineMessages';
+import type { RunInfo } from '../../src/contracts/runStore';
 import { summarizeRun } from '../../src/run/summary';
 import { momentsTable } from '../../scripts/validate/figures';
 

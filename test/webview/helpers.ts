@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as crypto from 'node:crypto';
-import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
+import type { EngineMessage, MeasurementRecord } from '../../src/contracts/engineMessages';
 import { reportCsp, scriptForInline } from '../../src/run/report';
-import type { RunInfo, RunSummary, SweepInfo } from '../../src/run/runFiles';
+import type { RunInfo, RunSummary, SweepInfo } from '../../src/contracts/runStore';
 import type { ChartDescription } from '../../webview/ui/testHook';
 import { findChromium } from '../../scripts/prerequisites.mjs';
 
@@ -184,7 +184,7 @@ export function liveMessages(run: FixtureRun, trials = 2): EngineMessage[] {
     const ms = mine.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement').sort((a, b) => a.step - b.step);
     const out: EngineMessage[] = [{ type: 'started', run: run.info.id, trial, backend: 'wasm', pid: 1, parameters: run.info.parameters, samples: run.info.samples, outputs: 1 }];
     ms.forEach((m, i) => {
-      out.push({ type: 'progress', run: run.info.id, trial, step: m.step, steps: 1000, loss: m.loss, measurements: i, measurementsTotal: ms.length, elapsed_ms: m.step });
+      out.push({ type: 'progress', run: run.info.id, trial, step: m.step, steps: 1000, loss: m.loss, measurements: i, measurements_total: ms.length, elapsed_ms: m.step });
       out.push(m);
       if (i === 0) out.push(...mine.filter((x) => x.type === 'theory'));
     });

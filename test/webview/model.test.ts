@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EngineMessage, MeasurementRecord } from '../../src/run/protocol';
+import { orNaN, type EngineMessage, type MeasurementRecord } from '../../src/contracts/engineMessages';
 import { summarizeRun, summarizeSweep } from '../../src/run/summary';
 import { chooseLogLabels, linthreshFor, symexp, symlog } from '../../webview/charts/scaleMath';
 import { contourLevels, contourSegments } from '../../webview/model/contours';
@@ -123,7 +123,7 @@ test('means and standard errors over two trials match a hand computation', () =>
       const series = m.moments(A, k);
       assert.equal(series.mean.length, steps.length);
       steps.forEach((step, i) => {
-        const [a, b] = [0, 1].map((trial) => measurements.find((r) => r.trial === trial && r.step === step)!.moments[A][k - 1]);
+        const [a, b] = [0, 1].map((trial) => orNaN(measurements.find((r) => r.trial === trial && r.step === step)!.moments[A][k - 1]));
         // Two values: mean (a + b)/2, sample sd |a − b|/√2, standard error |a − b|/2.
         const p = series.mean[i];
         assert.ok(Math.abs(p.y - (a + b) / 2) <= 1e-12 * Math.abs(a + b) + 1e-300, `${A}${k} step ${step}`);
@@ -146,12 +146,13 @@ test('means and standard errors over two trials match a hand computation', () =>
   // The summary the generator wrote (runFiles.ts definitions) agrees.
   for (const s of run.summary!.steps) {
     const i = m.steps().indexOf(s.step);
-    assert.ok(Math.abs(m.moments('H', 2).mean[i].y - s.mean.H[1]) < 1e-12 * Math.abs(s.mean.H[1]));
-    assert.ok(Math.abs(m.moments('H', 2).mean[i].hi - m.moments('H', 2).mean[i].y - s.stderr.H[1]) < 1e-9 * s.stderr.H[1]);
+    const [mean, se] = [orNaN(s.mean.H[1]), orNaN(s.stderr.H[1])];
+    assert.ok(Math.abs(m.moments('H', 2).mean[i].y - mean) < 1e-12 * Math.abs(mean));
+    assert.ok(Math.abs(m.moments('H', 2).mean[i].hi - m.moments('H', 2).mean[i].y - se) < 1e-9 * se);
   }
   // ‖IS‖/(‖I‖‖S‖): same rule.
   const last = steps.length - 1;
-  const [o0, o1] = [0, 1].map((trial) => measurements.find((r) => r.trial === trial && r.step === steps[last])!.orthogonality!.IS);
+  const [o0, o1] = [0, 1].map((trial) => orNaN(measurements.find((r) => r.trial === trial && r.step === steps[last])!.orthogonality!.IS));
   assert.ok(Math.abs(m.orthogonality()[last].y - (o0 + o1) / 2) < 1e-15);
 });
 
@@ -161,7 +162,7 @@ test("with one trial the band is that trial's own estimator standard error, and 
   const series = m.moments('H', 3);
   records.forEach((r, i) => {
     assert.equal(series.mean[i].y, r.moments.H[2]);
-    assert.ok(Math.abs(series.mean[i].hi - series.mean[i].y - r.moments_stderr.H[2]) <= 1e-12 * Math.abs(r.moments.H[2]));
+    assert.ok(Math.abs(series.mean[i].hi - series.mean[i].y - orNaN(r.moments_stderr.H[2])) <= 1e-12 * Math.abs(orNaN(r.moments.H[2])));
     assert.equal(series.mean[i].n, 1);
   });
   // One trial has no spread over trials: no band is drawn for it.
@@ -173,7 +174,7 @@ test("with one trial the band is that trial's own estimator standard error, and 
   );
   // Tr(I^k) is exact (stderr 0): a zero-width band.
   assert.ok(m.moments('I', 2).mean.every((p) => p.lo === p.y && p.hi === p.y));
-  assert.ok(Math.abs(m.orthogonality()[2].hi - m.orthogonality()[2].y - records[2].orthogonality!.IS_stderr) < 1e-15);
+  assert.ok(Math.abs(m.orthogonality()[2].hi - m.orthogonality()[2].y - orNaN(records[2].orthogonality!.IS_stderr)) < 1e-15);
   // Over two trials the theory is the expectation.
   const both = modelOf(run.records).moments('H', 3).theory;
   assert.equal(both.kind, 'expected');
@@ -236,7 +237,7 @@ test('the other series: top eigenvalues, density, Rayleigh quotients, NTK spectr
   const last = m.steps().length - 1;
   const final = measurements.filter((r) => r.step === m.steps()[last]);
   assert.equal(m.top('I').length, 5);
-  assert.ok(Math.abs(m.top('I')[0][last].y - (final[0].top!.I![0] + final[1].top!.I![0]) / 2) < 1e-15);
+  assert.ok(Math.abs(m.top('I')[0][last].y - (orNaN(final[0].top!.I![0]) + orNaN(final[1].top!.I![0])) / 2) < 1e-15);
   assert.deepEqual(
     m.density(last).map((s) => s.trial),
     [0, 1],
@@ -265,7 +266,7 @@ test('the other series: top eigenvalues, density, Rayleigh quotients, NTK spectr
 
 test('progress messages make a denser loss curve, thinned on a log scale', () => {
   const m = modelOf(run.records);
-  for (let step = 0; step <= 1000; step++) m.ingest({ type: 'progress', trial: 0, step, steps: 1000, loss: 1 / (1 + step), measurements: 0, measurementsTotal: 12, elapsed_ms: step });
+  for (let step = 0; step <= 1000; step++) m.ingest({ type: 'progress', trial: 0, step, steps: 1000, loss: 1 / (1 + step), measurements: 0, measurements_total: 12, elapsed_ms: step });
   const trial0 = m.loss().trials.find((s) => s.trial === 0)!;
   assert.ok(trial0.points.length > 100 && trial0.points.length <= 1001, `${trial0.points.length} points`);
   assert.ok(trial0.points.every((p, i) => i === 0 || p.x > trial0.points[i - 1].x), 'sorted, unique');
@@ -317,8 +318,8 @@ test('a width sweep: one series per run, ordered by width, and the deviation fro
     const ms = r.records.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement');
     const steps = [...new Set(ms.map((m) => m.step))];
     const at = steps.map((s) => ms.filter((m) => m.step === s));
-    const scale = Math.max(...at.map((list) => Math.abs(list[0].expected!.H[0])));
-    const devAt = at.map((list) => Math.abs(list.reduce((a, m) => a + m.moments.H[0], 0) / list.length - list[0].expected!.H[0]) / scale);
+    const scale = Math.max(...at.map((list) => Math.abs(orNaN(list[0].expected!.H[0]))));
+    const devAt = at.map((list) => Math.abs(list.reduce((a, m) => a + orNaN(m.moments.H[0]), 0) / list.length - orNaN(list[0].expected!.H[0])) / scale);
     return { x: Number(r.info.varied!.width), y: devAt.reduce((a, b) => a + b, 0) / devAt.length };
   });
   devs[0].points.forEach((p, i) => {
@@ -459,12 +460,12 @@ test('mean field: the panel model compares √w·Tr(S) and w·Tr(S²) with the l
   const mean = scaled.reduce((a, b) => a + b, 0) / 3;
   const sd = Math.sqrt(scaled.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
   assert.equal(mf.width, w);
-  assert.ok(Math.abs(mf.sqrt_w_trace_s.mean - mean) < 1e-15);
-  assert.ok(Math.abs(mf.sqrt_w_trace_s.spread! - sd) < 1e-15);
-  assert.ok(Math.abs(mf.sqrt_w_trace_s.stderr - sd / Math.sqrt(3)) < 1e-15);
-  assert.ok(Math.abs(mf.sqrt_w_trace_s.limit_std - Math.sqrt(w) * 0.0015) < 1e-15);
-  assert.ok(Math.abs(mf.w_trace_s2.limit - w * 1.25e-6) < 1e-15);
-  assert.ok(Math.abs(mf.w_trace_s2.mean - w * 2.1e-6) < 1e-15);
+  assert.ok(Math.abs(orNaN(mf.sqrt_w_trace_s.mean) - mean) < 1e-15);
+  assert.ok(Math.abs(orNaN(mf.sqrt_w_trace_s.spread) - sd) < 1e-15);
+  assert.ok(Math.abs(orNaN(mf.sqrt_w_trace_s.stderr) - sd / Math.sqrt(3)) < 1e-15);
+  assert.ok(Math.abs(orNaN(mf.sqrt_w_trace_s.limit_std) - Math.sqrt(w) * 0.0015) < 1e-15);
+  assert.ok(Math.abs(orNaN(mf.w_trace_s2.limit) - w * 1.25e-6) < 1e-15);
+  assert.ok(Math.abs(orNaN(mf.w_trace_s2.mean) - w * 2.1e-6) < 1e-15);
   // Only the step-0 records count; a run without mean-field records has none.
   assert.equal(modelOf(measurements).meanField(), undefined);
 });

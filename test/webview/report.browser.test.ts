@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildReportHtml } from '../../src/run/report';
-import type { MeasurementRecord } from '../../src/run/protocol';
+import { orNaN, type MeasurementRecord } from '../../src/contracts/engineMessages';
 import {
   browserBundle,
   describeCharts,
@@ -97,7 +97,7 @@ test('every chart of a run, with its datasets and axes as Chart.js holds them', 
       assert.equal(mean.points, steps.length);
       assert.equal(theory.points, steps.length);
       assert.deepEqual(mean.first!.x, 0.5);
-      const at = (step: number, trial: number): number => measurements.find((m) => m.step === step && m.trial === trial)!.moments[A as 'H'][Number(k) - 1];
+      const at = (step: number, trial: number): number => orNaN(measurements.find((m) => m.step === step && m.trial === trial)!.moments[A as 'H'][Number(k) - 1]);
       const last = steps[steps.length - 1];
       assert.ok(Math.abs(mean.last!.y - (at(last, 0) + at(last, 1)) / 2) <= 1e-12 * Math.abs(at(last, 0)) + 1e-300);
       assert.equal(theory.last!.y, measurements.find((m) => m.step === last)!.expected![A as 'H'][Number(k) - 1]);

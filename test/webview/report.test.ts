@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReportHtml, jsonForScript, reportAssets, reportCsp, reportData, scriptForInline, writeReport } from '../../src/run/report';
-import type { EngineMessage } from '../../src/run/protocol';
+import type { EngineMessage } from '../../src/contracts/engineMessages';
 import { FIXTURES, readFixtureRun } from './helpers';
 
 const assets = { script: 'globalThis.loaded = "</script>" + "<!--";', css: 'body { color: red; } /* </style> */' };

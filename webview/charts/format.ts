@@ -28,7 +28,9 @@ export function decadeLabel(v: number): string {
 }
 
 /** Three significant digits; scientific as m×10ⁿ outside [10⁻³, 10⁴). */
-export function formatValue(v: number, digits = 3): string {
+export function formatValue(v: number | null, digits = 3): string {
+  // null: a figure that was NaN where it was written (summary.json).
+  if (v === null) return '—';
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);

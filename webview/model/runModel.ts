@@ -5,9 +5,10 @@
  * received a record since the last read, and the shaped series are cached until the next ingest.
  * Ingesting the same records in any order, one by one or all at once, gives the same series.
  */
-import type { TheoryLines } from '../../src/engine/theory/theoryLines';
+import type { TheoryLinesRecord as TheoryLines } from '../../src/contracts/engineMessages';
 import { deviationOf, quantityRule } from '../../src/analysis/deviation';
-import { meanFieldComparison, type MeanFieldComparison } from '../../src/run/meanFieldComparison';
+import { meanFieldComparison } from '../../src/run/meanFieldComparison';
+import type { MeanFieldComparison } from '../../src/contracts/runStore';
 import { aggregate, type StepAggregate, type StepEntry } from './aggregate';
 import type { MeanStderr } from '../../src/analysis/overTrials';
 import { decimateLog } from './decimate';
@@ -388,7 +389,10 @@ export class RunModel {
         if (!r.density) return [];
         const { x, y } = r.density.H;
         const points: Point[] = [];
-        for (let i = 0; i < x.length; i++) if (finite(y[i])) points.push({ x: x[i], y: y[i] });
+        for (let i = 0; i < x.length; i++) {
+          const yi = y[i];
+          if (finite(yi)) points.push({ x: x[i], y: yi });
+        }
         return [{ trial: r.trial, points }];
       }),
     );

@@ -3,9 +3,8 @@
  * them as they are, `parsing: false`), sorted by x where a series is a line. Pure types: no DOM here,
  * so the model runs under Node in the unit tests.
  */
-export type { MeasurementRecord, SurfaceRecord, Moments } from '../../src/engine/records';
-export type { EngineMessage, LogMessage, TheoryMessage } from '../../src/run/protocol';
-export type { RunInfo, RunSummary, SweepInfo, SweepSummary, StepSummary } from '../../src/run/runFiles';
+export type { MeasurementRecord, SurfaceRecord, Moments, EngineMessage, LogMessage } from '../../src/contracts/engineMessages';
+export type { RunInfo, RunSummary, SweepInfo, SweepSummary, StepSummary } from '../../src/contracts/runStore';
 
 export type Matrix = 'H' | 'I' | 'S';
 export const MATRICES: readonly Matrix[] = ['H', 'I', 'S'];

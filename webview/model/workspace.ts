@@ -4,7 +4,7 @@
  * the run named ''), envelopes attach run.json, summary.json and sweep.json.
  */
 import { describeSkipped, type Skipped } from '../../src/contracts/checks';
-import type { PanelMessage } from './panelProtocol';
+import type { PanelMessage } from '../../src/contracts/panelMessages';
 import { RunModel } from './runModel';
 import type { EngineMessage, SweepInfo, SweepSummary } from './types';
 

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_HOURS, LIMITS } from '../../run/limits';
 import { ChoiceError, chooseRun } from '../../run/choose';
 import { checkOptionsForFile, dataFilesDoc } from '../../run/confine';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
-import type { EngineMessage } from '../../run/protocol';
+import type { EngineMessage } from '../../contracts/engineMessages';
 import { writeReportSafely } from '../../run/reportWriter';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
@@ -132,7 +132,7 @@ export const runVerb: Verb = {
       },
       {
         onRunStarted: (info, dir) => {
-          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}, about ${info.estimate.memory_mb} MB per engine and ${duration(info.estimate.seconds)} per trial; writing ${dir}\n`);
+          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}${info.estimate ? `, about ${info.estimate.memory_mb} MB per engine and ${duration(info.estimate.seconds)} per trial` : ''}; writing ${dir}\n`);
         },
         onMessage: (m: EngineMessage) => {
           if (json && m.type !== 'progress') io.stdout(`${JSON.stringify(m)}\n`);

@@ -5,7 +5,8 @@ import { Curvature } from '../network/curvature';
 import { hessianTracesWithSize } from '../network/hessianTrace';
 import { ntkGram } from '../network/ntkGram';
 import type { TfNetwork } from '../network/tfNetwork';
-import type { MeasurementRecord } from '../records';
+import type { MeasurementRecord } from '../../contracts/engineMessages';
+import type { Written } from '../../contracts/checks';
 import type { Rng } from '../rng';
 import { denseCurvature, measureExact, useExactPath } from './exact';
 import { measureMatrixFree } from './matrixFree';
@@ -15,7 +16,7 @@ import { Dense64Network } from '../network/dense64';
 
 /** What one measurement yields besides its record: the state the theory and the surface start from. */
 export interface Measurement {
-  readonly record: MeasurementRecord;
+  readonly record: Written<MeasurementRecord>;
   readonly outputs: Float64Array;
   readonly loss: LossEvaluation;
   /** G_ik = Tr Hess f_k(x_i). */
@@ -68,7 +69,7 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
       curv.dispose();
     }
   }
-  const record: MeasurementRecord = {
+  const record: Written<MeasurementRecord> = {
     type: 'measurement',
     trial: args.trial,
     step: args.step,

@@ -6,7 +6,8 @@ import { dot, matvec, norm, type Vector } from '../linalg/operator';
 import { Curvature } from '../network/curvature';
 import { ntkGram } from '../network/ntkGram';
 import type { TfNetwork } from '../network/tfNetwork';
-import type { SurfaceRecord } from '../records';
+import type { SurfaceRecord } from '../../contracts/engineMessages';
+import type { Written } from '../../contracts/checks';
 import { Rng } from '../rng';
 import { ntkSpectrum } from './ntkSpectrum';
 
@@ -25,7 +26,7 @@ export function lossSurface(args: {
   trial: number;
   step: number;
   rng: Rng;
-}): SurfaceRecord {
+}): Written<SurfaceRecord> {
   const { net, targets, surface } = args;
   const N = net.N;
   const nL = net.layout.outputDim;

@@ -11,7 +11,8 @@
  */
 import { mse, type SampleLoss } from '../../catalogue/losses';
 import { evaluateLoss } from '../loss/loss';
-import type { Moments } from '../records';
+import type { Moments } from '../../contracts/engineMessages';
+import type { Written } from '../../contracts/checks';
 import type { InfiniteWidthKernels } from './kernels';
 import { lossGramMoments, outputQuadratic } from './lossMoments';
 import { checkShape } from './momentSeries';
@@ -59,7 +60,7 @@ export function meanFieldPrediction(
 export interface MeanFieldLimits {
   readonly width: number;
   /** Tr(A^k) on the measurement's scale; S[0] = 0 is the mean of a Gaussian of sd traceSStd. */
-  readonly expected: Moments;
+  readonly expected: Written<Moments>;
   /** √(∇CᵀΞ∇C / w): the spread of Tr(S) over initializations. */
   readonly traceSStd: number;
 }

@@ -14,12 +14,14 @@
  * products per step when kmax ≥ 3 (1.6 s per step for nL = 10), O(N² nL²) when kmax ≤ 2.
  * Undefined values (the S-part under ReLU) are NaN, which JSON writes as null.
  */
+import type { Written } from '../../contracts/checks';
+import type { TheoryLinesRecord } from '../../contracts/engineMessages';
 import type { SampleLoss } from '../../catalogue/losses';
 import { Rng } from '../rng';
 import { initialDistribution } from './initialDistribution';
 import type { InfiniteWidthKernels } from './kernels';
 import { lossPathwisePrediction } from './lossPathwise';
-import { meanFieldPrediction, type MeanFieldPrediction } from './meanField';
+import { meanFieldPrediction } from './meanField';
 import type { MomentSeries, TrialStart } from './momentSeries';
 import { mseExpectedPrediction } from './mseExpected';
 import { msePathwisePrediction, mseSetup } from './msePathwise';
@@ -52,22 +54,8 @@ export interface TheoryLinesRequest {
 /** A `MomentSeries` without the step axis, which the lines share. */
 export type MomentLines = Omit<MomentSeries, 'steps' | 'times'>;
 
-export interface TheoryLines {
-  readonly loss: string;
-  readonly mode: DynamicsMode;
-  readonly kmax: number;
-  readonly steps: number[];
-  readonly times: number[];
-  readonly pathwise?: MomentLines;
-  readonly expected?: MomentLines & {
-    readonly method: 'closed form' | 'monte carlo';
-    readonly samples?: number;
-    /** Monte Carlo only: standard error of each entry of traceS (same layout). */
-    readonly traceSStandardError?: number[][];
-  };
-  readonly meanField?: MeanFieldPrediction;
-  readonly warnings: string[];
-}
+/** The lines as the engine computes them: the contract's shape (src/contracts/engineMessages.ts) with plain numbers. */
+export type TheoryLines = Written<TheoryLinesRecord>;
 
 /**
  * Draws of (Y(0), G(0)) behind the expected theory lines of a non-quadratic loss (a Monte-Carlo

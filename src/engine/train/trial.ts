@@ -7,7 +7,8 @@ import { lossSurface } from '../measure/surface';
 import { meanFieldWidth, networkSpec, initialParameters } from '../network/spec';
 import { TfNetwork } from '../network/tfNetwork';
 import { ntkGram } from '../network/ntkGram';
-import type { MeasurementRecord, Moments, SurfaceRecord } from '../records';
+import type { MeasurementRecord, Moments, SurfaceRecord } from '../../contracts/engineMessages';
+import type { Written } from '../../contracts/checks';
 import type { PathName } from '../backend';
 import { Rng } from '../rng';
 import { experimentTheoryRequest, meanFieldLimits, theoryLines, type InfiniteWidthKernels, type MeanFieldLimits, type TheoryLines } from '../theory';
@@ -25,8 +26,8 @@ import { finiteLoss } from '../measure/measure';
  */
 export interface TrialHooks {
   onProgress?(p: TrialProgress): void;
-  onMeasurement?(record: MeasurementRecord): void;
-  onSurface?(record: SurfaceRecord): void;
+  onMeasurement?(record: Written<MeasurementRecord>): void;
+  onSurface?(record: Written<SurfaceRecord>): void;
   onTheory?(lines: TheoryLines): void;
   onLog?(message: string): void;
   /** Return true to stop (the trial ends as cancelled with what it measured). */
@@ -185,8 +186,8 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
 }
 
 /** Attach the theory's moments at this measurement (index `s` of the schedule). */
-function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s: number, limit: number[] | undefined, { backend, path }: Pick<TrialOptions, 'backend' | 'path'>): MeasurementRecord {
-  const at = (l: { traceH: number[][]; traceI: number[][]; traceS: number[][] }): Moments => ({
+function withTheory(record: Written<MeasurementRecord>, lines: TheoryLines | undefined, s: number, limit: number[] | undefined, { backend, path }: Pick<TrialOptions, 'backend' | 'path'>): Written<MeasurementRecord> {
+  const at = (l: { traceH: number[][]; traceI: number[][]; traceS: number[][] }): Written<Moments> => ({
     H: l.traceH.map((row) => row[s]),
     I: l.traceI.map((row) => row[s]),
     S: l.traceS.map((row) => row[s]),
@@ -202,7 +203,7 @@ function withTheory(record: MeasurementRecord, lines: TheoryLines | undefined, s
 }
 
 /** A mean-field measurement: the limits at initialization, none later. */
-function withMeanField(record: MeasurementRecord, limits: MeanFieldLimits | undefined, limit: number[] | undefined, { backend, path }: Pick<TrialOptions, 'backend' | 'path'>): MeasurementRecord {
+function withMeanField(record: Written<MeasurementRecord>, limits: MeanFieldLimits | undefined, limit: number[] | undefined, { backend, path }: Pick<TrialOptions, 'backend' | 'path'>): Written<MeasurementRecord> {
   return {
     ...record,
     ...(limits ? { expected: limits.expected, mean_field: { width: limits.width, trace_s_std: limits.traceSStd } } : {}),

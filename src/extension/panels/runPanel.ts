@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_NOTICE } from '../../contracts/panelMessages';
-import type { EngineMessage } from '../../run/protocol';
+import type { EngineMessage } from '../../contracts/engineMessages';
 import { readRun, readRunInfo, readSweep, readSweepInfo, runFolderKind, RunStoreError, storedRunNotices, type StoredSweep } from '../../run/readStore';
 import { realPathInsideAny } from '../../run/realInside';
 import { existsNoFollow } from '../../run/regularFile';

@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import type { BackendName } from '../../engine/backend';
 import { resolve } from '../../format/index';
 import { ChoiceError, chooseRun } from '../../run/choose';
-import type { EngineMessage } from '../../run/protocol';
+import { orNaN, type EngineMessage } from '../../contracts/engineMessages';
 import { writeReportSafely } from '../../run/reportWriter';
-import type { RunInfo, RunSummary } from '../../run/runFiles';
+import type { RunInfo, RunSummary } from '../../contracts/runStore';
 import { ExperimentRun, RunRefused, type RunOutcome } from '../../run/runExperiment';
 import { DEFAULT_MAX_HOURS } from '../../run/limits';
 import { checkOptionsFor } from '../language/documents';
@@ -133,7 +133,7 @@ export class RunManager implements vscode.Disposable {
           const sub = this.onDidChange((e) => {
             if (e.kind === 'message' && e.message.type === 'progress' && e.run.control === control) {
               const m = e.message;
-              progress.report({ message: `trial ${m.trial + 1}: step ${m.step}/${m.steps}, loss ${m.loss.toPrecision(4)}, ${m.measurements}/${m.measurementsTotal} measurements` });
+              progress.report({ message: `trial ${m.trial + 1}: step ${m.step}/${m.steps}, loss ${orNaN(m.loss).toPrecision(4)}, ${m.measurements}/${m.measurements_total} measurements` });
             }
           });
           try {

@@ -5,7 +5,11 @@ import { takeMeasurement } from '../../../src/engine/measure/measure';
 import { builtinLoss } from '../../../src/catalogue/losses';
 import { evaluateLoss } from '../../../src/engine/loss/loss';
 import type { MeasureConfig } from '../../../src/engine/config';
-import type { MeasurementRecord } from '../../../src/engine/records';
+import type { Written } from '../../../src/contracts/checks';
+import type { MeasurementRecord as Record_ } from '../../../src/contracts/engineMessages';
+
+/** What the engine hands its hooks in process: plain numbers. */
+type MeasurementRecord = Written<Record_>;
 import { Rng } from '../../../src/engine/rng';
 import { studentTQuantile } from '../../../src/engine/linalg/stats';
 import { setupBackend } from '../../helpers/backend';

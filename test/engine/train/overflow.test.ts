@@ -18,7 +18,7 @@ import { infiniteWidthKernels } from '../../../src/engine/theory';
 import { Rng } from '../../../src/engine/rng';
 import { compileActivation } from '../../../src/format/index';
 import type { ExperimentConfig } from '../../../src/engine/config';
-import type { MeasurementRecord } from '../../../src/engine/records';
+import type { MeasurementRecord } from '../../../src/contracts/engineMessages';
 import { setupBackend } from '../../helpers/backend';
 
 // Overflow anywhere a value reaches the linear algebra or the theory is named where it happens, and a

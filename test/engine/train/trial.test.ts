@@ -8,7 +8,11 @@ import { builtinLoss } from '../../../src/catalogue/losses';
 import { DivergenceError } from '../../../src/engine/train/divergence';
 import { infiniteWidthKernels } from '../../../src/engine/theory';
 import type { ExperimentConfig } from '../../../src/engine/config';
-import type { MeasurementRecord } from '../../../src/engine/records';
+import type { Written } from '../../../src/contracts/checks';
+import type { MeasurementRecord as Record_ } from '../../../src/contracts/engineMessages';
+
+/** What the engine hands its hooks in process: plain numbers. */
+type MeasurementRecord = Written<Record_>;
 import { setupBackend } from '../../helpers/backend';
 
 before(async () => {

@@ -14,8 +14,8 @@ import { Figure, section } from '../figure';
 import { legendKey } from '../legendKey';
 import type { RenderContext, Section } from '../state';
 import { plural } from './common';
-import { deviationOf, formatDeviation } from '../../../src/analysis/deviation';
-import type { MeanFieldComparison } from '../../../src/run/meanFieldComparison';
+import { formatDeviation, limitDeviation } from '../../../src/analysis/deviation';
+import type { MeanFieldComparison } from '../../../src/contracts/runStore';
 
 interface Cell {
   figure: Figure;
@@ -119,8 +119,7 @@ function meanFieldNote(mf: MeanFieldComparison | undefined): string {
   if (!mf) return '';
   const a = mf.sqrt_w_trace_s;
   const b = mf.w_trace_s2;
-  const sigma = (x: { mean: number; stderr: number }, limit: number): string =>
-    ` (${formatDeviation(deviationOf({ measured: x.mean, predicted: limit, stderr: x.stderr, scale: Math.abs(limit), vanishes: false }))})`;
+  const sigma = (x: { mean: number | null; stderr: number | null }, limit: number | null): string => ` (${formatDeviation(limitDeviation(x, limit))})`;
   return (
     ` Mean field (width ${mf.width}): the theory predicts at initialization only. √w·Tr(S) = ${formatValue(a.mean)} ± ${formatValue(a.stderr)} against a limit N(${formatValue(a.limit_mean)}, sd ${formatValue(a.limit_std)})${sigma(a, a.limit_mean)}` +
     `${a.spread === null ? '' : `, spread over trials ${formatValue(a.spread)}`}; w·Tr(S²) = ${formatValue(b.mean)} ± ${formatValue(b.stderr)} against ∇CᵀΥ∇C = ${formatValue(b.limit)}${sigma(b, b.limit)}. Compare S, not H: Tr(I) is O(1/w).`
