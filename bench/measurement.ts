@@ -10,7 +10,8 @@ import { takeMeasurement } from '../src/engine/measure/measure';
 import { initialParameters, networkSpec } from '../src/engine/network/spec';
 import { TfNetwork } from '../src/engine/network/tfNetwork';
 import { Rng } from '../src/engine/rng';
-import { compileExperiment, resolve } from '../src/format/index';
+import { resolve } from '../src/format/index';
+import { compileExperiment } from '../src/run/compile';
 import { dataLoader, datasetFor } from '../src/run/prepare';
 import type { Benchmark } from './common';
 

@@ -1,6 +1,6 @@
 /**
  * The generated parts of docs/FORMAT.md, from the tables the checker itself uses: every key of
- * src/format/schema.ts with its type, default and meaning; the built-in activations and losses of the
+ * the key table (src/contracts/experimentKeys.ts, read through src/format/schema.ts) with its type, default and meaning; the built-in activations and losses of the
  * catalogue; the expression language's functions; the diagnostic codes. `npm run docs:format` writes
  * them between the page's `<!-- generated:NAME -->` markers; test/format/formatDoc.test.ts fails when
  * the page and the tables disagree.

@@ -71,7 +71,7 @@ export const runInfoCheck = object({
 export type RunInfo = Infer<typeof runInfoCheck>;
 
 /**
- * A mean-field run's one prediction against its trials (src/run/meanFieldComparison.ts): at
+ * A mean-field run's one prediction against its trials (src/analysis/meanField.ts): at
  * initialization, √w·Tr(S) ~ N(0, ∇CᵀΞ∇C) and w·Tr(S²) → ∇CᵀΥ∇C; over several trials the standard
  * error is over trials and `spread` their standard deviation.
  */

@@ -1,86 +1,56 @@
 import type { Activation } from '../catalogue/activation';
 import type { SampleLoss } from '../catalogue/losses';
+import type { TargetFunction } from '../catalogue/target';
+import type { KeyName, Settings, SourceSettings } from '../contracts/experimentKeys';
 
 /**
  * The concrete experiment the engine runs: every default filled in, every name resolved to an object
- * (activation, loss, target function). The format (`src/format`) builds it from an `.ntkexp` file; a
- * test builds it by hand. It holds functions, so it is not what crosses a process boundary: the run
- * layer sends the file's text and the experiment's name, and the engine process compiles it again.
+ * (activation, loss, target function). src/run/compile.ts builds it from a resolved `.ntkexp`
+ * experiment; a test builds it by hand. The plain settings' types are derived from the format's key
+ * table (src/contracts/experimentKeys.ts `Settings`: `learning_rate` is `learningRate: number`,
+ * `spacing` is 'log' | 'linear'), so a key added to the table reaches this type. It holds functions,
+ * so it is not what crosses a process boundary: the run layer sends the resolved experiment, and the
+ * engine process compiles it again.
  */
-export interface ExperimentConfig {
+export type ExperimentConfig = Settings<'experiment', 'title' | 'seed' | 'trials'> & {
   readonly name: string;
-  readonly title: string;
-  readonly seed: number;
-  readonly trials: number;
   readonly data: DataConfig;
   readonly network: NetworkConfig;
   readonly loss: SampleLoss;
   readonly train: TrainConfig;
   readonly measure: MeasureConfig;
   readonly surface?: SurfaceConfig;
-}
+};
 
-/** A target expression: its text (for records and hover) and its float64 evaluator. */
-export interface TargetFunction {
-  readonly text: string;
-  /** Called with the named variables of the source (`x1`, `x2`, … or `gamma`). */
-  readonly evaluate: (vars: Readonly<Record<string, number>>) => number;
-}
+export type { TargetFunction } from '../catalogue/target';
 
-interface CommonData {
-  /** Scale each input to squared norm n0 (THEORY.md assumes it). */
-  readonly normalize: boolean;
-  /** Standard deviation of Gaussian noise added to the targets. */
-  readonly noise: number;
-}
+/** `normalize`: scale each input to squared norm n0 (the theory assumes it); `noise`: the sd of Gaussian label noise. */
+type CommonData = Settings<'data', 'normalize' | 'noise'>;
 
+/** Each source's settings; a target expression becomes its float64 function. Inline points, and CSV files once the run layer has read them, are `points`. */
 export type DataConfig =
-  | (CommonData & { readonly source: 'mnist'; readonly samples: number; readonly size: 7 | 14 | 28; readonly digits: readonly number[]; readonly target: 'parity' | 'onehot' })
-  | (CommonData & { readonly source: 'disk'; readonly samples: number; readonly target: TargetFunction })
-  | (CommonData & { readonly source: 'circle'; readonly samples: number; readonly target: TargetFunction })
-  | (CommonData & { readonly source: 'gaussian'; readonly samples: number; readonly dim: number; readonly target: TargetFunction })
-  /** Inline points, and CSV files once the run layer has read them. */
+  | (CommonData & SourceSettings<'mnist', 'samples' | 'size' | 'digits' | 'target'> & { readonly source: 'mnist' })
+  | (CommonData & SourceSettings<'disk', 'samples'> & { readonly source: 'disk'; readonly target: TargetFunction })
+  | (CommonData & SourceSettings<'circle', 'samples'> & { readonly source: 'circle'; readonly target: TargetFunction })
+  | (CommonData & SourceSettings<'gaussian', 'samples' | 'dim'> & { readonly source: 'gaussian'; readonly target: TargetFunction })
   | (CommonData & { readonly source: 'points'; readonly inputs: readonly (readonly number[])[]; readonly targets: readonly (readonly number[])[] });
 
-export interface NetworkConfig {
-  /** L, the number of weight layers. */
-  readonly depth: number;
+/** `depth` L (weight layers), bias scale `beta`, `parametrization`; `width` becomes one width per hidden layer, the activation its object. */
+export type NetworkConfig = Settings<'network', 'depth' | 'beta' | 'parametrization'> & {
   /** Hidden widths n1 … n_{L−1} (length L − 1). */
   readonly widths: readonly number[];
   readonly activation: Activation;
-  /** Bias scale β. */
-  readonly beta: number;
-  readonly parametrization: 'ntk' | 'mean_field';
-}
+};
 
-export interface TrainConfig {
-  /** η as written in the file; under `mean_field` the engine multiplies it by the width. */
-  readonly learningRate: number;
-  readonly steps: number;
-}
+/** η as written in the file (`learningRate`; under `mean_field` the engine multiplies it by the width) and the steps. */
+export type TrainConfig = Settings<'train', 'learning_rate' | 'steps'>;
 
-export interface MeasureConfig {
-  readonly points: number;
-  readonly spacing: 'log' | 'linear';
-  /** Measure every this many steps instead of `points`/`spacing`. */
-  readonly every?: number;
-  /** Highest power k of Tr(A^k). */
-  readonly moments: number;
-  readonly probes: number;
-  readonly top: number;
-  readonly bottom: number;
-  /** Bins of the spectral density of H; 0 = off. */
-  readonly density: number;
-  readonly orthogonality: boolean;
-  readonly theory: boolean;
-  readonly exact: 'auto' | boolean;
-}
+/** Every `measure` key (`every`, none by default, is optional): see docs/FORMAT.md for each. */
+export type MeasureConfig = Settings<'measure', KeyName<'measure'>>;
 
 /** `I3` = third eigenvector of I, etc., or a random direction. */
 export type Direction = { readonly kind: 'I' | 'S' | 'H'; readonly index: number } | { readonly kind: 'random' };
 
-export interface SurfaceConfig {
+export type SurfaceConfig = Settings<'surface', 'radius' | 'grid'> & {
   readonly directions: readonly [Direction, Direction];
-  readonly radius: number;
-  readonly grid: number;
-}
+};

@@ -6,6 +6,10 @@
  * splitmix32 so that nearby seeds give unrelated streams. Gaussians by the Box–Muller transform with
  * 53-bit uniforms.
  */
+// The largest seed (2^53 − 1): seeds are hashed by their decimal digits, and beyond it neighbouring
+// integers are the same double, so two seeds written differently would give the same stream.
+import { MAX_SEED } from '../contracts/experimentKeys';
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -116,12 +120,6 @@ function splitmix32(seed: number): { next(): number } {
     },
   };
 }
-
-/**
- * The largest seed: seeds are hashed by their decimal digits, and beyond 2^53 − 1 neighbouring
- * integers are the same double, so two seeds written differently would give the same stream.
- */
-export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 /** FNV-1a over the seed and the path, so `derive(seed, 'trial', 1)` and `derive(seed, 'trial', 2)` differ. */
 function hashSeed(seed: number, path: Array<number | string>): number {

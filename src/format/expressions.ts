@@ -1,5 +1,5 @@
 import type { Activation } from '../catalogue/activation';
-import type { TargetFunction } from '../engine/config';
+import type { TargetFunction } from '../catalogue/target';
 import { elementwiseLoss } from '../catalogue/losses';
 import type { SampleLoss } from '../catalogue/losses';
 import type { Expression } from './ast';

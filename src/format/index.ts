@@ -14,7 +14,6 @@ export { format, type FormatResult } from './formatter';
 export { validate, type CheckOptions, type CheckedFile } from './validator';
 export { folderOf, leavesFolder, lexicalEscape, pathParts, type DataFileCheck, type DataFileProblem } from './validate/paths';
 export { resolve, resolveChecked, type ResolveResult, type ResolvedExperiment, type ResolvedBlock, type ResolvedData, type ResolvedDefinition, type ResolvedSweep } from './resolve';
-export { compileExperiment, resolvedActivation } from './compile';
 export { expandSweeps, MAX_SWEEP_POINTS } from './sweep';
 export { parseCsv, csvToPoints, withCsvLoaded, CsvError, type CsvTable } from './csv';
 export { compileActivation, compileLoss, compileTarget, scalarDerivatives, CUSTOM_QUADRATURE_DEGREE } from './expressions';

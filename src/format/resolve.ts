@@ -11,7 +11,7 @@ import { type CheckOptions, type CheckedFile, validate } from './validator';
  * A validated file → one JSON-serializable ResolvedExperiment per experiment: every key of the table
  * present with its written value or its default, in the file's own vocabulary (`learning_rate`,
  * `width`), target expressions and custom formulas kept as canonical text. It is what a run records
- * and what crosses a process boundary; `compileExperiment` (compile.ts) turns it into engine objects.
+ * and what crosses a process boundary; `compileExperiment` (src/run/compile.ts) turns it into engine objects.
  */
 
 /** A block's keys and values, as the schema lists them. */

@@ -6,7 +6,7 @@ import { type CheckedExperiment, checkExperiment } from './validate/experiment';
 import type { DataFileCheck } from './validate/paths';
 
 /**
- * Validation of a parsed file against NTKEXP.md's table (schema.ts): each check reports through the
+ * Validation of a parsed file against the key table (src/contracts/experimentKeys.ts): each check reports through the
  * acceptor with a stable code (diagnostics.ts). The checks live in validate/, one concern per file;
  * this driver runs them in order and returns what they established, which resolution reuses.
  */

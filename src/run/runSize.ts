@@ -1,8 +1,10 @@
+import type { Activation } from '../catalogue/activation';
 import { builtinLoss, isBuiltinLoss } from '../catalogue/losses';
 import type { MeasureConfig } from '../engine/config';
 import { usesArcCosine } from '../engine/theory/arcCosine';
 import { measurementCount } from '../engine/train/schedule';
-import { resolvedActivation, type Json, type ResolvedExperiment } from '../format/index';
+import { type Json, type ResolvedExperiment } from '../format/index';
+import { resolvedActivation } from './compile';
 
 /**
  * The sizes a run's cost depends on, read from a resolved experiment (one concrete sweep point) without
@@ -74,7 +76,11 @@ export function dataShape(exp: ResolvedExperiment): DataShape {
   }
 }
 
-export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(exp)): RunSize {
+/**
+ * What a run's cost depends on, from its settings. `activation`: the experiment's compiled activation
+ * when the caller has it (a run's plan); otherwise a custom one is compiled here for its quadrature degree.
+ */
+export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(exp), activation?: Activation): RunSize {
   const depth = count(exp.network.depth, 1);
   const width = exp.network.width;
   const hidden: LayerRun[] = Array.isArray(width) ? width.map((w) => ({ width: count(w, 1), count: 1 })) : depth > 1 ? [{ width: count(width, 1), count: depth - 1 }] : [];
@@ -98,7 +104,7 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
     exact: m.exact === true || m.exact === false ? m.exact : 'auto',
     trials: count(exp.settings.trials, 1),
     quadraticLoss: isBuiltinLoss(String(exp.settings.loss)) && builtinLoss(String(exp.settings.loss)).quadratic === true,
-    quadratureDegree: quadratureDegree(exp, String(exp.network.activation)),
+    quadratureDegree: activation ? degreeOf(activation) : quadratureDegree(exp, String(exp.network.activation)),
     normalized: exp.data.normalize === true,
     ...(surface ? { surface: { grid: count(surface.grid, 2), directions: Array.isArray(surface.directions) ? surface.directions.map(String) : [] } } : {}),
   };
@@ -134,6 +140,8 @@ export function networkFigures(layers: readonly LayerRun[]): NetworkFigures {
   return { P: macs + sumOut, macs, hiddenSum: total - first - last, widest, sumIn: total - last, sumOut };
 }
 
+const degreeOf = (activation: Activation): number => (usesArcCosine(activation) ? 0 : activation.quadratureDegree);
+
 /** Degrees by activation and formula: a sweep of 10⁴ points names a handful of activations, each compiled once. */
 const degrees = new Map<string, number>();
 
@@ -142,8 +150,7 @@ function quadratureDegree(exp: ResolvedExperiment, name: string): number {
   const key = `${name}\u0000${exp.definitions.find((d) => d.kind === 'activation' && d.name === name)?.formula ?? ''}`;
   let degree = degrees.get(key);
   if (degree === undefined) {
-    const activation = resolvedActivation(exp, name);
-    degree = usesArcCosine(activation) ? 0 : activation.quadratureDegree;
+    degree = degreeOf(resolvedActivation(exp, name));
     if (degrees.size > 1000) degrees.clear();
     degrees.set(key, degree);
   }

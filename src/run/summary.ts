@@ -1,7 +1,7 @@
 import type { Written } from '../contracts/checks';
 import { momentsOrNaN, orNaN, type EngineMessage, type MeasurementRecord, type Moments } from '../contracts/engineMessages';
 import { deviationOf, quantityRule } from '../analysis/deviation';
-import { meanFieldComparison } from './meanFieldComparison';
+import { meanFieldComparison } from '../analysis/meanField';
 import { meanStderr, type MeanStderr } from '../analysis/overTrials';
 import { widthGroups, widthSlope, widthValue } from '../analysis/widthGroups';
 import type { RunInfo, RunSummary, StepSummary, SweepSummary } from '../contracts/runStore';

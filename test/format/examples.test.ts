@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, compileExperiment, expandSweeps, parse, resolve, withCsvLoaded } from '../../src/format/index';
+import { check, expandSweeps, parse, resolve, withCsvLoaded } from '../../src/format/index';
+import { compileExperiment } from '../../src/run/compile';
 import { docExamples, exampleFiles } from './helpers';
 
 test('NTKEXP.md has at least one ntkexp example', () => {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { largestMagnitude } from '../../src/format/magnitude';
 import { normalizeRows } from '../../src/engine/data/dataset';
-import { CsvError, MAX_SWEEP_POINTS, compileExperiment, csvToPoints, expandSweeps, parseCsv, resolve, withCsvLoaded } from '../../src/format/index';
+import { CsvError, MAX_SWEEP_POINTS, csvToPoints, expandSweeps, parseCsv, resolve, withCsvLoaded } from '../../src/format/index';
+import { compileExperiment } from '../../src/run/compile';
 import type { ResolvedExperiment } from '../../src/format/index';
 
 function one(text: string, path?: string): ResolvedExperiment {

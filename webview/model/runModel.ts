@@ -7,7 +7,7 @@
  */
 import type { TheoryLinesRecord as TheoryLines } from '../../src/contracts/engineMessages';
 import { deviationOf, quantityRule } from '../../src/analysis/deviation';
-import { meanFieldComparison } from '../../src/run/meanFieldComparison';
+import { meanFieldComparison } from '../../src/analysis/meanField';
 import type { MeanFieldComparison } from '../../src/contracts/runStore';
 import { aggregate, type StepAggregate, type StepEntry } from './aggregate';
 import type { MeanStderr } from '../../src/analysis/overTrials';

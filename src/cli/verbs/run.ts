@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseBackendName, type BackendName } from '../../engine/backend';
-import { MAX_SEED } from '../../engine/rng';
+import { MAX_SEED } from '../../contracts/experimentKeys';
 import { hasErrors, resolve } from '../../format/index';
 import { duration } from '../../run/estimate';
 import { DEFAULT_MAX_HOURS, LIMITS } from '../../run/limits';

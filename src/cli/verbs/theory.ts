@@ -1,4 +1,5 @@
-import { type ResolvedExperiment, compileExperiment, expandSweeps, hasErrors, resolve } from '../../format/index';
+import { type ResolvedExperiment, expandSweeps, hasErrors, resolve } from '../../format/index';
+import { compileExperiment } from '../../run/compile';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
@@ -66,16 +67,16 @@ export const theoryVerb: Verb = {
       return EXIT.failure;
     }
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
-    // The same estimate as a run's: refused before the kernels are computed when they cannot be.
-    const size = runSize(chosen);
-    const problems = theoryProblems(size, estimateRun(size, ratesFor('auto')), { availableMemoryMb: availableMemoryMb(), maxSeconds: DEFAULT_MAX_HOURS * 3600 });
-    if (problems.length > 0) {
-      for (const p of problems) io.stderr(`ntkexp theory: ${chosen.name}: ${p.message}\n`);
-      return EXIT.usage;
-    }
     let prediction: TheoryReport;
     try {
       const config = compileExperiment(dataLoader()(chosen));
+      // The same estimate as a run's: refused before the kernels are computed when they cannot be.
+      const size = runSize(chosen, undefined, config.network.activation);
+      const problems = theoryProblems(size, estimateRun(size, ratesFor('auto')), { availableMemoryMb: availableMemoryMb(), maxSeconds: DEFAULT_MAX_HOURS * 3600 });
+      if (problems.length > 0) {
+        for (const p of problems) io.stderr(`ntkexp theory: ${chosen.name}: ${p.message}\n`);
+        return EXIT.usage;
+      }
       try {
         prediction = theoryReport(config, { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
       } catch (e) {

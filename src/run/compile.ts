@@ -3,12 +3,13 @@ import type { SampleLoss } from '../catalogue/losses';
 import { builtinLoss, isBuiltinLoss } from '../catalogue/losses';
 import type { Activation } from '../catalogue/activation';
 import { builtinActivation, isBuiltinActivation } from '../catalogue/activations';
-import { compileActivation, compileLoss, compileTarget } from './expressions';
-import type { ResolvedBlock, ResolvedExperiment } from './resolve';
-import { DIRECTION_PATTERN, type EnumValue, type Json, type KeyName, type KeySpec, targetVariables } from './schema';
+import { compileActivation, compileLoss, compileTarget } from '../format/expressions';
+import type { ResolvedBlock, ResolvedExperiment } from '../format/resolve';
+import { DIRECTION_PATTERN, type EnumValue, type Json, type KeyName, type KeySpec, targetVariables } from '../format/schema';
 
 /**
- * A resolved (concrete) experiment → the engine's ExperimentConfig: names become objects (built-in or
+ * A resolved (concrete) experiment → the engine's ExperimentConfig (the bridge between the format and
+ * the engine, which do not know each other, so it lives in the run layer above both): names become objects (built-in or
  * compiled custom activations and losses, target functions), widths are expanded to one per hidden
  * layer. CSV data must already be points: the caller reads the file (src/run/prepare.ts, through the
  * confinement) and loads it with withCsvLoaded, so compiling never touches a file.

@@ -1,6 +1,6 @@
-import { mean, sampleVariance } from '../engine/linalg/stats';
 import { orNaN, type MeasurementRecord } from '../contracts/engineMessages';
 import type { MeanFieldComparison } from '../contracts/runStore';
+import { meanStderr } from './overTrials';
 
 /**
  * A mean-field run's one prediction against its trials (summary.json `mean_field`, the CLI's table and
@@ -14,8 +14,8 @@ export function meanFieldComparison(records: readonly MeasurementRecord[]): Mean
   const list = records.filter((r) => r.step === first.step);
   const w = first.mean_field.width;
   const stats = (xs: number[], single: number): { mean: number; stderr: number; spread: number | null } => {
-    const sd = xs.length >= 2 ? Math.sqrt(sampleVariance(xs)) : null;
-    return { mean: mean(xs), stderr: sd === null ? single : sd / Math.sqrt(xs.length), spread: sd };
+    const { mean, stderr, n } = meanStderr(xs, single);
+    return { mean, stderr, spread: n >= 2 ? stderr * Math.sqrt(n) : null };
   };
   const trS = stats(list.map((r) => Math.sqrt(w) * orNaN(r.moments.S[0])), Math.sqrt(w) * orNaN(first.moments_stderr.S[0]));
   const trS2 = stats(list.map((r) => w * orNaN(r.moments.S[1])), w * orNaN(first.moments_stderr.S[1]));
