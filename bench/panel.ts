@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { browserBundle, FRAME_RECORDER, launchChromium, liveMessages, outputPath, panelPageHtml, percentile, readFixtureRun, waitReady, watchedPage } from '../test/webview/helpers';
+import { browserBundle, FRAME_RECORDER, launchChromium, liveMessages, outputPath, panelPageHtml, percentile, readFixtureRun, waitReady, watchedPage } from '../scripts/panelHarness';
 import { round2, type Benchmark } from './common';
 
 const TRIALS = 8;

@@ -1,3 +1,4 @@
+import { extensionLoad } from './extensionLoad';
 import { buildDataset } from '../src/engine/data/dataset';
 import { builtinActivation } from '../src/catalogue/activations';
 import { evaluateLoss } from '../src/engine/loss/loss';
@@ -174,5 +175,5 @@ const predictions: Benchmark = {
  * measurement, the baselines, the PyTorch reference, whole runs, the panel. (Imported here, not at the top: those modules import helpers from this one.)
  */
 export function allBenchmarks(): readonly Benchmark[] {
-  return [matmul, numpyMatmulBench, passes, paths, elementwise, wasmThreads, kernels, predictions, moments, measurementFig1, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame];
+  return [matmul, numpyMatmulBench, passes, paths, elementwise, wasmThreads, kernels, predictions, moments, measurementFig1, lanczosTop20, momentsBaseline, powerTop20, torchHvp, multiTrial, eventLoop, memory, panelFrame, extensionLoad];
 }

@@ -238,3 +238,6 @@ export const orNaN = (x: number | null): number => (x === null ? NaN : x);
 export function momentsOrNaN(m: Moments): Written<Moments> {
   return { H: m.H.map(orNaN), I: m.I.map(orNaN), S: m.S.map(orNaN) };
 }
+
+/** A figure that can be drawn or averaged: a finite number (a null, a NaN or an absent entry is a gap). */
+export const isFiniteNumber = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);

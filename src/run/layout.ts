@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import pkg from '../../package.json';
-import tfjsPkg from '@tensorflow/tfjs-core/package.json';
+// Named imports: the bundles keep the version strings only, not the package.json files (tfjs-core's is
+// the only piece of TensorFlow.js the extension host's bundle would otherwise hold).
+import { version as ntkexpVersion } from '../../package.json';
+import { version as tfjsVersion } from '@tensorflow/tfjs-core/package.json';
 import { measurementSteps } from '../engine/train/schedule';
 import type { ResolvedExperiment } from '../format/index';
 import type { RunEstimate } from './estimate';
@@ -84,7 +86,7 @@ function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLa
       resolved: exp,
       ...(Object.keys(exp.varied).length ? { varied: exp.varied } : {}),
       backend: req.backend ?? 'auto',
-      versions: { ntkexp: String(pkg.version), tfjs: String(tfjsPkg.version), node: process.version },
+      versions: { ntkexp: ntkexpVersion, tfjs: tfjsVersion, node: process.version },
       started: new Date().toISOString(),
       status: 'running',
       trials: [...planned.trials],

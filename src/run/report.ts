@@ -9,7 +9,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import pkg from '../../package.json';
+import { version } from '../../package.json';
 import { DATA_ELEMENT_ID, REPORT_FORMAT, ROOT_ELEMENT_ID } from '../contracts/report';
 import { isStoredRecord, type EngineMessage } from '../contracts/engineMessages';
 import { readRun, readSweep, RunStoreError, type StoredRun, type StoredSweep } from './readStore';
@@ -101,7 +101,7 @@ export function reportData(input: ReportInput): ReportData {
   return {
     format: REPORT_FORMAT,
     generated: (input.generated ?? new Date()).toISOString(),
-    generator: `ntkexp ${pkg.version}`,
+    generator: `ntkexp ${version}`,
     runs,
     ...(input.sweep ? { sweep: { info: input.sweep.info, ...(input.sweep.summary ? { summary: input.sweep.summary } : {}) } } : {}),
   };
@@ -124,7 +124,7 @@ export function buildReportHtml(input: ReportInput): string {
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${reportCsp(nonce)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="ntkexp ${escapeHtml(pkg.version)}">`,
+    `<meta name="generator" content="ntkexp ${escapeHtml(version)}">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style nonce="${nonce}">`,
     styleForInline(assets.css),

@@ -1,8 +1,8 @@
 /**
  * The catalogue is tensor-free, and so is everything the editor's extension host loads: the extension
- * bundle, built as scripts/build.mjs builds it, holds no TensorFlow.js module (only tfjs-core's
- * package.json, for the version run.json records). And every activation the catalogue lists has a
- * tensor form in the engine that agrees with its float64 derivatives.
+ * bundle, built as scripts/build.mjs builds it, holds no TensorFlow.js module (of tfjs-core's
+ * package.json only the version string run.json records). And every activation the catalogue lists has
+ * a tensor form in the engine that agrees with its float64 derivatives.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { tensorDerivatives } from '../../src/engine/nonlinearity/tensorForms';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-async function bundleInputs(entry: string): Promise<{ inputs: string[]; bytes: number }> {
+async function bundleInputs(entry: string): Promise<{ inputs: string[]; bytes: number; bytesOf: (input: string) => number }> {
   const r = await esbuild.build({
     entryPoints: [path.join(ROOT, entry)],
     bundle: true,
@@ -28,13 +28,17 @@ async function bundleInputs(entry: string): Promise<{ inputs: string[]; bytes: n
     external: ['vscode', '@tensorflow/tfjs-node', 'koffi'],
   });
   const out = Object.values(r.metafile.outputs)[0];
-  return { inputs: Object.keys(out.inputs), bytes: out.bytes };
+  return { inputs: Object.keys(out.inputs), bytes: out.bytes, bytesOf: (input) => out.inputs[input]?.bytesInOutput ?? 0 };
 }
 
 test('the extension bundle holds no TensorFlow.js code; the engine bundle does (the check can fail)', async () => {
   const tfjs = (inputs: string[]) => inputs.filter((f) => f.includes('node_modules/@tensorflow/') && !f.endsWith('/package.json'));
   const extension = await bundleInputs('src/extension/extension.ts');
   assert.deepEqual(tfjs(extension.inputs), [], 'the extension host never computes');
+  // The package files contribute their version strings only (named imports), not the whole JSON.
+  for (const manifest of ['node_modules/@tensorflow/tfjs-core/package.json', 'package.json']) {
+    assert.ok(extension.bytesOf(manifest) > 0 && extension.bytesOf(manifest) < 120, `${manifest}: ${extension.bytesOf(manifest)} bytes in the bundle`);
+  }
   assert.ok(extension.inputs.some((f) => f.startsWith('src/catalogue/')), 'it does use the catalogue');
   const engine = await bundleInputs('src/run/engineMain.ts');
   assert.ok(tfjs(engine.inputs).length > 0);

@@ -14,7 +14,7 @@ import { checkPanelMessage, MAX_NOTICE, validateReply } from '../../src/contract
 import { runInfoCheck, runSummaryCheck, sweepInfoCheck, sweepSummaryCheck, type RunSummary } from '../../src/contracts/runStore';
 import { summarizeRun } from '../../src/run/summary';
 import { HOSTILE_IDS } from '../fixtures/planted';
-import { readFixtureRun, readFixtureSweep } from '../webview/helpers';
+import { readFixtureRun, readFixtureSweep } from '../../scripts/panelHarness';
 
 const run = readFixtureRun();
 const sweep = readFixtureSweep();

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { check, docFor } from '../../src/format/index';
-import { launchChromium } from '../webview/helpers';
+import { launchChromium } from '../../scripts/panelHarness';
 import { buildVsix, CodeServer, ensureCodeServer, installExtension, QUIET_SETTINGS, ROOT } from './codeServer';
 import {
   activeTabTitle,

@@ -20,7 +20,7 @@ import { plotTime, timeAxis } from '../../webview/model/time';
 import { MATRICES } from '../../webview/model/types';
 import { validateEngineMessage, validatePanelMessage, validateRunInfo } from '../../webview/model/validate';
 import { Workspace } from '../../webview/model/workspace';
-import { readFixtureRun, readFixtureSweep } from './helpers';
+import { readFixtureRun, readFixtureSweep } from '../../scripts/panelHarness';
 
 const run = readFixtureRun();
 const measurements = run.records.filter((m): m is MeasurementRecord & { trial: number } => m.type === 'measurement');

@@ -27,7 +27,7 @@ import {
   waitReady,
   watchedPage,
   type ChartDescription,
-} from './helpers';
+} from '../../scripts/panelHarness';
 
 const run = readFixtureRun();
 let browser: Browser;

@@ -24,7 +24,7 @@ import {
   watchedPage,
   type ChartDescription,
   type PageWatch,
-} from './helpers';
+} from '../../scripts/panelHarness';
 
 const run = readFixtureRun();
 const sweep = readFixtureSweep();

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReportHtml, jsonForScript, reportAssets, reportCsp, reportData, scriptForInline, writeReport } from '../../src/run/report';
 import type { EngineMessage } from '../../src/contracts/engineMessages';
-import { FIXTURES, readFixtureRun } from './helpers';
+import { FIXTURES, readFixtureRun } from '../../scripts/panelHarness';
 
 const assets = { script: 'globalThis.loaded = "</script>" + "<!--";', css: 'body { color: red; } /* </style> */' };
 const run = readFixtureRun();

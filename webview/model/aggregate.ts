@@ -6,6 +6,7 @@
  */
 import { meanStderr, type MeanStderr } from '../../src/analysis/overTrials';
 import { MATRICES, type Matrix, type MeasurementRecord } from './types';
+import { isFiniteNumber } from '../../src/contracts/engineMessages';
 
 /** Mean ± standard error over the trials measured at one step. */
 export interface StepAggregate {
@@ -32,7 +33,6 @@ export interface StepEntry {
   aggregate?: StepAggregate;
 }
 
-const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Mean ± standard error over the trials of one step (analysis/overTrials.ts for the one-trial case). */
 export function aggregate(e: StepEntry): StepAggregate {
@@ -40,8 +40,8 @@ export function aggregate(e: StepEntry): StepAggregate {
   const one = records.length === 1 ? records[0] : undefined;
   const over = (pick: (r: MeasurementRecord) => number | null | undefined, single?: number | null): MeanStderr =>
     meanStderr(
-      records.map(pick).filter(finite),
-      finite(single) ? single : 0,
+      records.map(pick).filter(isFiniteNumber),
+      isFiniteNumber(single) ? single : 0,
     );
   const kmax = Math.max(0, ...records.map((r) => r.moments.H.length));
   const moments = {} as Record<Matrix, MeanStderr[]>;
@@ -59,7 +59,7 @@ export function aggregate(e: StepEntry): StepAggregate {
     top[A] = Array.from({ length: ranks }, (_, i) => over((r) => r.top?.[A]?.[i]));
     if (withExpected) {
       expected ??= {} as Record<Matrix, number[]>;
-      expected[A] = withExpected.expected![A].map((v) => (finite(v) ? v : NaN));
+      expected[A] = withExpected.expected![A].map((v) => (isFiniteNumber(v) ? v : NaN));
     }
   }
   const withOrth = records.filter((r) => r.orthogonality);
@@ -77,6 +77,6 @@ export function aggregate(e: StepEntry): StepAggregate {
     top,
     ...(withOrth.length > 0 ? { orthogonality: over((r) => r.orthogonality?.IS, one?.orthogonality?.IS_stderr) } : {}),
     ...(ntkRanks > 0 ? { ntk: Array.from({ length: ntkRanks }, (_, i) => over((r) => r.ntk?.eigenvalues[i])) } : {}),
-    ...(limit ? { limit: limit.map((v) => (finite(v) ? v : NaN)) } : {}),
+    ...(limit ? { limit: limit.map((v) => (isFiniteNumber(v) ? v : NaN)) } : {}),
   };
 }

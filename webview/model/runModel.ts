@@ -5,7 +5,7 @@
  * received a record since the last read, and the shaped series are cached until the next ingest.
  * Ingesting the same records in any order, one by one or all at once, gives the same series.
  */
-import type { TheoryLinesRecord as TheoryLines } from '../../src/contracts/engineMessages';
+import { isFiniteNumber, type TheoryLinesRecord as TheoryLines } from '../../src/contracts/engineMessages';
 import { deviationOf, quantityRule } from '../../src/analysis/deviation';
 import { meanFieldComparison } from '../../src/analysis/meanField';
 import type { MeanFieldComparison } from '../../src/contracts/runStore';
@@ -47,7 +47,6 @@ export interface TrialState {
 const MAX_PROGRESS = 20_000;
 const MAX_LOGS = 1_000;
 
-const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 export type { StepAggregate };
 
@@ -102,19 +101,19 @@ export class RunModel {
         break;
       case 'progress': {
         const trace = this.progressByTrial.get(m.trial) ?? [];
-        if (finite(m.loss) && (trace.length === 0 || trace[trace.length - 1].step < m.step)) {
+        if (isFiniteNumber(m.loss) && (trace.length === 0 || trace[trace.length - 1].step < m.step)) {
           trace.push({ step: m.step, loss: m.loss });
           if (trace.length > MAX_PROGRESS) trace.splice(0, trace.length - MAX_PROGRESS);
         }
         this.progressByTrial.set(m.trial, trace);
-        this.setState(m.trial, { status: 'running', step: m.step, steps: m.steps, ...(finite(m.loss) ? { loss: m.loss } : {}) });
+        this.setState(m.trial, { status: 'running', step: m.step, steps: m.steps, ...(isFiniteNumber(m.loss) ? { loss: m.loss } : {}) });
         break;
       }
       case 'started':
         this.setState(m.trial, { status: 'running', step: 0 });
         break;
       case 'finished':
-        this.setState(m.trial, { status: 'finished', step: m.steps, steps: m.steps, ...(finite(m.loss) ? { loss: m.loss } : {}) });
+        this.setState(m.trial, { status: 'finished', step: m.steps, steps: m.steps, ...(isFiniteNumber(m.loss) ? { loss: m.loss } : {}) });
         break;
       case 'failed':
         this.setState(m.trial, { status: 'failed', step: m.step ?? this.states.get(m.trial)?.step ?? 0, message: m.message });
@@ -279,7 +278,7 @@ export class RunModel {
     if (kind !== 'none') {
       for (const a of aggs) {
         const y = kind === 'expected' ? a.expected?.[A][k - 1] : a.theory[A][k - 1];
-        if (finite(y)) points.push({ x: plotTime(a.t, axis), y });
+        if (isFiniteNumber(y)) points.push({ x: plotTime(a.t, axis), y });
       }
     }
     return { kind, points };
@@ -297,7 +296,7 @@ export class RunModel {
     for (const s of this.order) {
       for (const [trial, r] of this.entries.get(s)!.byTrial) {
         const y = pick(r);
-        if (!finite(y)) continue;
+        if (!isFiniteNumber(y)) continue;
         let pts = out.get(trial);
         if (!pts) out.set(trial, (pts = []));
         pts.push({ x: plotTime(r.t, axis), y });
@@ -358,7 +357,7 @@ export class RunModel {
     if (withPath.length === 0) return expected ? { kind: 'expected', points: linePoints(lines[0].times, expected.loss, axis) } : { kind: 'none', points: [] };
     const times = withPath[0].times;
     const mean = times.map((_, s) => {
-      const v = withPath.map((l) => l.pathwise!.loss[s]).filter(finite);
+      const v = withPath.map((l) => l.pathwise!.loss[s]).filter(isFiniteNumber);
       return v.length ? v.reduce((x, y) => x + y, 0) / v.length : NaN;
     });
     return { kind: several ? 'path-wise mean' : 'path-wise', points: linePoints(times, mean, axis) };
@@ -391,7 +390,7 @@ export class RunModel {
         const points: Point[] = [];
         for (let i = 0; i < x.length; i++) {
           const yi = y[i];
-          if (finite(yi)) points.push({ x: x[i], y: yi });
+          if (isFiniteNumber(yi)) points.push({ x: x[i], y: yi });
         }
         return [{ trial: r.trial, points }];
       }),
@@ -404,7 +403,7 @@ export class RunModel {
       const out = { I: [] as TrialPoint[], S: [] as TrialPoint[] };
       for (const r of this.recordsAt(index)) {
         for (const which of ['I', 'S'] as const) {
-          for (const [x, y] of r.orthogonality?.rayleigh[which] ?? []) if (finite(x) && finite(y)) out[which].push({ x, y, trial: r.trial });
+          for (const [x, y] of r.orthogonality?.rayleigh[which] ?? []) if (isFiniteNumber(x) && isFiniteNumber(y)) out[which].push({ x, y, trial: r.trial });
         }
       }
       return out;
@@ -418,7 +417,7 @@ export class RunModel {
       const a = e ? (e.aggregate ??= aggregate(e)) : undefined;
       return {
         empirical: (a?.ntk ?? []).flatMap((m, i) => (m.n > 0 ? [band(m, i + 1)] : [])),
-        limit: (a?.limit ?? []).flatMap((y, i) => (finite(y) ? [{ x: i + 1, y }] : [])),
+        limit: (a?.limit ?? []).flatMap((y, i) => (isFiniteNumber(y) ? [{ x: i + 1, y }] : [])),
       };
     });
   }
@@ -436,7 +435,7 @@ export class RunModel {
       const compared = this.aggregates().flatMap((a) => {
         const m = a.moments[A][k - 1];
         const ref = a.expected?.[A][k - 1] ?? a.theory[A][k - 1];
-        return m && m.n > 0 && finite(ref) ? [{ measured: m.mean, predicted: ref }] : [];
+        return m && m.n > 0 && isFiniteNumber(ref) ? [{ measured: m.mean, predicted: ref }] : [];
       });
       const rule = quantityRule(
         compared.map((c) => c.predicted),
@@ -455,7 +454,7 @@ function linePoints(times: readonly number[], values: readonly (number | null)[]
   const out: Point[] = [];
   times.forEach((t, i) => {
     const y = values[i];
-    if (finite(y)) out.push({ x: plotTime(t, axis), y });
+    if (isFiniteNumber(y)) out.push({ x: plotTime(t, axis), y });
   });
   return out;
 }

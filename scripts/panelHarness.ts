@@ -1,5 +1,6 @@
 /**
- * Shared by the webview tests: the recorded fixtures, the browser bundles built fresh with esbuild (the
+ * The browser harness shared by the webview tests, the end-to-end tests and the panel benchmark
+ * (bench/panel.ts): the recorded fixtures, the browser bundles built fresh with esbuild (the
  * same options as scripts/build.mjs), and a headless system Chromium or Chrome through playwright-core
  * (never a browser download; scripts/prerequisites.mjs finds it) with a watch on console errors, page errors, CSP violations and network requests.
  * Browser-side code is passed as strings: this program has no DOM types (webview/tsconfig.json has).
@@ -9,13 +10,13 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as crypto from 'node:crypto';
-import type { EngineMessage, MeasurementRecord } from '../../src/contracts/engineMessages';
-import { reportCsp, scriptForInline } from '../../src/run/report';
-import type { RunInfo, RunSummary, SweepInfo } from '../../src/contracts/runStore';
-import type { ChartDescription } from '../../webview/ui/testHook';
-import { findChromium } from '../../scripts/prerequisites.mjs';
+import type { EngineMessage, MeasurementRecord } from '../src/contracts/engineMessages';
+import { reportCsp, scriptForInline } from '../src/run/report';
+import type { RunInfo, RunSummary, SweepInfo } from '../src/contracts/runStore';
+import type { ChartDescription } from '../webview/ui/testHook';
+import { findChromium } from './prerequisites.mjs';
 
-export const ROOT = path.join(__dirname, '..', '..');
+export const ROOT = path.join(__dirname, '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const OUTPUT = path.join(ROOT, 'test-output');
 
