@@ -12,9 +12,10 @@ import { DIRECTION_PATTERN, type EnumValue, type Json, type KeyName, type KeySpe
  * the engine, which do not know each other, so it lives in the run layer above both): names become objects (built-in or
  * compiled custom activations and losses, target functions), widths are expanded to one per hidden
  * layer. CSV data must already be points: the caller reads the file (src/run/prepare.ts, through the
- * confinement) and loads it with withCsvLoaded, so compiling never touches a file.
+ * confinement) and loads it with withCsvLoaded, so compiling never touches a file. `compiled.activation`:
+ * the experiment's activation when the caller has compiled it already (it must be the one it names).
  */
-export function compileExperiment(exp: ResolvedExperiment): ExperimentConfig {
+export function compileExperiment(exp: ResolvedExperiment, compiled: { readonly activation?: Activation } = {}): ExperimentConfig {
   if (exp.sweep.length > 0) {
     throw new Error(`experiment \`${exp.name}\` still has a sweep: compile each point of expandSweeps(experiment)`);
   }
@@ -34,7 +35,8 @@ export function compileExperiment(exp: ResolvedExperiment): ExperimentConfig {
     network: {
       depth,
       widths,
-      activation: resolvedActivation(exp, net.str('activation')),
+      // Compiled once: a plan that compiled it for its estimate passes it in.
+      activation: compiled.activation ?? resolvedActivation(exp, net.str('activation')),
       beta: net.num('beta'),
       parametrization: net.oneOf('parametrization'),
     },

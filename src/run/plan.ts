@@ -1,7 +1,7 @@
 import type { ExperimentConfig } from '../engine/config';
 import type { Dataset } from '../engine/data/dataset';
 import { type ResolvedExperiment } from '../format/index';
-import { compileExperiment } from './compile';
+import { compileExperiment, resolvedActivation } from './compile';
 import type { BackendName } from '../engine/backend';
 import { environmentThreads } from '../engine/backend/threadCount';
 import { dataOverflow } from '../engine/train/overflow';
@@ -76,15 +76,16 @@ export function planRun(req: PlanRequest): RunPlan {
   if (req.experiments.length === 0) throw new RunRefused('no experiment to run');
   const loadData = dataLoader();
   const rates = ratesFor(req.backend);
-  // Each experiment is compiled once (its activation gives the estimate its quadrature degree); sizes
-  // come from the settings: nothing is built (data, networks, kernels) for a run that is refused.
+  // Sizes from the settings alone: nothing is built (widths, data, networks) for a run that is refused.
+  // The activation is compiled once, here: its quadrature degree goes into the estimate and the
+  // compiled object into the experiment's config.
   const costed = req.experiments.map((e) => {
     const resolved = withOverrides(e, req);
     return refusing(() => {
       const task = loadData(resolved);
-      const config = compileExperiment(task);
-      const size = runSize(task, dataShape(task), config.network.activation);
-      return { resolved, task, config, size, estimate: estimateRun(size, rates), trialsRun: trialCount(size.trials, req.shard) };
+      const activation = resolvedActivation(task, String(task.network.activation));
+      const size = runSize(task, dataShape(task), activation);
+      return { resolved, task, activation, size, estimate: estimateRun(size, rates), trialsRun: trialCount(size.trials, req.shard) };
     });
   });
   // Sizes first: the machine's figures for a run that cannot be held would only repeat them.
@@ -103,7 +104,10 @@ export function planRun(req: PlanRequest): RunPlan {
     backend: req.backend,
   };
   refuseIf(machineProblems(costed, machine));
-  const experiments = costed.map(({ trialsRun: _, ...c }): PlannedExperiment => ({ ...c, trials: trialIndices(c.config.trials, req.shard), data: refusing(() => checkedData(c.config)) }));
+  const experiments = costed.map(({ trialsRun: _, activation, ...c }): PlannedExperiment => {
+    const config = refusing(() => compileExperiment(c.task, { activation }));
+    return { ...c, config, trials: trialIndices(config.trials, req.shard), data: refusing(() => checkedData(config)) };
+  });
   const estimate = experiments.map((e) => e.estimate).reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
   return { experiments, workers, threads: threads as number, estimate, seconds: runSeconds(costed, workers) };
 }

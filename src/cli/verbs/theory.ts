@@ -1,5 +1,6 @@
 import { type ResolvedExperiment, expandSweeps, hasErrors, resolve } from '../../format/index';
-import { compileExperiment } from '../../run/compile';
+import { compileExperiment, resolvedActivation } from '../../run/compile';
+import type { Activation } from '../../catalogue/activation';
 import { type CliIO, describeIOError } from '../io';
 import { toLine } from '../report';
 import { EXIT, UsageError, type Verb } from '../verb';
@@ -67,16 +68,24 @@ export const theoryVerb: Verb = {
       return EXIT.failure;
     }
     const chosen = chooseExperiment(result.experiments, typeof args.flags.experiment === 'string' ? args.flags.experiment : undefined);
+    // The same estimate as a run's: refused before anything is built when it cannot be. The activation
+    // is compiled once, for the estimate's quadrature degree and for the config.
+    let activation: Activation;
+    try {
+      activation = resolvedActivation(chosen, String(chosen.network.activation));
+    } catch (e) {
+      io.stderr(`ntkexp theory: ${chosen.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT.failure;
+    }
+    const size = runSize(chosen, undefined, activation);
+    const problems = theoryProblems(size, estimateRun(size, ratesFor('auto')), { availableMemoryMb: availableMemoryMb(), maxSeconds: DEFAULT_MAX_HOURS * 3600 });
+    if (problems.length > 0) {
+      for (const p of problems) io.stderr(`ntkexp theory: ${chosen.name}: ${p.message}\n`);
+      return EXIT.usage;
+    }
     let prediction: TheoryReport;
     try {
-      const config = compileExperiment(dataLoader()(chosen));
-      // The same estimate as a run's: refused before the kernels are computed when they cannot be.
-      const size = runSize(chosen, undefined, config.network.activation);
-      const problems = theoryProblems(size, estimateRun(size, ratesFor('auto')), { availableMemoryMb: availableMemoryMb(), maxSeconds: DEFAULT_MAX_HOURS * 3600 });
-      if (problems.length > 0) {
-        for (const p of problems) io.stderr(`ntkexp theory: ${chosen.name}: ${p.message}\n`);
-        return EXIT.usage;
-      }
+      const config = compileExperiment(dataLoader()(chosen), { activation });
       try {
         prediction = theoryReport(config, { mode: args.flags.flow === true ? 'flow' : 'discrete', samples });
       } catch (e) {
