@@ -147,7 +147,7 @@ export function randomUnitOrthogonalTo(
   if (basis.length >= op.size) return null;
   const home = arena ?? (basis.length > 0 ? arenaOf(basis[0], ...basis) : undefined);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const v = rng.fillNormal(home?.alloc() ?? allocVector(op));
+    const v = rng.fillNormal(home?.allocForWrite() ?? allocVector(op));
     const before = norm(v);
     orthogonalize(v, basis);
     const after = norm(v);
@@ -177,7 +177,7 @@ export function combine(
 ): Vector[] {
   const arena = V.length > 0 ? arenaOf(V[0], ...V) : undefined;
   if (arena && arena.available >= cols.length) {
-    const out = cols.map(() => arena.alloc()!);
+    const out = cols.map(() => arena.allocForWrite()!);
     arena.combine(V as Float32Array[], S, ld, cols, out);
     return out;
   }

@@ -257,7 +257,7 @@ export class BlockLanczosProcess {
         coef[1 + r] = s;
       }
       const inputs = [vectors[l], ...U];
-      const slot = arena && arena.holds(inputs) ? arena.alloc() : undefined;
+      const slot = arena && arena.holds(inputs) ? arena.allocForWrite() : undefined;
       if (arena && slot) {
         arena.combine(inputs as Float32Array[], coef, 1, [0], [slot]);
         return slot;

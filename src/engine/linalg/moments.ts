@@ -196,7 +196,7 @@ export function traceMoments(op: LinearOperator, options: MomentsOptions): Momen
   let used = 0;
   while (used < maxProbes) {
     const size = Math.min(blockSize, maxProbes - used);
-    const X = Array.from({ length: size }, () => fillProbe(rng, arena?.alloc() ?? allocVector(op), distribution));
+    const X = Array.from({ length: size }, () => fillProbe(rng, arena?.allocForWrite() ?? allocVector(op), distribution));
     project(X, Q);
     const powers = krylovPowers(A, X, h, own);
     for (let p = 0; p < size; p++) {

@@ -198,6 +198,27 @@ test('slots: alloc until full, release gives back, foreign vectors are ignored, 
   assert.equal(out[5], 3);
 });
 
+test('allocForWrite: a reused slot keeps its old entries (the caller overwrites them) and comes back with zero padding; copyIn copies exactly', () => {
+  const a = arena(1);
+  const rng = new Rng(4);
+  const v = randomIn(a, rng);
+  // Dirty the padding as no kernel or view can, to show allocForWrite restores the kernels' precondition.
+  padding(v).fill(7);
+  a.release(v);
+  const w = a.allocForWrite()!;
+  assert.equal(w.byteOffset, v.byteOffset, 'the same slot');
+  assert.ok(padding(w).every((x) => x === 0), 'padding zeroed');
+  assert.equal(w[3], v[3], 'entries left as they were');
+  a.release(w);
+  const source = rng.fillNormal(new Float32Array(n));
+  const c = a.copyIn(source)!;
+  assert.deepEqual(c, source);
+  assert.ok(padding(c).every((x) => x === 0));
+  a.release(c);
+  const z = a.alloc()!;
+  assert.ok(z.every((x) => x === 0), 'alloc still zeroes every entry');
+});
+
 test('orthogonalize in an arena: orthogonal to float32 working precision even for a w almost inside span(Q)', () => {
   const a = arena(24);
   const rng = new Rng(6);
