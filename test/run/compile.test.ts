@@ -41,15 +41,17 @@ const surfaceShape: Equal<Omit<SurfaceConfig, 'directions'>, { readonly radius: 
 const camel = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
-test('every plain key of the table reaches the compiled config under its camelCase name, with its resolved value', () => {
+test('every plain key of the table reaches the compiled config under its camelCase name, with its resolved value', (t) => {
   assert.ok(measureShape && trainShape && networkShape && surfaceShape);
   // The keys the compiler turns into something else (objects, one width per layer) and where they go.
   const transformed = new Set(['network.width', 'network.activation', 'surface.directions']);
   let compared = 0;
+  let experiments = 0;
   for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ntkexp') && f !== 'csv-data.ntkexp')) {
     const resolved = resolve(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'), { path: path.join(EXAMPLES, file) });
     for (const exp of resolved.experiments.flatMap(expandSweeps)) {
       const config = compileExperiment(exp);
+      experiments++;
       const blocks = { measure: [exp.measure, config.measure], train: [exp.train, config.train], network: [exp.network, config.network], surface: [exp.surface, config.surface] } as const;
       for (const [name, [source, compiled]] of Object.entries(blocks)) {
         if (!source || !compiled) continue;
@@ -66,4 +68,5 @@ test('every plain key of the table reaches the compiled config under its camelCa
     }
   }
   assert.ok(compared > 200, `${compared} settings compared`);
+  t.diagnostic(`${compared} settings compared over ${experiments} compiled experiments`);
 });
