@@ -152,3 +152,30 @@ test('each guard names its quantity: curvature products, the dense matrices, the
   assert.throws(() => requireFinite(new Float64Array([1, 2, NaN]), 'x'), /^NonFiniteError: entry 2 of x is NaN$|entry 2 of x is NaN/);
   assert.deepEqual(Array.from(requireFinite(new Float64Array([1, -2, 1e308]), 'x')), [1, -2, 1e308]);
 });
+
+test('requireFinite on float32 products: the first NaN or ±Infinity of any bit pattern at any place, every finite extreme passes', () => {
+  // Bit patterns, written through an integer view (a JavaScript NaN stored in a Float32Array would
+  // become the one canonical NaN): ±Infinity, quiet and signalling NaNs of both signs, the largest payload.
+  const bad = [0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0xff800001, 0x7fffffff, 0xffffffff];
+  // Finite values at the edges of the exponent: ±the largest, the smallest normal, denormals, ±0, 1.
+  const good = [0x7f7fffff, 0xff7fffff, 0x00800000, 0x00000001, 0x807fffff, 0x00000000, 0x80000000, 0x3f800000];
+  for (let n = 1; n <= 11; n++) {
+    const finite = new Float32Array(n);
+    const finiteBits = new Uint32Array(finite.buffer);
+    for (let i = 0; i < n; i++) finiteBits[i] = good[i % good.length];
+    assert.equal(requireFinite(finite, 'H·v'), finite);
+    for (let at = 0; at < n; at++) {
+      for (const pattern of bad) {
+        const v = finite.slice();
+        const bits = new Uint32Array(v.buffer);
+        bits[at] = pattern;
+        if (at + 1 < n) bits[n - 1] = 0x7fc00000; // a later one too: the first is reported
+        assert.throws(() => requireFinite(v, 'H·v'), (e: unknown) => e instanceof NonFiniteError && e.index === at, `n = ${n}, at ${at}, 0x${pattern.toString(16)}`);
+      }
+    }
+  }
+  // A view into a larger buffer is checked on its own entries only.
+  const buffer = new Float32Array([NaN, 1, 2, 3, 4, 5, NaN]);
+  assert.deepEqual(Array.from(requireFinite(buffer.subarray(1, 6), 'x')), [1, 2, 3, 4, 5]);
+  assert.throws(() => requireFinite(buffer.subarray(2), 'x'), (e: unknown) => e instanceof NonFiniteError && e.index === 4);
+});
