@@ -57,6 +57,8 @@ export function othersTable(records: readonly Rec[]): string {
   if (p) rows.push(`| \`panel_frame\`: the panel replaying ${num(p.messages_per_s)} updates/s into ${String(p.charts)} charts | p50 ${num(p.p50_ms)} ms, p95 ${num(p.p95_ms)} ms (frames are 16.7 ms apart) | p95 < 33 ms | ${(p.p95_ms as number) < 33 ? 'yes' : '**no**'} |`);
   const m = records.find((r) => r.name === 'memory');
   if (m) rows.push(`| \`memory\`: the engine through two full Figure-1 measurements | ${String(m.peak_mb)} MB peak (estimated before the run: ${String(m.estimate_mb)} MB) | < 2 GB | ${(m.peak_mb as number) < 2048 ? 'yes' : '**no**'} |`);
+  const x = records.find((r) => r.name === 'extension_load');
+  if (x && Number.isFinite(x.ms)) rows.push(`| \`extension_load\`: the editor loading the extension's bundle | ${num(x.ms)} ms for ${num((x.bytes as number) / 1000, 0)} kB (median of ${String(x.processes)} fresh processes) | — | — |`);
   return rows.join('\n');
 }
 
