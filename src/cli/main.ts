@@ -1,4 +1,4 @@
-import { version as packageVersion } from '../../package.json';
+import { version } from '../../package.json';
 import { parseArgs } from './args';
 import { mainHelp, verbHelp } from './help';
 import { type CliIO, nodeIO } from './io';
@@ -19,7 +19,6 @@ export const VERBS: readonly Verb[] = [checkVerb, fmtVerb, theoryVerb, runVerb, 
 
 export async function main(argv: readonly string[], io: CliIO = nodeIO): Promise<number> {
   const [first, ...rest] = argv;
-  const version = packageVersion;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     if (first === 'help' && rest[0]) return main([rest[0], '--help'], io);
     io.stdout(mainHelp(VERBS, version));

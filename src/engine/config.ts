@@ -22,8 +22,6 @@ export type ExperimentConfig = Settings<'experiment', 'title' | 'seed' | 'trials
   readonly surface?: SurfaceConfig;
 };
 
-export type { TargetFunction } from '../catalogue/target';
-
 /** `normalize`: scale each input to squared norm n0 (the theory assumes it); `noise`: the sd of Gaussian label noise. */
 type CommonData = Settings<'data', 'normalize' | 'noise'>;
 

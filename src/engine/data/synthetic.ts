@@ -1,4 +1,4 @@
-import type { TargetFunction } from '../config';
+import type { TargetFunction } from '../../catalogue/target';
 import type { Rng } from '../rng';
 
 /** A data set before normalization and noise. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { buildDataset } from '../../../src/engine/data/dataset';
 import { averagePool, MNIST_SIDE } from '../../../src/engine/data/mnist';
 import { decodeMnistBinary, encodeMnistBinary, loadFromPackage } from '../../../src/run/mnistLoader';
-import type { DataConfig, TargetFunction } from '../../../src/engine/config';
+import type { DataConfig } from '../../../src/engine/config';
+import type { TargetFunction } from '../../../src/catalogue/target';
 
 const mnist = loadFromPackage();
 

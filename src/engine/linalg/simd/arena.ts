@@ -189,7 +189,8 @@ export class VectorArena {
   /**
    * A slot whose n entries the caller writes in full (a copy, a random probe, a combination), or
    * undefined when every slot is taken: its entries are left as they were (zeroing 4.8 MB only to
-   * overwrite it was about 1 s of a Figure-1 measurement), its padding is zero, as the kernels need.
+   * overwrite it; measured, about 0.2 s of a Figure-1 measurement, since the first write to a fresh
+   * page costs the rest either way), its padding is zero, as the kernels need.
    */
   allocForWrite(): Float32Array | undefined {
     const slot = this.free.pop();
