@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { downloadConcatenated } from '../backend/download';
 import { gemm, transposeFlagsAreFast } from '../backend/gemm';
 import { scoped } from './scope';
 import { layout, type Layout, type NetworkSpec } from './spec';
@@ -299,10 +300,7 @@ export class TfNetwork {
   }
 }
 
-/** Concatenate tensors into one float32 vector with a single download. */
+/** Concatenate tensors into one float32 vector (backend/download.ts). */
 export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
-  const joined = tf.tidy(() => tf.concat(tensors.map((t) => tf.reshape(t, [-1]))));
-  const out = joined.dataSync() as Float32Array;
-  joined.dispose();
-  return out instanceof Float32Array ? out : Float32Array.from(out);
+  return downloadConcatenated(tensors);
 }
