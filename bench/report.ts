@@ -34,7 +34,7 @@ export function speedTable(records: readonly Rec[]): string {
       let ms = num(r.ms);
       if (name === 'measurement_fig1' || name === 'moments' || name === 'lanczos_top20') ms = `${num(r.ms / 1000)} s (applications: ${apps(r.applications)})`;
       if (name === 'multi_trial') ms = `${num(r.ms / 1000)} s with 2 workers, ${num((r.ms_1_worker as number) / 1000)} s with 1 (${String(r.layouts)}): ${num(r.speedup, 2)}×`;
-      if (name === 'torch_hvp') ms = `${num(r.ms)} on ${String(r.threads)} threads, ${num(r.ms_1thread)} on one (PyTorch ${String(r.torch ?? '')}, ${String(r.blas ?? '')}); the engine ${num(r.engine_ms)} in the same benchmark`;
+      if (name === 'torch_hvp') ms = `${num(r.torch_best_ms)} at its fastest, median of ${String(r.rounds)} rounds (middle round: ${num(r.ms)} on ${String(r.threads)} threads, ${num(r.ms_1thread)} on one; PyTorch ${String(r.torch ?? '')}, ${String(r.blas ?? '')}); the engine ${num(r.engine_ms)} in turns with it`;
       const path = r.path === 'numpy' ? `numpy (${String(r.blas ?? '')}, ${String(r.threads ?? '')} threads)` : (r.path ?? '');
       rows.push(`| \`${name}\` | ${path} | ${ms} | ${typeof r.gflops === 'number' ? num(r.gflops) : ''} | ${typeof r.gflops === 'number' && name !== 'numpy_matmul' ? ofNumpy(r) : ''} |`);
     }

@@ -24,14 +24,17 @@ const find = (records: readonly BenchRecord[], name: string, path?: string): Ben
 
 export function judgeTargets(records: readonly BenchRecord[]): TargetStatus[] {
   const out: TargetStatus[] = [];
-  // The engine's slowest H·v of the run (the passes' and the one timed around PyTorch) against
-  // PyTorch's fastest configuration: the target is not met by picking the kinder pair.
+  // The engine's H·v against PyTorch's fastest configuration, both timed in turns inside torch_hvp
+  // (engine block, PyTorch process, …, engine block; medians over blocks): a spell of load falls on
+  // both sides. The passes' own H·v, timed minutes away, is shown beside it but not mixed in.
   const hvp = find(records, 'hvp');
   const torch = find(records, 'torch_hvp');
-  if (hvp && torch) {
-    const engine = Math.max(hvp.ms, finite(torch.engine_ms) ? torch.engine_ms : hvp.ms);
+  if (hvp && torch && finite(torch.engine_ms)) {
+    const engine = torch.engine_ms;
     const best = finite(torch.torch_best_ms) ? torch.torch_best_ms : torch.ms;
-    out.push({ target: 'hvp faster than torch_hvp', value: engine / best, bound: 1, met: engine < best, detail: `engine H·v ${hvp.ms.toFixed(1)} ms in \`passes\`, ${finite(torch.engine_ms) ? torch.engine_ms.toFixed(1) : '—'} ms around PyTorch (${String(hvp.path)}); PyTorch ${best.toFixed(1)} ms at its fastest (${torch.ms.toFixed(1)} ms on every core, ${finite(torch.ms_1thread) ? torch.ms_1thread.toFixed(1) : '—'} ms on one): the slower engine figure is ${(engine / best).toFixed(2)}× PyTorch's time` });
+    const blocks = Array.isArray(torch.engine_ms_per_block) ? (torch.engine_ms_per_block as number[]).map((x) => x.toFixed(1)).join(', ') : '—';
+    const rounds = Array.isArray(torch.torch_best_ms_per_round) ? (torch.torch_best_ms_per_round as number[]).map((x) => x.toFixed(1)).join(', ') : '—';
+    out.push({ target: 'hvp faster than torch_hvp', value: engine / best, bound: 1, met: engine < best, detail: `engine H·v ${engine.toFixed(1)} ms (blocks ${blocks}; ${hvp.ms.toFixed(1)} ms in \`passes\`; ${String(hvp.path)}) against PyTorch ${best.toFixed(1)} ms at its fastest (rounds ${rounds}; ${torch.ms.toFixed(1)} ms on every core, ${finite(torch.ms_1thread) ? torch.ms_1thread.toFixed(1) : '—'} ms on one, in the middle round): ${(engine / best).toFixed(2)}× PyTorch's time` });
   } else {
     out.push({ target: 'hvp faster than torch_hvp', value: null, bound: 1, met: null, detail: `not measured: ${hvp ? String(records.find((r) => r.name === 'torch_hvp')?.missing ?? 'no torch_hvp record') : 'no hvp record'}` });
   }

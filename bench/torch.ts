@@ -15,7 +15,10 @@ import { mse } from '../src/catalogue/losses';
 import { Curvature } from '../src/engine/network/curvature';
 import { Rng } from '../src/engine/rng';
 import { findPython, runPythonJson } from './python';
-import { figure1, timeMedian, type Benchmark } from './common';
+import { figure1, median, timeMedian, type Benchmark } from './common';
+
+/** PyTorch processes, each between two engine blocks. */
+const TORCH_ROUNDS = 3;
 
 const REFERENCE_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/blas';
 
@@ -29,9 +32,11 @@ export const torchHvp: Benchmark = {
     const f = figure1();
     const curv = new Curvature(f.net, evaluateLoss(mse, f.net.outputs(), f.targets, f.N, 1));
     const v = new Rng(1).fillNormal(new Float32Array(f.net.P));
-    // The engine is timed before and after PyTorch (the median of both blocks), so a change of the
-    // machine's load while PyTorch runs weighs on both sides.
-    const engineBefore = timeMedian(repeat, () => curv.hvp(v));
+    // Side by side in turns: an engine block, a PyTorch process, … , an engine block. Each PyTorch
+    // process times its own configurations after a warm-up; a spell of load on this shared machine
+    // (figures swing by ±30% within a minute) then falls on both, and each side's figure is the median
+    // over its blocks.
+    const engineBlocks = [timeMedian(repeat, () => curv.hvp(v))];
     const hv = curv.hvp(v);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ntkexp-bench-torch-'));
     try {
@@ -44,25 +49,32 @@ export const torchHvp: Benchmark = {
       const layers = f.net.layout.layers;
       fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ widths: f.spec.widths, N: f.N, c: layers.map((l) => l.c), d: layers.map((l) => l.d) }));
       const args = [dir, String(repeat)];
-      const best = runPythonJson(found.python, 'bench-torch.py', args);
-      const engineAfter = timeMedian(repeat, () => curv.hvp(v));
-      const engineMs = (engineBefore + engineAfter) / 2;
+      const rounds: Record<string, unknown>[] = [];
+      for (let round = 0; round < TORCH_ROUNDS; round++) {
+        rounds.push(runPythonJson(found.python, 'bench-torch.py', args));
+        engineBlocks.push(timeMedian(repeat, () => curv.hvp(v)));
+      }
       curv.dispose();
       f.net.dispose();
-      // PyTorch's fastest configuration here: its own thread pool on every core, or one thread (its
-      // OpenMP threads and OpenBLAS's oversubscribe two cores, and one thread measured faster).
-      const torchBest = Math.min(best.ms as number, best.ms_1thread as number);
+      const engineMs = median(engineBlocks);
+      // PyTorch's fastest configuration in each round: its own thread pool on every core, or one
+      // thread (its OpenMP threads and OpenBLAS's oversubscribe two cores, and one thread measured faster).
+      const torchBestPerRound = rounds.map((r) => Math.min(r.ms as number, r.ms_1thread as number));
+      const torchBest = median(torchBestPerRound);
+      const middle = rounds[torchBestPerRound.indexOf(torchBest)];
       const reference = fs.existsSync(REFERENCE_BLAS_DIR)
         ? runPythonJson(found.python, 'bench-torch.py', args, { LD_LIBRARY_PATH: REFERENCE_BLAS_DIR })
         : undefined;
       return [
         {
           name: 'torch_hvp',
-          ms: best.ms as number,
-          ...best,
+          ...middle,
+          ms: middle.ms as number,
           path: 'torch',
+          rounds: TORCH_ROUNDS,
+          torch_best_ms_per_round: torchBestPerRound,
           engine_ms: engineMs,
-          engine_ms_before_after: [engineBefore, engineAfter],
+          engine_ms_per_block: engineBlocks,
           torch_best_ms: torchBest,
           engine_over_torch: engineMs / torchBest,
           ...(reference ? { reference_blas: { ms: reference.ms, ms_1thread: reference.ms_1thread, blas: reference.blas } } : {}),
