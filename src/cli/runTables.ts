@@ -1,5 +1,5 @@
 import type { RunOutcome } from '../run/runExperiment';
-import type { RunSummary } from '../contracts/runStore';
+import type { RunSummary, SweepSummary } from '../contracts/runStore';
 import { momentsOrNaN, orNaN } from '../contracts/engineMessages';
 import { formatDeviation, hiddenWidth, limitDeviation } from '../analysis/deviation';
 import { fmt, momentsTable, type TableRow } from './momentsTable';
@@ -24,12 +24,48 @@ export function runTables(outcome: RunOutcome): string {
       .join(', ');
     lines.push(`log-log slope of the deviation against width${group ? ` (${group})` : ''}: ${s.slope.map((x, k) => `k=${k + 1}: ${x === null ? '—' : x.toFixed(2)}`).join(', ')} (the theory suggests about −0.5)`);
   }
+  for (const g of sweep.limits ?? []) lines.push('', ...limitLines(g));
   const meanField = outcome.runs.flatMap((r) => {
     const mf = r.summary.steps.find((st) => st.mean_field)?.mean_field;
     return mf ? [`${r.info.id}:\n${meanFieldLines(mf).join('\n')}`] : [];
   });
   if (meanField.length > 0) lines.push('', 'mean-field limits at initialization, per run (the only prediction of this parametrization):', ...meanField);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A width sweep's own limit at its first and last common measurement: m∞ ± s.e. of the preferred fit
+ * (analysis/widthLimit.ts), its exponent, the theory's expectation and their distance in standard errors.
+ */
+function limitLines(g: NonNullable<SweepSummary['limits']>[number]): string[] {
+  const group = Object.entries(g.group)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+  const columns = [...new Set([0, g.steps.length - 1])];
+  const header = ['quantity', ...columns.flatMap((j) => [`m∞ at t=${fmt(g.t[j], 3)}`, 'fit', 'expected', 'dev'])];
+  const rows: string[][] = [];
+  for (const A of ['H', 'I', 'S'] as const) {
+    g[A].forEach((perStep, k) => {
+      rows.push([
+        `Tr(${A}^${k + 1})`,
+        ...columns.flatMap((j) => {
+          const e = perStep[j];
+          const f = e.fits.find((x) => x.exponent === e.better) ?? e.fits[0];
+          if (!f || f.limit === null) return ['—', '', '', ''];
+          const se = f.stderr;
+          const value = se === null ? fmt(f.limit) : `${fmt(f.limit)} ± ${fmt(se, 2)}`;
+          const fit = `n^-${f.exponent === 0.5 ? '1/2' : String(f.exponent)}${e.better === null ? '?' : ''}`;
+          const dev = e.expected !== null && se !== null && se > 0 ? `${((f.limit - e.expected) / se).toFixed(1)} se` : '—';
+          return [value, fit, e.expected === null ? '—' : fmt(e.expected), dev];
+        }),
+      ]);
+    });
+  }
+  return [
+    `the sweep's own infinite-width limit${group ? ` (${group})` : ''}, widths ${g.widths.join(', ')}: each trial mean fitted as m∞ + c·n^-p (p = 1/2 and 1; the better fit shown, '?' where two widths cannot tell them apart), ± its standard error`,
+    '',
+    align([header, ...rows]),
+  ];
 }
 
 function runTable(name: string, s: RunSummary, width: number | undefined): string {

@@ -6,7 +6,7 @@
  * plain names: a sweep's run ids become its sub-folders' names.
  */
 import { computeCheck, momentsCheck, type EngineMessage } from './engineMessages';
-import { anything, arrayOf, describe, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str, type Check, type Infer } from './checks';
+import { anything, arrayOf, bool, describe, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str, type Check, type Infer } from './checks';
 import { REPORT_FORMAT } from './report';
 
 /**
@@ -136,15 +136,30 @@ export const sweepInfoCheck = object({
 export type SweepInfo = Infer<typeof sweepInfoCheck>;
 
 /**
+ * A width sweep's own infinite-width limit (src/analysis/widthLimit.ts), per group of the other varied
+ * settings: at every measurement step all its runs share, each moment's trial mean fitted against width
+ * as m∞ + c·n^(−p) for p = 1/2 and p = 1 (`fits`, in that order; `better` the exponent with the smaller
+ * χ², null when they cannot be told apart), beside the theory's expected value. H, I, S: index k − 1,
+ * then the step's index in `steps`.
+ */
+function widthLimitsCheck() {
+  const fit = object({ exponent: num, limit: numOrNull, stderr: numOrNull, slope: numOrNull, chi2: numOrNull, dof: num, weighted: bool });
+  const entry = object({ fits: arrayOf(fit), better: numOrNull, expected: numOrNull });
+  const perK = arrayOf(arrayOf(entry));
+  return object({ group: jsonObject, widths: arrayOf(num), steps: arrayOf(nonNegInt), t: arrayOf(num), H: perK, I: perK, S: perK });
+}
+
+/**
  * sweep-summary.json: per run the mean over steps of |deviation| of Tr(H^k) per k (null where
  * undefined); for a sweep of `width`, per group of the other settings, the fitted slope of
- * log(deviation) against log(width), per k.
+ * log(deviation) against log(width), per k, and the sweep's own infinite-width limits (`limits`).
  */
 export const sweepSummaryCheck = object({
   format: literal(SWEEP_SUMMARY_FORMAT),
   sweep: plainName,
   runs: arrayOf(object({ id: plainName, varied: jsonObject, deviationH: numbersOrNull, status: runStatusCheck })),
   widthSlopes: optional(arrayOf(object({ group: jsonObject, slope: numbersOrNull, widths: arrayOf(num) }))),
+  limits: optional(arrayOf(widthLimitsCheck())),
 });
 export type SweepSummary = Infer<typeof sweepSummaryCheck>;
 

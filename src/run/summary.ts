@@ -4,6 +4,7 @@ import { deviationOf, quantityRule } from '../analysis/deviation';
 import { meanFieldComparison } from '../analysis/meanField';
 import { meanStderr, type MeanStderr } from '../analysis/overTrials';
 import { widthGroups, widthSlope, widthValue } from '../analysis/widthGroups';
+import { widthLimit } from '../analysis/widthLimit';
 import type { RunInfo, RunSummary, StepSummary, SweepSummary } from '../contracts/runStore';
 
 /**
@@ -150,5 +151,43 @@ export function summarizeSweep(sweepId: string, runs: readonly { id: string; var
       return { group, slope, widths };
     });
   }
-  return { format: 'ntkexp-sweep-summary/1', sweep: sweepId, runs: rows, ...(widthSlopes ? { widthSlopes } : {}) };
+  const limits = sweepLimits(runs);
+  return { format: 'ntkexp-sweep-summary/1', sweep: sweepId, runs: rows, ...(widthSlopes ? { widthSlopes } : {}), ...(limits.length ? { limits } : {}) };
+}
+
+type SweepLimits = NonNullable<SweepSummary['limits']>[number];
+type LimitEntry = SweepLimits['H'][number][number];
+
+/**
+ * Per group of runs that differ only in width (at least two widths): at each step every run of the
+ * group measured, each moment's trial mean ± standard error against width, fitted by
+ * analysis/widthLimit.ts, with the theory's expected value beside it.
+ */
+function sweepLimits(runs: readonly { varied: Record<string, unknown>; summary: RunSummary }[]): SweepLimits[] {
+  const withWidth = runs.filter((r) => widthValue(r.varied.width) !== undefined);
+  const out: SweepLimits[] = [];
+  for (const { group, members } of widthGroups(withWidth, (r) => r.varied)) {
+    const widths = members.map((r) => widthValue(r.varied.width)!);
+    if (new Set(widths).size < 2) continue;
+    const bySteps = members.map((r) => new Map(r.summary.steps.map((s) => [s.step, s])));
+    const steps = [...bySteps[0].keys()].filter((step) => bySteps.every((m) => m.has(step))).sort((a, b) => a - b);
+    if (steps.length === 0) continue;
+    const at = (i: number, step: number): StepSummary => bySteps[i].get(step)!;
+    const K = Math.min(...members.flatMap((r) => r.summary.steps.map((s) => s.mean.H.length)));
+    const perMatrix = (A: (typeof MATRICES)[number]): LimitEntry[][] =>
+      Array.from({ length: K }, (_, k) =>
+        steps.map((step) => {
+          const points = members.map((_, i) => ({ width: widths[i], mean: orNaN(at(i, step).mean[A][k]), stderr: orNaN(at(i, step).stderr[A][k]) }));
+          const fit = widthLimit(points);
+          const expected = members.map((_, i) => at(i, step).expected?.[A][k]).find((e) => typeof e === 'number' && Number.isFinite(e));
+          return {
+            fits: (fit?.fits ?? []).map((f) => ({ exponent: f.exponent, limit: f.limit, stderr: f.stderr, slope: f.slope, chi2: f.chi2, dof: f.dof, weighted: f.weighted })),
+            better: fit?.better ?? null,
+            expected: expected ?? null,
+          };
+        }),
+      );
+    out.push({ group, widths, steps, t: steps.map((step) => at(0, step).t), H: perMatrix('H'), I: perMatrix('I'), S: perMatrix('S') });
+  }
+  return out;
 }

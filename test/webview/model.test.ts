@@ -15,7 +15,7 @@ import { RunModel } from '../../webview/model/runModel';
 import { linearFit, logLogFit } from '../../src/analysis/fit';
 import { meanStderr } from '../../src/analysis/overTrials';
 import { decimateLog } from '../../webview/model/decimate';
-import { deviationAgainstWidth, seriesPerRun, widthOf } from '../../webview/model/sweep';
+import { deviationAgainstWidth, limitAgainstTime, seriesPerRun, widthOf } from '../../webview/model/sweep';
 import { plotTime, timeAxis } from '../../webview/model/time';
 import { MATRICES } from '../../webview/model/types';
 import { validateEngineMessage, validatePanelMessage, validateRunInfo } from '../../webview/model/validate';
@@ -341,6 +341,60 @@ test('a width sweep: one series per run, ordered by width, and the deviation fro
   assert.ok(Math.abs(devs[0].fit!.slope - slope) < 1e-12);
   // The finite-width corrections shrink with width (the theory says like n^(−1/2)).
   for (const d of devs) assert.ok(d.fit!.slope < -0.2 && d.fit!.slope > -1, `k = ${d.k}: slope ${d.fit!.slope}`);
+});
+
+test("the sweep's own infinite-width limit: the panel and sweep-summary.json give the same m∞ ± s.e., and a hand fit agrees", () => {
+  const sweep = readFixtureSweep();
+  const ws = new Workspace();
+  for (const r of sweep.runs) {
+    ws.ingest({ type: 'runInfo', info: r.info });
+    ws.ingest({ type: 'batch', messages: r.records });
+  }
+  const summary = summarizeSweep(
+    'sweep',
+    sweep.runs.map((r) => ({ id: r.info.id, varied: r.info.varied!, summary: summarizeRun(r.info, r.records, 0) })),
+  );
+  assert.equal(summary.limits?.length, 1);
+  const g = summary.limits![0];
+  assert.deepEqual(g.widths, [32, 128, 512]);
+  const stepsOf = (r: (typeof sweep.runs)[number]) => [...new Set(r.records.filter((m) => m.type === 'measurement').map((m) => (m as MeasurementRecord).step))].sort((a, b) => a - b);
+  assert.deepEqual(g.steps, stepsOf(sweep.runs[0]));
+  for (const A of MATRICES) {
+    for (let k = 1; k <= 4; k++) {
+      const panel = limitAgainstTime(ws, A, k);
+      assert.equal(panel.length, 1);
+      g.steps.forEach((step, j) => {
+        const e = g[A][k - 1][j];
+        const f = e.fits.find((x) => x.exponent === e.better) ?? e.fits[0];
+        const p = panel[0].points.find((q) => q.step === step)!;
+        assert.ok(p && f.limit !== null, `${A}${k} step ${step}`);
+        assert.ok(Math.abs(p.y - f.limit!) <= 1e-12 * Math.max(1, Math.abs(f.limit!)), `${A}${k} step ${step}: panel ${p.y}, summary ${f.limit}`);
+        assert.equal(p.exponent, f.exponent);
+        // The expectation beside it is the runs' own.
+        const run0 = summarizeRun(sweep.runs[0].info, sweep.runs[0].records, 0).steps[j];
+        assert.equal(e.expected, run0.expected ? run0.expected[A][k - 1] : null);
+      });
+    }
+  }
+  // By hand for Tr(H) at the last step with p = 1/2: weighted least squares over x = n^(−1/2).
+  const j = g.steps.length - 1;
+  const pts = sweep.runs.map((r) => {
+    const s = summarizeRun(r.info, r.records, 0).steps[j];
+    return { x: Number(r.info.varied!.width) ** -0.5, y: orNaN(s.mean.H[0]), w: 1 / orNaN(s.stderr.H[0]) ** 2 };
+  });
+  const S = pts.reduce((a, p) => a + p.w, 0);
+  const Sx = pts.reduce((a, p) => a + p.w * p.x, 0);
+  const Sxx = pts.reduce((a, p) => a + p.w * p.x * p.x, 0);
+  const Sy = pts.reduce((a, p) => a + p.w * p.y, 0);
+  const Sxy = pts.reduce((a, p) => a + p.w * p.x * p.y, 0);
+  const hand = (Sxx * Sy - Sx * Sxy) / (S * Sxx - Sx * Sx);
+  const half = g.H[0][j].fits.find((f) => f.exponent === 0.5)!;
+  assert.ok(Math.abs(half.limit! - hand) <= 1e-10 * Math.abs(hand), `${half.limit} vs ${hand}`);
+  // Tr(I) at width → ∞ is the theory's Tr(Θ)/N-type expectation: the sweep's limit sits within a few
+  // standard errors of it at t = 0 (widths 32–512, 3 trials each: a loose statistical check, 5 s.e.).
+  const i0 = g.I[0][0];
+  const f0 = i0.fits.find((f) => f.exponent === i0.better) ?? i0.fits[0];
+  assert.ok(i0.expected !== null && f0.stderr !== null && Math.abs(f0.limit! - i0.expected) <= 5 * f0.stderr, `m∞ ${f0.limit} ± ${f0.stderr}, expected ${i0.expected}`);
 });
 
 test('a sweep over width and another setting fits each group of widths on its own; one width alone is no fit', () => {

@@ -249,7 +249,7 @@ test('dark: from prefers-color-scheme, and forced by data-theme; the charts foll
   }
 });
 
-test('a sweep report: each width in one chart, and the deviation from theory against width with its slope', async () => {
+test('a sweep report: each width in one chart, the deviation from theory against width with its slope, and the sweep\'s own limit', async () => {
   const { page, watch, charts } = await open(sweepUrl);
   try {
     const series = charts.get('sweep-series')!;
@@ -269,6 +269,16 @@ test('a sweep report: each width in one chart, and the deviation from theory aga
     }
     assert.equal(dev.datasets.filter((d) => d.key?.startsWith('fit:')).length, 4);
     assert.ok(dev.legend.some((l) => l.includes('reference')));
+    // The sweep's own limit: m∞ with its band at each of the 6 times, beside the expectation.
+    const limit = charts.get('sweep-limit')!;
+    assert.deepEqual(
+      limit.datasets.map((d) => d.key),
+      ['limit:0', 'expected:0'],
+    );
+    assert.ok(limit.datasets[0].band && limit.datasets[0].points === 6);
+    assert.match(limit.datasets[0].label!, /^m∞ from widths 32, 128, 512: better fit n\^−1\/2 at \d of 6 times, n\^−1 at \d$/);
+    assert.equal(limit.datasets[1].points, 6);
+    assert.equal(limit.scales.x.type, 'logarithmic');
     // The run chooser switches the detail charts to another width.
     const before = charts.get('moments-H-1')!.datasets.find((d) => d.key === 'mean')!.last!.y;
     await page.evaluate(`(() => { const s = document.querySelector('.ntk-header vscode-single-select'); s.value = 'widths-width-512'; s.dispatchEvent(new Event('change')); })()`);

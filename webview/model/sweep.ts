@@ -6,7 +6,9 @@
 import type { RunModel } from './runModel';
 import type { LineFit } from '../../src/analysis/fit';
 import { groupLabel, widthGroups, widthSlope, widthValue } from '../../src/analysis/widthGroups';
-import type { Matrix, Point, TimeSeries } from './types';
+import { preferredFit, widthLimit } from '../../src/analysis/widthLimit';
+import { plotTime } from './time';
+import type { BandPoint, Matrix, Point, TimeSeries } from './types';
 import type { Workspace } from './workspace';
 
 export interface RunSeries {
@@ -82,6 +84,58 @@ export function deviationAgainstWidth(ws: Workspace, A: Matrix, kmax: number): W
       const fitLine = fit ? [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: 10 ** (fit.intercept + fit.slope * Math.log10(x)) })) : [];
       out.push({ k, group, points, ...(fit ? { fit } : {}), fitLine });
     }
+  }
+  return out;
+}
+
+/** A point of the sweep's own limit: m∞ ± its standard error at one time, and the fit behind it. */
+export interface LimitPoint extends BandPoint {
+  step: number;
+  /** p of the fit shown (analysis/widthLimit.ts `preferredFit`). */
+  exponent: number;
+  /** The exponent with the smaller χ², null when the widths cannot tell (two widths). */
+  better: number | null;
+}
+
+export interface WidthLimitSeries {
+  /** The other varied settings of the group ('' when width is the only one). */
+  group: string;
+  widths: number[];
+  /** m∞ at each step every run of the group measured; lo/hi = m∞ ∓ s.e. (NaN-free: unfit steps left out). */
+  points: LimitPoint[];
+  /** The theory's expectation at the same steps (where the runs carry it). */
+  expected: Point[];
+}
+
+/**
+ * The sweep's own infinite-width limit of Tr(A^k) through training, per group of runs that differ only
+ * in width (at least two widths): at each common step, the runs' trial means ± standard errors fitted
+ * against width by the rule of sweep-summary.json's `limits` (analysis/widthLimit.ts).
+ */
+export function limitAgainstTime(ws: Workspace, A: Matrix, k: number): WidthLimitSeries[] {
+  const runs = comparableRuns(ws).filter((r) => widthOf(r, ws) !== undefined);
+  const out: WidthLimitSeries[] = [];
+  for (const { label: group, members } of widthGroups(runs, (r) => variedOf(r, ws))) {
+    const widths = members.map((r) => widthOf(r, ws)!);
+    if (new Set(widths).size < 2) continue;
+    const byStep = members.map((r) => new Map(r.aggregates().map((a) => [a.step, a])));
+    const steps = [...byStep[0].keys()].filter((step) => byStep.every((m) => m.has(step))).sort((a, b) => a - b);
+    const axis = members[0].axis();
+    const points: LimitPoint[] = [];
+    const expected: Point[] = [];
+    for (const step of steps) {
+      const aggs = byStep.map((m) => m.get(step)!);
+      const x = plotTime(aggs[0].t, axis);
+      const fit = widthLimit(aggs.map((a, i) => ({ width: widths[i], mean: a.moments[A][k - 1]?.mean ?? NaN, stderr: a.moments[A][k - 1]?.stderr ?? NaN })));
+      if (fit) {
+        const f = preferredFit(fit);
+        const se = Number.isFinite(f.stderr) ? f.stderr : 0;
+        points.push({ x, y: f.limit, lo: f.limit - se, hi: f.limit + se, n: members.length, step, exponent: f.exponent, better: fit.better });
+      }
+      const e = aggs.map((a) => a.expected?.[A][k - 1]).find((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (e !== undefined) expected.push({ x, y: e });
+    }
+    if (points.length > 0) out.push({ group, widths, points, expected });
   }
   return out;
 }
