@@ -27,7 +27,8 @@ export interface TableRow {
 
 export interface TableOptions {
   readonly kmax: number;
-  readonly theoryLabel: string;
+  /** The prediction's column title; absent: no prediction and no deviation columns (a run the theory does not describe). */
+  readonly theoryLabel?: string;
   /** The rows are means over trials: deviations in their standard errors. */
   readonly overTrials: boolean;
   /** The smallest hidden width: the order 1/width of the quantities that vanish in the limit. */
@@ -41,7 +42,7 @@ export function momentsTable(rows: readonly TableRow[], options: TableOptions): 
     const header = ['step', 't', 'loss'];
     const rules = Array.from({ length: options.kmax }, (_, k) => quantityRule(rows.map((r) => r.theory?.[A][k]), rows.map((r) => r.moments[A][k])));
     for (let k = 1; k <= options.kmax; k++) {
-      header.push(`Tr(${A}${superscript(k)}) ± se`, options.theoryLabel, 'dev');
+      header.push(`Tr(${A}${superscript(k)}) ± se`, ...(options.theoryLabel === undefined ? [] : [options.theoryLabel, 'dev']));
       if (spread) header.push('spread');
     }
     const body = rows.map((r) => {
@@ -53,7 +54,7 @@ export function momentsTable(rows: readonly TableRow[], options: TableOptions): 
         const rule = rules[k];
         const d = deviationOf({ measured: m, predicted: th, stderr: options.overTrials ? se : undefined, scale: rule.scale, vanishes: rule.vanishes, width: options.width });
         const predictedCell = th === undefined ? '—' : rule.vanishes ? (options.width ? `0 + O(1/${options.width})` : '0') : fmt(th);
-        cells.push(se > 0 ? `${fmt(m)} ± ${fmt(se, 2)}` : fmt(m), predictedCell, formatDeviation(d));
+        cells.push(se > 0 ? `${fmt(m)} ± ${fmt(se, 2)}` : fmt(m), ...(options.theoryLabel === undefined ? [] : [predictedCell, formatDeviation(d)]));
         if (spread) {
           const sd = r.spread?.[A][k];
           cells.push(sd === undefined ? '—' : rule.scale > 0 && !rule.vanishes ? `${(100 * (sd / rule.scale)).toFixed(1)}%` : fmt(sd, 2));

@@ -3,6 +3,7 @@ import type { RunSummary, SweepSummary } from '../contracts/runStore';
 import { momentsOrNaN, orNaN } from '../contracts/engineMessages';
 import { formatDeviation, hiddenWidth, limitDeviation } from '../analysis/deviation';
 import { fmt, momentsTable, type TableRow } from './momentsTable';
+import { optimizerOf, theoryAbsence } from '../contracts/theoryScope';
 
 /**
  * What `ntkexp run` prints at the end. One run: the moments at every measurement time against theory
@@ -12,7 +13,7 @@ import { fmt, momentsTable, type TableRow } from './momentsTable';
  */
 export function runTables(outcome: RunOutcome): string {
   const sweep = outcome.sweepSummary;
-  if (!sweep) return outcome.runs.map((r) => runTable(r.info.experiment, r.summary, hiddenWidth(r.info.resolved))).join('\n');
+  if (!sweep) return outcome.runs.map((r) => runTable(r.info.experiment, r.summary, hiddenWidth(r.info.resolved), theoryAbsence(optimizerOf(r.info.resolved)))).join('\n');
   const K = Math.max(...sweep.runs.map((r) => r.deviationH.length));
   const percent = (d: number | null): string => (d === null ? '—' : `${(100 * d).toFixed(1)}%`);
   const header = ['run', 'status', ...Array.from({ length: K }, (_, k) => `dev Tr(H^${k + 1})`)];
@@ -68,7 +69,7 @@ function limitLines(g: NonNullable<SweepSummary['limits']>[number]): string[] {
   ];
 }
 
-function runTable(name: string, s: RunSummary, width: number | undefined): string {
+function runTable(name: string, s: RunSummary, width: number | undefined, noTheory?: string): string {
   if (s.steps.length === 0) return `${name}: no measurements\n`;
   const several = s.steps[0].trials > 1;
   const rows = s.steps.map((st) => ({
@@ -87,6 +88,12 @@ function runTable(name: string, s: RunSummary, width: number | undefined): strin
   const head = several
     ? `${name}: mean ± standard error over ${s.steps[0].trials} trials, against the expectation over initializations; dev in standard errors of the mean, spread = standard deviation over trials (what one trial may show) as a share of the quantity's scale${vanishing}`
     : `${name}: one trial (± the estimators' standard errors, rounding included), against its path-wise prediction; dev relative to the quantity's largest predicted value over the run${vanishing}`;
+  if (noTheory) {
+    const plain = several
+      ? `${name}: mean ± standard error over ${s.steps[0].trials} trials, spread = standard deviation over trials as a share of the quantity's scale`
+      : `${name}: one trial (± the estimators' standard errors, rounding included)`;
+    return `${plain}\nno theory columns: ${noTheory}\n\n${momentsTable(rows, { kmax, overTrials: several, width })}`;
+  }
   return `${head}\n\n${momentsTable(rows, { kmax, theoryLabel: several ? 'expected' : 'theory', overTrials: several, width })}`;
 }
 

@@ -12,7 +12,7 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 
 export type ValueType =
   | { readonly kind: 'integer'; readonly min?: number; readonly max?: number; readonly allowed?: readonly number[] }
-  | { readonly kind: 'number'; readonly min?: number; readonly exclusiveMin?: boolean }
+  | { readonly kind: 'number'; readonly min?: number; readonly exclusiveMin?: boolean; readonly max?: number; readonly exclusiveMax?: boolean }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'string' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
@@ -54,6 +54,8 @@ const int = (min?: number, max?: number) => ({ kind: 'integer', min, max }) as c
 /** Largest `dim` of gaussian data: its target expression has one variable per dimension. */
 export const MAX_DIM = 100_000;
 const num = (min?: number, exclusiveMin = false) => ({ kind: 'number', min, exclusiveMin }) as const satisfies ValueType;
+/** A number in [min, max) (a decay rate, a momentum). */
+const fraction = (min: number, max: number) => ({ kind: 'number', min, exclusiveMin: false, max, exclusiveMax: true }) as const satisfies ValueType;
 const bool = { kind: 'boolean' } as const satisfies ValueType;
 const oneOf = <V extends string>(...values: V[]) => ({ kind: 'enum', values }) as const satisfies ValueType;
 
@@ -106,7 +108,14 @@ const KEY_TABLE = [
 
   // train
   { block: 'train', key: 'learning_rate', type: num(0, true), default: 1.0, doc: 'η > 0; under `mean_field` it is multiplied by the width.' },
-  { block: 'train', key: 'steps', type: int(0), default: 1000, doc: 'Full-batch gradient-descent steps.' },
+  { block: 'train', key: 'steps', type: int(0), default: 1000, doc: 'Optimizer steps (for `sgd`, one per mini-batch).' },
+  { block: 'train', key: 'optimizer', type: oneOf('gd', 'sgd', 'momentum', 'adam'), default: 'gd', doc: '`gd` (full-batch gradient descent, what the theory predicts), `sgd` (mini-batches of `batch_size`, reshuffled each epoch), `momentum` (heavy ball, optionally Nesterov) or `adam`.' },
+  { block: 'train', key: 'batch_size', type: int(1), default: 32, doc: 'Samples per `sgd` step (at most `samples`); measurements always use the full training set.' },
+  { block: 'train', key: 'momentum', type: fraction(0, 1), default: 0.9, doc: 'μ in [0, 1) of `momentum`: v ← μv + ∇C, θ ← θ − ηv.' },
+  { block: 'train', key: 'nesterov', type: bool, default: false, doc: 'Nesterov momentum: θ ← θ − η(∇C + μv).' },
+  { block: 'train', key: 'beta1', type: fraction(0, 1), default: 0.9, doc: "`adam`'s decay of the gradient's running mean, in [0, 1)." },
+  { block: 'train', key: 'beta2', type: fraction(0, 1), default: 0.999, doc: "`adam`'s decay of the squared gradient's running mean, in [0, 1)." },
+  { block: 'train', key: 'epsilon', type: num(0, true), default: 1e-8, doc: "`adam`'s ε > 0 in η m̂/(√v̂ + ε)." },
 
   // measure
   { block: 'measure', key: 'points', type: int(2), default: 20, doc: 'Number of measurement times, including step 0 and the last step.' },

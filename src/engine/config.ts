@@ -40,8 +40,11 @@ export type NetworkConfig = Settings<'network', 'depth' | 'beta' | 'parametrizat
   readonly activation: Activation;
 };
 
-/** η as written in the file (`learningRate`; under `mean_field` the engine multiplies it by the width) and the steps. */
-export type TrainConfig = Settings<'train', 'learning_rate' | 'steps'>;
+/**
+ * η as written in the file (`learningRate`; under `mean_field` the engine multiplies it by the width),
+ * the steps, the optimizer and every optimizer's settings (each reads its own: train/optimizers.ts).
+ */
+export type TrainConfig = Settings<'train', KeyName<'train'>>;
 
 /** Every `measure` key (`every`, none by default, is optional): see docs/FORMAT.md for each. */
 export type MeasureConfig = Settings<'measure', KeyName<'measure'>>;

@@ -28,7 +28,7 @@ export interface SourceSpec {
 export const BLOCKS: readonly BlockSpec[] = [
   { name: 'data', label: 'source', doc: 'The training data: exactly one `data SOURCE { … }` per experiment.' },
   { name: 'network', label: 'none', doc: 'The architecture: depth, widths, nonlinearity, bias scale and parametrization.' },
-  { name: 'train', label: 'none', doc: 'Full-batch gradient descent.' },
+  { name: 'train', label: 'none', doc: "How the network is trained: full-batch gradient descent (the theory's dynamics) by default, or mini-batch SGD, heavy-ball momentum or Adam. Measurements always use the whole training set; the theory's lines are drawn for `gd` only." },
   { name: 'measure', label: 'none', doc: 'What to measure at the measurement times: moments, extreme eigenvalues, density, theory.' },
   { name: 'surface', label: 'none', doc: 'The loss on a plane through the final parameters.' },
   { name: 'sweep', label: 'none', doc: 'Settings with a list of values: the experiment runs once per combination.' },
@@ -105,6 +105,8 @@ export function describeType(t: ValueType): string {
       if (t.min !== undefined && t.max !== undefined) return `an integer in ${t.min}..${t.max}`;
       return t.min !== undefined ? `an integer ≥ ${t.min}` : 'an integer';
     case 'number':
+      if (t.min !== undefined && t.max !== undefined) return `a number in ${t.exclusiveMin ? '(' : '['}${t.min}, ${t.max}${t.exclusiveMax ? ')' : ']'}`;
+      if (t.max !== undefined) return `a number ${t.exclusiveMax ? '<' : '≤'} ${t.max}`;
       return t.min === undefined ? 'a number' : `a number ${t.exclusiveMin ? '>' : '≥'} ${t.min}`;
     case 'boolean':
       return '`true` or `false`';

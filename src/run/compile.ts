@@ -41,9 +41,20 @@ export function compileExperiment(exp: ResolvedExperiment, compiled: { readonly 
       parametrization: net.oneOf('parametrization'),
     },
     loss: lossOf(exp, s.str('loss')),
-    train: { learningRate: train.num('learning_rate'), steps: train.int('steps') },
+    train: {
+      learningRate: train.num('learning_rate'),
+      steps: train.int('steps'),
+      optimizer: train.oneOf('optimizer'),
+      batchSize: train.int('batch_size'),
+      momentum: train.num('momentum'),
+      nesterov: train.bool('nesterov'),
+      beta1: train.num('beta1'),
+      beta2: train.num('beta2'),
+      epsilon: train.num('epsilon'),
+    },
     measure: compileMeasure(exp.measure),
   };
+  requireBatchWithinData(config);
   if (!exp.surface) return config;
   const dirs = (exp.surface.directions as string[]).map(direction);
   const surface = reader('surface', exp.surface);
@@ -179,4 +190,17 @@ function direction(text: string): Direction {
   const m = DIRECTION_PATTERN.exec(text);
   if (!m) throw new Error(`compileExperiment: \`${text}\` is not a direction (I1…, S1…, H1… or random)`);
   return { kind: m[1] as 'I' | 'S' | 'H', index: Number(m[2]) };
+}
+
+/**
+ * `sgd`'s batches come from the training set. The checker says so where the file gives the number of
+ * samples; a csv file's rows are known only here, once it is read.
+ */
+function requireBatchWithinData(config: ExperimentConfig): void {
+  if (config.train.optimizer !== 'sgd') return;
+  const d = config.data;
+  const samples = d.source === 'points' ? d.inputs.length : d.samples;
+  if (config.train.batchSize > samples) {
+    throw new Error(`experiment \`${config.name}\`: train.batch_size = ${config.train.batchSize} is larger than the training set (${samples} samples): use at most ${samples}, or \`optimizer = gd\` for full batches`);
+  }
 }

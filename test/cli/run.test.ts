@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunInfo } from '../../src/contracts/runStore';
@@ -13,7 +13,7 @@ import { BIN, CLI_ENV as ENV, ROOT, ntkexp } from '../helpers/cli';
 
 const run = (args: string[]) => ntkexp(args);
 
-function experiment(dir: string, body: { steps?: number; trials?: number; lr?: number; activation?: string; extra?: string } = {}): string {
+function experiment(dir: string, body: { steps?: number; trials?: number; lr?: number; activation?: string; extra?: string; train?: string } = {}): string {
   const file = join(dir, 'e.ntkexp');
   writeFileSync(
     file,
@@ -22,7 +22,7 @@ function experiment(dir: string, body: { steps?: number; trials?: number; lr?: n
   trials = ${body.trials ?? 2}
   data points { inputs = [[1, 0], [0, 1], [1, 1], [1, -1]]; targets = [1, -1, 0.5, 0] }
   network { depth = 2; width = 12; activation = ${body.activation ?? 'smooth_relu'} }
-  train { learning_rate = ${body.lr ?? 0.5}; steps = ${body.steps ?? 12} }
+  train { learning_rate = ${body.lr ?? 0.5}; steps = ${body.steps ?? 12}${body.train ? `; ${body.train}` : ''} }
   measure { points = 3; probes = 4; top = 2; exact = false }
   ${body.extra ?? ''}
 }
@@ -30,6 +30,25 @@ function experiment(dir: string, body: { steps?: number; trials?: number; lr?: n
   );
   return file;
 }
+
+test('run with an optimizer the theory does not describe: no theory columns, and the table says why', () => {
+  for (const [train, why] of [
+    ['optimizer = adam', /no theory columns: the predictions are for gradient descent; Adam's adaptive preconditioner/],
+    ['optimizer = sgd; batch_size = 2', /no theory columns: the predictions are for full-batch gradient descent; mini-batch sgd/],
+    ['optimizer = momentum', /no theory columns: the predictions are for gradient descent; heavy-ball momentum/],
+  ] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-opt-'));
+    const r = run(['run', experiment(dir, { lr: 0.05, train })]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, why);
+    assert.doesNotMatch(r.stdout, /expected/);
+    const folder = /results in (.*)$/m.exec(r.stderr)?.[1] ?? '';
+    const records = readFileSync(join(folder, 'series.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(records.some((m) => m.type === 'measurement'));
+    assert.ok(records.every((m) => m.type !== 'theory' && m.expected === undefined && m.theory === undefined), train);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('run: default folder beside the file, report.html written, the table printed, exit 0', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));

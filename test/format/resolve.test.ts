@@ -21,7 +21,7 @@ test('a minimal experiment resolves with every default filled', () => {
     settings: { title: 'tiny', seed: 0, trials: 1, loss: 'mse' },
     data: { source: 'circle', samples: 64, target: 'sin(3 * gamma)', normalize: true, noise: 0 },
     network: { depth: 3, width: 500, activation: 'smooth_relu', beta: 0.1, parametrization: 'ntk' },
-    train: { learning_rate: 1.0, steps: 1000 },
+    train: { learning_rate: 1.0, steps: 1000, optimizer: 'gd', batch_size: 32, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     measure: { points: 20, spacing: 'log', every: null, moments: 4, probes: 30, top: 10, bottom: 0, density: 0, orthogonality: true, theory: true, exact: 'auto' },
     surface: null,
     sweep: [],
@@ -111,6 +111,12 @@ test('csv data: the folder the path is confined to, the columns, and the points 
   assert.equal(loaded.dataFolder, undefined, 'the rows replace the file');
   assert.deepEqual(compileExperiment(loaded).data, { source: 'points', inputs: [[2, 1], [5, 4]], targets: [[3], [6]], normalize: true, noise: 0 });
   assert.deepEqual(JSON.parse(JSON.stringify(loaded)), loaded);
+});
+
+test("sgd's batch against a csv file's rows, known only once it is read: refused with the numbers and what to do", () => {
+  const e = one('experiment c {\n  data csv "d.csv" { target = y }\n  train { optimizer = sgd; batch_size = 3 }\n}\n', '/home/u/exp/run.ntkexp');
+  assert.throws(() => compileExperiment(withCsvLoaded(e, 'a,y\n1,2\n3,4\n')), /train\.batch_size = 3 is larger than the training set \(2 samples\): use at most 2, or `optimizer = gd`/);
+  assert.equal(compileExperiment(withCsvLoaded(e, 'a,y\n1,2\n3,4\n5,6\n')).train.batchSize, 3);
 });
 
 test('csv values whose squares overflow are refused with the file, line, column and what to do; the largest usable ones work', () => {

@@ -15,8 +15,19 @@ test('every key of the table has documentation, a type, and a default or is requ
   }
 });
 
-test('every key and source of the table is named in NTKEXP.md, and every key NTKEXP.md lists is in the table', () => {
-  for (const k of KEYS) assert.ok(doc.includes(`\`${k.key}\``), `NTKEXP.md does not mention \`${k.key}\``);
+/**
+ * Keys the product added after the format contract NTKEXP.md (a design input, not edited here) was
+ * written: issue 18's optimizers. They are documented in docs/FORMAT.md like every key (its generated
+ * tables are tested in formatDoc.test.ts); any other key missing from NTKEXP.md is a mistake.
+ */
+const AFTER_THE_CONTRACT = ['optimizer', 'batch_size', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon'];
+
+test('every key and source of the table is named in NTKEXP.md (but the keys added after it), and every key NTKEXP.md lists is in the table', () => {
+  for (const k of KEYS) if (!AFTER_THE_CONTRACT.includes(k.key)) assert.ok(doc.includes(`\`${k.key}\``), `NTKEXP.md does not mention \`${k.key}\``);
+  for (const key of AFTER_THE_CONTRACT) {
+    assert.ok(KEYS.some((k) => k.key === key), `\`${key}\` is listed as added but is not in the table`);
+    assert.ok(!doc.includes(`| \`${key}\` |`), `NTKEXP.md has \`${key}\` now: take it off the list`);
+  }
   for (const s of SOURCES) assert.ok(doc.includes(`\`${s.name}`), `NTKEXP.md does not mention source ${s.name}`);
   const tableKeys = [...doc.matchAll(/^\| `(\w+)` \| (?!`)/gm)].map((m) => m[1]);
   assert.ok(tableKeys.length >= 20, `found ${tableKeys.length} keys in NTKEXP.md's tables`);

@@ -34,7 +34,20 @@ const measureShape: Equal<
     readonly exact: 'auto' | boolean;
   }
 > = true;
-const trainShape: Equal<TrainConfig, { readonly learningRate: number; readonly steps: number }> = true;
+const trainShape: Equal<
+  TrainConfig,
+  {
+    readonly learningRate: number;
+    readonly steps: number;
+    readonly optimizer: 'gd' | 'sgd' | 'momentum' | 'adam';
+    readonly batchSize: number;
+    readonly momentum: number;
+    readonly nesterov: boolean;
+    readonly beta1: number;
+    readonly beta2: number;
+    readonly epsilon: number;
+  }
+> = true;
 const networkShape: Equal<NetworkConfig, { readonly depth: number; readonly beta: number; readonly parametrization: 'ntk' | 'mean_field' } & { readonly widths: readonly number[]; readonly activation: Activation }> = true;
 const surfaceShape: Equal<Omit<SurfaceConfig, 'directions'>, { readonly radius: number; readonly grid: number }> = true;
 

@@ -205,6 +205,29 @@ export class TfNetwork {
     this.invalidate();
   }
 
+  /** Jᵀ E per layer, [∂W(0)ᵀ, ∂b(0), ∂W(1)ᵀ, …] in the parameters' layout (the caller owns them): an optimizer's gradient. */
+  gradients(E: Float64Array): tf.Tensor[] {
+    const Et = this.outputTensor(E);
+    const { deltas, das, grads } = this.backward(Et, true);
+    tf.dispose([Et, ...deltas, ...das.filter(Boolean)]);
+    return grads;
+  }
+
+  /**
+   * Replace the parameters by `next` (an optimizer's update, made from `parameters`): the network takes
+   * the tensors over and disposes the old ones.
+   */
+  adoptParameters(next: LayerTensors[]): void {
+    if (next.length !== this.layout.depth) throw new RangeError(`expected ${this.layout.depth} layers, got ${next.length}`);
+    next.forEach((l, i) => {
+      const { nIn, nOut } = this.layout.layers[i];
+      if (l.Wt.shape[0] !== nIn || l.Wt.shape[1] !== nOut || l.b.shape[0] !== nOut) throw new RangeError(`layer ${i}: expected ${nIn}×${nOut} weights and ${nOut} biases`);
+    });
+    this.disposeLayers();
+    this.layers = next;
+    this.invalidate();
+  }
+
   /** A float64 N × nL array as a float32 tensor. */
   outputTensor(E: Float64Array): tf.Tensor2D {
     const nL = this.layout.outputDim;

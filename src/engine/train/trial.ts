@@ -17,10 +17,13 @@ import { measurementSteps } from './schedule';
 import { overflowError, type TrialPhase } from './overflow';
 import { NonFiniteError, requireFinite } from '../nonFinite';
 import { finiteLoss } from '../measure/measure';
+import { makeOptimizer } from './optimizers';
+import { theoryAbsence } from '../../contracts/theoryScope';
 
 /**
- * One trial of an experiment: initialize from the trial's seed, train by full-batch gradient descent,
- * measure at the scheduled steps, attach the theory's lines, and scan the loss surface at the end.
+ * One trial of an experiment: initialize from the trial's seed, train with the experiment's optimizer
+ * (full-batch gradient descent by default), measure at the scheduled steps on the whole training set,
+ * attach the theory's lines where they apply, and scan the loss surface at the end.
  * Pure engine code: the caller (the engine process, a test) receives records through hooks and decides
  * what to write where. `checkpoint` is awaited between steps so a process can hear a cancel.
  */
@@ -80,6 +83,9 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   const schedule = measurementSteps(config.train.steps, config.measure);
   const measureAt = new Set(schedule);
   const net = new TfNetwork(spec, params, data.inputs);
+  const optimizer = makeOptimizer(config.train, eta, data.N, new Rng(config.seed, 'batches', trial));
+  // The theory's lines are for gradient descent only (contracts/theoryScope.ts); elsewhere none are made.
+  const theoryApplies = theoryAbsence(config.train.optimizer) === undefined;
   const started = performance.now();
   const interval = options.progressIntervalMs ?? 250;
   let lastProgress = -Infinity;
@@ -131,7 +137,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
             rng: new Rng(config.seed, 'measure', trial, step),
           }),
         );
-        if (step === 0 && config.measure.theory && options.kernels) {
+        if (step === 0 && config.measure.theory && theoryApplies && options.kernels) {
           const kernels = options.kernels;
           // Mean field: the limits at initialization only (meanField.ts); the NTK dynamics at the step
           // η·w are not the theory of this parametrization, so no training lines are made.
@@ -169,7 +175,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
       if (hooks.checkpoint && (await hooks.checkpoint())) {
         return { trial, status: 'cancelled', stepsDone: step, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
       }
-      net.step(eta, evaluation.gradient);
+      optimizer.step(net, evaluation.gradient);
     }
     if (config.surface) {
       const surface = config.surface;
@@ -181,6 +187,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
     }
     return { trial, status: 'finished', stepsDone: config.train.steps, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
   } finally {
+    optimizer.dispose();
     net.dispose();
   }
 }

@@ -10,7 +10,8 @@ import type { CheckedBlock, CheckedExperiment } from './experiment';
 /**
  * Checks across settings, each a small function: widths against depth, nonsmooth activations with the
  * theory on, the loss against the number of outputs, surface directions against `top`, `every`
- * against `points`/`spacing`, and the shapes and sizes of inline points. Where a setting is swept, every value of
+ * against `points`/`spacing`, the shapes and sizes of inline points, `batch_size` against the samples and
+ * the optimizer's own settings against the optimizer. Where a setting is swept, every value of
  * the sweep is checked.
  */
 export function crossCheck(exp: CheckedExperiment, defs: Definitions, accept: Acceptor): void {
@@ -22,6 +23,8 @@ export function crossCheck(exp: CheckedExperiment, defs: Definitions, accept: Ac
   pointsShapes(exp, accept);
   pointsMagnitudes(exp, accept);
   csvColumns(exp, accept);
+  batchWithinSamples(exp, accept);
+  optimizerSettingsUsed(exp, accept);
 }
 
 interface Candidate {
@@ -230,4 +233,61 @@ function csvColumns(exp: CheckedExperiment, accept: Acceptor): void {
   features.value.forEach((f, i) => {
     if (targets.has(f)) accept('error', 'duplicate', `column \`${String(f)}\` is both a target and a feature: remove it from \`features\``, nodes[i].range);
   });
+}
+
+/** Samples in the training set, when the file says: the `samples` of a generated source, or the inline points. */
+function sampleCounts(exp: CheckedExperiment): Candidate[] {
+  const data = exp.data;
+  if (!data?.source) return [];
+  if (data.source === 'points') {
+    const inputs = data.settings.get('inputs');
+    return Array.isArray(inputs?.value) ? [{ value: inputs.value.length, node: inputs.setting.value, swept: false }] : [];
+  }
+  if (data.source === 'csv') return []; // the file's rows: known only once it is read
+  return candidates(exp, 'data', 'samples').filter((c) => typeof c.value === 'number');
+}
+
+/** `sgd` draws mini-batches of `batch_size` from the training set, so a batch cannot be larger than it. */
+function batchWithinSamples(exp: CheckedExperiment, accept: Acceptor): void {
+  const sgd = candidates(exp, 'train', 'optimizer').find((o) => o.value === 'sgd');
+  if (!sgd) return;
+  const samples = sampleCounts(exp);
+  for (const b of candidates(exp, 'train', 'batch_size')) {
+    if (typeof b.value !== 'number') continue;
+    const over = samples.find((n) => (n.value as number) < (b.value as number));
+    if (!over) continue;
+    // `optimizer = sgd` is always written (gd is the default), so some node carries the message.
+    accept(
+      'error',
+      'conflict',
+      `${origin(b, 'batch_size', 'train')} is larger than the training set (${over.swept ? `samples = ${JSON.stringify(over.value)} (swept)` : `${String(over.value)} samples`}): a mini-batch is drawn from it; use at most ${String(over.value)}, or \`optimizer = gd\` for full batches`,
+      (b.node ?? over.node ?? sgd.node)!.range,
+      b.node ? String(over.value) : undefined,
+    );
+  }
+}
+
+/** Each optimizer's own settings (train/optimizers.ts): written, with a value other than the default, for another optimizer, they change nothing. */
+const OPTIMIZER_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  batch_size: ['sgd'],
+  momentum: ['momentum'],
+  nesterov: ['momentum'],
+  beta1: ['adam'],
+  beta2: ['adam'],
+  epsilon: ['adam'],
+};
+
+function optimizerSettingsUsed(exp: CheckedExperiment, accept: Acceptor): void {
+  const optimizers = candidates(exp, 'train', 'optimizer').map((o) => o.value);
+  if (optimizers.length === 0) return;
+  for (const [key, users] of Object.entries(OPTIMIZER_SETTINGS)) {
+    const written = exp.train?.settings.get(key);
+    if (!written || exp.sweep.some((e) => e.key === key)) continue;
+    // Writing the default changes nothing either way (a template that lists every key): only a value
+    // the user chose is one they may think acts.
+    if (JSON.stringify(written.value) === JSON.stringify(keySpec('train', key)?.default)) continue;
+    if (optimizers.some((o) => typeof o === 'string' && users.includes(o))) continue;
+    const chosen = optimizers.length === 1 ? `\`optimizer = ${String(optimizers[0])}\`` : `any of the swept optimizers (${optimizers.join(', ')})`;
+    accept('warning', 'no-effect', `\`${key}\` is used by \`optimizer = ${users.join(' | ')}\` only and changes nothing with ${chosen}: remove it, or choose that optimizer`, written.setting.range);
+  }
 }

@@ -142,7 +142,8 @@ function numeric(value: Value, type: Extract<ValueType, { kind: 'integer' | 'num
     return undefined;
   }
   const range = `${ctx.where} must be ${expected.replace(/^an? (integer|number) /, '')}, got ${got}`;
-  const max = type.kind === 'integer' ? type.max : undefined;
+  const max = type.max;
+  const exclusiveMax = type.kind === 'number' && type.exclusiveMax === true;
   // Every count is an integer a double holds exactly: beyond 2^53 − 1, 9007199254740993 reads as …992.
   if (type.kind === 'integer' && !type.allowed && Math.abs(v) > Number.MAX_SAFE_INTEGER) {
     const rule = max !== undefined ? range : `${ctx.where} must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1, the largest integer a number holds exactly), got ${got}`;
@@ -161,7 +162,7 @@ function numeric(value: Value, type: Extract<ValueType, { kind: 'integer' | 'num
   }
   const min = type.min;
   const exclusive = type.kind === 'number' && type.exclusiveMin === true;
-  if ((min !== undefined && (exclusive ? v <= min : v < min)) || (max !== undefined && v > max)) {
+  if ((min !== undefined && (exclusive ? v <= min : v < min)) || (max !== undefined && (exclusiveMax ? v >= max : v > max))) {
     accept('error', 'range', range, value.range);
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { trainConfig } from '../../helpers/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { runTrial } from '../../../src/engine/train/trial';
 import { OverflowError } from '../../../src/engine/train/overflow';
@@ -58,7 +59,7 @@ function config(activation: Activation, over: { depth?: number; beta?: number; e
     data: { source: 'circle', samples: 8, target: { text: `${scale} * cos(gamma)`, evaluate: (v) => scale * Math.cos(v.gamma) }, normalize: true, noise: 0 },
     network: { depth, widths: new Array(depth - 1).fill(8), activation, beta: over.beta ?? 0.1, parametrization: 'ntk' },
     loss: builtinLoss('mse'),
-    train: { learningRate: over.lr ?? 0.5, steps: over.steps ?? 3 },
+    train: trainConfig({ learningRate: over.lr ?? 0.5, steps: over.steps ?? 3 }),
     measure: { points: 2, spacing: 'log', ...(over.every ? { every: over.every } : {}), moments: 2, probes: 2, top: 1, bottom: 0, density: 0, orthogonality: false, theory: false, exact: over.exact ?? false },
   };
 }

@@ -1,5 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { trainConfig } from '../../helpers/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { runTrial } from '../../../src/engine/train/trial';
 import { buildDataset } from '../../../src/engine/data/dataset';
@@ -28,7 +29,7 @@ function config(over: Partial<ExperimentConfig> = {}): ExperimentConfig {
     data: { source: 'circle', samples: 8, target: { text: 'sin(3 * gamma)', evaluate: (v) => Math.sin(3 * v.gamma) }, normalize: true, noise: 0 },
     network: { depth: 3, widths: [32, 32], activation: builtinActivation('smooth_relu'), beta: 0.1, parametrization: 'ntk' },
     loss: builtinLoss('mse'),
-    train: { learningRate: 1, steps: 20 },
+    train: trainConfig({ learningRate: 1, steps: 20 }),
     measure: { points: 4, spacing: 'log', moments: 4, probes: 10, top: 5, bottom: 2, density: 16, orthogonality: true, theory: true, exact: false },
     surface: { directions: [{ kind: 'I', index: 1 }, { kind: 'I', index: 2 }], radius: 0.5, grid: 5 },
     ...over,
@@ -77,7 +78,7 @@ test('a diverging run stops with the step and the MSE learning-rate bound 2N/λm
   // A linear network cannot saturate, so too large a rate makes the loss grow geometrically.
   const c = config({
     network: { ...config().network, activation: builtinActivation('linear') },
-    train: { learningRate: 20, steps: 200 },
+    train: trainConfig({ learningRate: 20, steps: 200 }),
     surface: undefined,
     measure: { ...config().measure, points: 2 },
   });
@@ -91,4 +92,37 @@ test('a diverging run stops with the step and the MSE learning-rate bound 2N/λm
       return true;
     },
   );
+});
+
+test('every optimizer trains, measures on the whole training set, leaks no tensors, and only gradient descent gets theory lines', async () => {
+  const base = config({ surface: undefined });
+  const data = buildDataset(base.data, base.seed);
+  const kernels = infiniteWidthKernels(data.inputs, data.inputDim, { depth: 3, beta: 0.1, activation: base.network.activation });
+  const finalLoss = new Map<string, number>();
+  const startLoss = new Set<number>();
+  for (const [optimizer, over] of [
+    ['gd', {}],
+    ['sgd', { batchSize: 3 }],
+    ['momentum', { momentum: 0.5 }],
+    ['adam', { learningRate: 0.01 }],
+  ] as const) {
+    const c = config({ surface: undefined, train: trainConfig({ learningRate: 0.5, steps: 20, optimizer, ...over }) });
+    const records: MeasurementRecord[] = [];
+    let lines = 0;
+    const before = tf.memory().numTensors;
+    const result = await runTrial(c, data, 0, { onMeasurement: (r) => records.push(r), onTheory: () => lines++ }, { kernels });
+    assert.equal(tf.memory().numTensors, before, `${optimizer} leaks tensors`);
+    assert.equal(result.status, 'finished');
+    assert.deepEqual(records.map((r) => r.step), [0, 3, 7, 20]);
+    // The first measurement is the same initialization whatever trains afterwards (same seed, full set).
+    startLoss.add(records[0].loss);
+    const theory = optimizer === 'gd';
+    assert.equal(lines, theory ? 1 : 0, `${optimizer}: theory lines`);
+    assert.equal(records.every((r) => (r.theory !== undefined) === theory && (r.expected !== undefined) === theory), true, `${optimizer}: theory on the records`);
+    assert.ok(records[3].loss < records[0].loss, `${optimizer}: the loss went from ${records[0].loss} to ${records[3].loss}`);
+    finalLoss.set(optimizer, records[3].loss);
+  }
+  // One start for all four; different optimizers end in different places (a test that ran gd four times would not).
+  assert.equal(startLoss.size, 1);
+  assert.equal(new Set(finalLoss.values()).size, 4);
 });

@@ -2,6 +2,7 @@
  * Section 1: Tr(H^k), Tr(I^k), Tr(S^k) through training (the paper's Figure 1) as small multiples: a
  * row per k, a column per matrix, each chart on its own scale. The k chooser shows one row or all.
  */
+import { optimizerOf, theoryAbsence } from '../../../src/contracts/theoryScope';
 import type { ChartView } from '../../charts/chartView';
 import { MAX_TRIAL_LINES, THEORY_DASH } from '../../charts/datasets';
 import { formatValue } from '../../charts/format';
@@ -81,7 +82,7 @@ export class MomentsSection implements Section {
     this.setKey(ctx.theme, n, kind);
     setText(
       this.note,
-      `Solid: mean over ${plural(n, 'trial')} with a ±1 standard-error band${n > 1 ? ` (over trials; the fainter band: ±1 standard deviation over trials, where one trial typically falls${n <= MAX_TRIAL_LINES ? '; faint lines: each trial' : ''})` : ' (the estimator’s own error, rounding included)'}; dashed: ${kind === 'none' ? 'no theory in this run' : THEORY_NAMES[kind]}. ` +
+      `Solid: mean over ${plural(n, 'trial')} with a ±1 standard-error band${n > 1 ? ` (over trials; the fainter band: ±1 standard deviation over trials, where one trial typically falls${n <= MAX_TRIAL_LINES ? '; faint lines: each trial' : ''})` : ' (the estimator’s own error, rounding included)'}; dashed: ${kind === 'none' ? noTheoryText(run.info?.resolved) : THEORY_NAMES[kind]}. ` +
         `Log–log axes; Tr(Sᵏ) on a symmetric-log axis (logarithmic beyond the threshold, linear through 0), since Tr S and Tr S³ change sign and Tr Sᵏ → 0 for k ≥ 3 at infinite width. t = 0 is drawn at η/2 = ${formatValue(run.axis().zeroAt)}.` +
         meanFieldNote(run.meanField()),
     );
@@ -129,4 +130,10 @@ function meanFieldNote(mf: MeanFieldComparison | undefined): string {
 function order(id: string): number {
   const [A, k] = id.split(':');
   return Number(k) * 3 + MATRICES.indexOf(A as Matrix);
+}
+
+/** Why a run has no theory line: its optimizer (contracts/theoryScope.ts), or none asked for. */
+function noTheoryText(resolved: unknown): string {
+  const why = theoryAbsence(optimizerOf(resolved));
+  return why ? `no theory line, since ${why}` : 'no theory in this run';
 }
