@@ -3,7 +3,8 @@ import type { RunSummary, SweepSummary } from '../contracts/runStore';
 import { momentsOrNaN, orNaN } from '../contracts/engineMessages';
 import { formatDeviation, hiddenWidth, limitDeviation } from '../analysis/deviation';
 import { fmt, momentsTable, type TableRow } from './momentsTable';
-import { optimizerOf, theoryAbsence } from '../contracts/theoryScope';
+import { optimizerOf, theoryAbsence } from '../contracts/optimizers';
+import { stabilityNotices } from '../analysis/edgeOfStability';
 
 /**
  * What `ntkexp run` prints at the end. One run: the moments at every measurement time against theory
@@ -92,9 +93,9 @@ function runTable(name: string, s: RunSummary, width: number | undefined, noTheo
     const plain = several
       ? `${name}: mean ± standard error over ${s.steps[0].trials} trials, spread = standard deviation over trials as a share of the quantity's scale`
       : `${name}: one trial (± the estimators' standard errors, rounding included)`;
-    return `${plain}\nno theory columns: ${noTheory}\n\n${momentsTable(rows, { kmax, overTrials: several, width })}`;
+    return `${plain}\nno theory columns: ${noTheory}\n\n${momentsTable(rows, { kmax, overTrials: several, width })}${notices(s)}`;
   }
-  return `${head}\n\n${momentsTable(rows, { kmax, theoryLabel: several ? 'expected' : 'theory', overTrials: several, width })}`;
+  return `${head}\n\n${momentsTable(rows, { kmax, theoryLabel: several ? 'expected' : 'theory', overTrials: several, width })}${notices(s)}`;
 }
 
 /**
@@ -130,3 +131,9 @@ function align(rows: string[][]): string {
   return rows.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')).join('\n');
 }
 
+
+/** The edge-of-stability and catapult notices of a run (analysis/edgeOfStability.ts), after its table. */
+function notices(s: RunSummary): string {
+  const lines = stabilityNotices(s.stability);
+  return lines.length > 0 ? `\n${lines.map((l) => `notice: ${l}`).join('\n')}\n` : '';
+}

@@ -58,6 +58,12 @@ const density = object({
  * width and √(∇CᵀΞ∇C/w), with `expected` then the limits on this record's scale. `orthogonality.IS` is
  * ‖IS‖_F/(‖I‖_F‖S‖_F), `rayleigh` (vᵀIv, vᵀSv) for the top eigenvectors of I and of S (Figure 2).
  * `exact`: computed from dense P×P matrices. `applications`: operator applications spent.
+ * `sharpness`: λmax(H) (`method`: dense or lanczos), for Adam also λmax(P^{-1/2} H P^{-1/2}) with its
+ * preconditioner P = diag(√v̂ + ε) (`preconditioned`), and for MSE under gradient descent the
+ * infinite-width λmax(I) = λmax(Θ)/N (`limit_I`). `stability`: the optimizer's threshold on the sharpness
+ * (src/contracts/optimizers.ts) and `on` which of the two it bounds; at step 0 of an MSE run under
+ * gd or sgd, `catapult`: λmax of the linearized dynamics λmax(Θ̂)/N against 2/η (above it: the
+ * catapult regime, Lewkowycz et al. 2020).
  */
 const measurement = object({
   type: literal('measurement'),
@@ -82,6 +88,24 @@ const measurement = object({
     }),
   ),
   ntk: optional(object({ eigenvalues: numbers, limit_eigenvalues: optional(numbers) })),
+  sharpness: optional(
+    object({
+      H: numOrNull,
+      method: str,
+      preconditioned: optional(numOrNull),
+      preconditioned_method: optional(str),
+      limit_I: optional(numOrNull),
+    }),
+  ),
+  stability: optional(
+    object({
+      optimizer: str,
+      threshold: num,
+      rule: str,
+      on: str,
+      catapult: optional(object({ linearized: numOrNull, threshold: num, regime: bool })),
+    }),
+  ),
   exact: bool,
   applications: optional(object({ H: num, I: num, S: num })),
   elapsed_ms: num,

@@ -89,7 +89,8 @@ export type MeanFieldComparison = Infer<typeof meanFieldComparisonCheck>;
  * the mean of the trials' path-wise predictions; `expected` the prediction in expectation.
  * `deviation` = (mean − expected)/scale, the scale being the largest |expected| over the run's steps
  * (src/analysis/deviation.ts), null where the quantity vanishes in the limit; `deviation_se` the same in
- * standard errors of the mean.
+ * standard errors of the mean. `sharpness`: λmax(H) over the trials (and Adam's preconditioned one),
+ * with the infinite-width λmax(I) where the theory gives it.
  */
 export const stepSummaryCheck = object({
   step: nonNegInt,
@@ -104,10 +105,22 @@ export const stepSummaryCheck = object({
   deviation: optional(perMatrix),
   mean_field: optional(meanFieldComparisonCheck),
   deviation_se: optional(perMatrix),
+  sharpness: optional(
+    object({
+      mean: numOrNull,
+      stderr: numOrNull,
+      preconditioned: optional(object({ mean: numOrNull, stderr: numOrNull })),
+      limit_I: optional(numOrNull),
+    }),
+  ),
 });
 export type StepSummary = Infer<typeof stepSummaryCheck>;
 
-/** summary.json. `maxDeviation`: the largest |deviation| over steps, per matrix and k. */
+/**
+ * summary.json. `maxDeviation`: the largest |deviation| over steps, per matrix and k. `stability`: the
+ * edge of stability over the trials (src/analysis/edgeOfStability.ts): the optimizer's threshold, each
+ * trial's first measurement at or above it, and the catapult check at initialization.
+ */
 export const runSummaryCheck = object({
   format: literal(SUMMARY_FORMAT),
   run: plainName,
@@ -117,6 +130,17 @@ export const runSummaryCheck = object({
   trials: object({ finished: nonNegInt, failed: nonNegInt, cancelled: nonNegInt, total: nonNegInt }),
   steps: arrayOf(stepSummaryCheck),
   maxDeviation: optional(perMatrix),
+  stability: optional(
+    object({
+      optimizer: str,
+      threshold: num,
+      rule: str,
+      on: str,
+      crossed: arrayOf(object({ trial: nonNegInt, step: nonNegInt, t: num, sharpness: num })),
+      trials: nonNegInt,
+      catapult: optional(object({ linearized: num, threshold: num, regime: bool, trials: nonNegInt, in_regime: nonNegInt })),
+    }),
+  ),
   timings: object({ elapsed_ms: num, trial_ms: object({ mean: numOrNull, max: numOrNull }) }),
 });
 export type RunSummary = Infer<typeof runSummaryCheck>;

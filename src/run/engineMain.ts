@@ -21,7 +21,7 @@ import { runTrial } from '../engine/train/trial';
 import { type ResolvedExperiment } from '../format/index';
 import { compileExperiment } from './compile';
 import { datasetFor, kernelsFor } from './prepare';
-import { theoryAbsence } from '../contracts/theoryScope';
+import { theoryAbsence } from '../contracts/optimizers';
 import { paramsFile } from './params';
 import { PARENT_PID_ENV } from './protocol';
 import type { Written } from '../contracts/checks';
@@ -94,7 +94,7 @@ function prepare(resolved: ResolvedExperiment): Prepared {
     }
     const config = compileExperiment(resolved);
     const data = datasetFor(config);
-    // The kernels only where a theory line will use them (contracts/theoryScope.ts: gradient descent).
+    // The kernels only where a theory line will use them (contracts/optimizers.ts: gradient descent).
     p = { config, data, kernels: config.measure.theory && theoryAbsence(config.train.optimizer) === undefined ? theoryKernels(config, data) : undefined };
     prepared.set(key, p);
   }

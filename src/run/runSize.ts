@@ -1,4 +1,4 @@
-import { theoryAbsence } from '../contracts/theoryScope';
+import { theoryAbsence } from '../contracts/optimizers';
 import type { Activation } from '../catalogue/activation';
 import { builtinLoss, isBuiltinLoss } from '../catalogue/losses';
 import type { MeasureConfig } from '../engine/config';
@@ -101,7 +101,7 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
     bottom: count(m.bottom, 0),
     density: count(m.density, 0),
     orthogonality: m.orthogonality === true,
-    // No kernels and no lines where the theory does not apply (contracts/theoryScope.ts).
+    // No kernels and no lines where the theory does not apply (contracts/optimizers.ts).
     theory: m.theory === true && theoryAbsence(typeof exp.train.optimizer === 'string' ? exp.train.optimizer : undefined) === undefined,
     exact: m.exact === true || m.exact === false ? m.exact : 'auto',
     trials: count(exp.settings.trials, 1),

@@ -1,5 +1,6 @@
 import type { Written } from '../contracts/checks';
-import { momentsOrNaN, orNaN, type EngineMessage, type MeasurementRecord, type Moments } from '../contracts/engineMessages';
+import { isFiniteNumber, momentsOrNaN, orNaN, type EngineMessage, type MeasurementRecord, type Moments } from '../contracts/engineMessages';
+import { edgeOfStability } from '../analysis/edgeOfStability';
 import { deviationOf, quantityRule } from '../analysis/deviation';
 import { meanFieldComparison } from '../analysis/meanField';
 import { meanStderr, type MeanStderr } from '../analysis/overTrials';
@@ -28,6 +29,7 @@ export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], e
   );
   const status = (t: string): number => new Set(records.filter((r) => r.type === t).map((r) => r.trial)).size;
   const trialMs = records.filter((r) => r.type === 'finished').map((r) => (r as { elapsed_ms: number }).elapsed_ms);
+  const stability = edgeOfStability(measurements);
   const maxDeviation = steps.some((s) => s.deviation) ? maxAbs(steps.map((s) => s.deviation).filter((d): d is NonNullable<StepSummary['deviation']> => !!d)) : undefined;
   return {
     format: 'ntkexp-summary/1',
@@ -38,6 +40,7 @@ export function summarizeRun(info: RunInfo, records: readonly EngineMessage[], e
     trials: { finished: status('finished'), failed: status('failed'), cancelled: status('cancelled'), total: info.trials.length },
     steps,
     ...(maxDeviation ? { maxDeviation } : {}),
+    ...(stability ? { stability } : {}),
     timings: {
       elapsed_ms: elapsedMs,
       trial_ms: { mean: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length : 0, max: trialMs.reduce((m, t) => Math.max(m, t), 0) },
@@ -66,6 +69,25 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
     ...(theories.length === n ? { theory: pick(overTrials(theories), (m) => m.mean) } : {}),
     ...(expected ? { expected } : {}),
     ...meanFieldSummary(list),
+    ...sharpnessSummary(list),
+  };
+}
+
+/** λmax(H) over the trials of one step, Adam's preconditioned λmax, and the limit's λmax(I). */
+function sharpnessSummary(list: readonly MeasurementRecord[]): Pick<StepSummary, 'sharpness'> {
+  const withIt = list.filter((r) => r.sharpness);
+  if (withIt.length === 0) return {};
+  const one = (pick: (r: MeasurementRecord) => number | null | undefined): MeanStderr => meanStderr(withIt.map((r) => pick(r)).filter(isFiniteNumber));
+  const H = one((r) => r.sharpness!.H);
+  const pre = one((r) => r.sharpness!.preconditioned);
+  const limit = withIt.map((r) => r.sharpness!.limit_I).find(isFiniteNumber);
+  return {
+    sharpness: {
+      mean: H.mean,
+      stderr: H.stderr,
+      ...(pre.n > 0 ? { preconditioned: { mean: pre.mean, stderr: pre.stderr } } : {}),
+      ...(limit !== undefined ? { limit_I: limit } : {}),
+    },
   };
 }
 

@@ -50,6 +50,28 @@ test('run with an optimizer the theory does not describe: no theory columns, and
   }
 });
 
+test('run at a learning rate above 2/λmax: the catapult and edge-of-stability notices, and summary.json\'s stability', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-eos-'));
+  const file = join(dir, 'eos.ntkexp');
+  writeFileSync(
+    file,
+    `experiment eos {\n  seed = 1\n  trials = 2\n  data circle { samples = 16; target = sin(3 * gamma) }\n  network { depth = 3; width = 64 }\n  train { learning_rate = 6; steps = 60 }\n  measure { points = 6; moments = 2; probes = 6; top = 2; orthogonality = false }\n}\n`,
+  );
+  const r = run(['run', file]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /notice: edge of stability: the sharpness λmax\(H\) reached gd's threshold 2\/η = 0\.3333 in 2 of 2 trials, first at step 0/);
+  assert.match(r.stdout, /notice: catapult regime: at initialization the linearized dynamics' λmax\(Θ̂\)\/N = [\d.]+ is above 2\/η = 0\.3333 \(in 2 of 2 trials\)/);
+  const folder = /results in (.*)$/m.exec(r.stderr)?.[1] ?? '';
+  const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+  assert.equal(summary.stability.threshold, 2 / 6);
+  assert.equal(summary.stability.catapult.in_regime, 2);
+  // After the catapult the sharpness has fallen below 2/η, as the theory of the catapult says.
+  const last = summary.steps[summary.steps.length - 1];
+  assert.ok(last.sharpness.mean < 2 / 6, `λmax(H) at the end ${last.sharpness.mean}`);
+  assert.ok(summary.steps[0].sharpness.limit_I > 2 / 6);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('run: default folder beside the file, report.html written, the table printed, exit 0', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ntkexp-clirun-'));
   const r = run(['run', experiment(dir), '--workers', '2']);

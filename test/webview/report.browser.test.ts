@@ -295,3 +295,44 @@ test('a sweep report: each width in one chart, the deviation from theory against
     await page.close();
   }
 });
+
+test('the sharpness chart: λmax(H) with its band, the optimizer\'s threshold and the limit\'s λmax(I); the edge-of-stability and catapult notices', async () => {
+  // The fixture run with the sharpness fields a run now records (their computation is tested in
+  // test/engine/train/stability.test.ts): a threshold between the first and the largest λmax(H), so
+  // some trial crosses it, and the catapult regime at step 0.
+  const tops = measurements.map((m) => orNaN(m.top!.H![0]));
+  const threshold = (Math.min(...tops) + Math.max(...tops)) / 2;
+  const records = run.records.map((r) =>
+    r.type !== 'measurement'
+      ? r
+      : {
+          ...r,
+          sharpness: { H: r.top!.H![0], method: 'lanczos', limit_I: 1.25 },
+          stability: { optimizer: 'gd', threshold, rule: '2/η', on: 'H', ...(r.step === 0 ? { catapult: { linearized: 3 * threshold, threshold, regime: true } } : {}) },
+        },
+  );
+  const file = outputPath('report-sharpness.html');
+  fs.writeFileSync(file, buildReportHtml({ ...run, records, assets: { script: await browserBundle('report'), css: stylesheet() } }));
+  const url = pathToFileURL(file).href;
+  const { page, watch, charts } = await open(url);
+  try {
+    const c = charts.get('sharpness')!;
+    assert.ok(c, 'a sharpness chart');
+    assert.deepEqual(
+      c.datasets.map((d) => d.key),
+      ['sharpness', 'threshold', 'limit'],
+    );
+    assert.ok(c.datasets[0].band && c.datasets[0].points === steps.length);
+    assert.ok(Math.abs(c.datasets[1].first!.y - threshold) < 1e-12 && c.datasets[1].last!.y === c.datasets[1].first!.y);
+    assert.match(c.datasets[1].label!, /^threshold 2\/η = .* \(gd, on λmax\(H\)\)$/);
+    assert.equal(c.datasets[2].first!.y, 1.25);
+    assert.equal(c.scales.y.type, 'logarithmic');
+    const notice = (await page.evaluate(`document.querySelector('#section-ntk .ntk-notice').textContent`)) as string;
+    assert.match(notice, /Edge of stability: the sharpness λmax\(H\) reached gd's threshold 2\/η = /);
+    assert.match(notice, /Catapult regime: at initialization/);
+    await page.screenshot({ path: outputPath('report-sharpness.png'), fullPage: true });
+    await assertClean(page, watch, url);
+  } finally {
+    await page.close();
+  }
+});

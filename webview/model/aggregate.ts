@@ -23,6 +23,8 @@ export interface StepAggregate {
   orthogonality?: MeanStderr;
   ntk?: MeanStderr[];
   limit?: number[];
+  /** λmax(H) over the trials, Adam's preconditioned λmax, and the limit's λmax(I) (records carrying them). */
+  sharpness?: { H: MeanStderr; preconditioned?: MeanStderr; limitI?: number };
 }
 
 /** The records of one step by trial, and their aggregate (undefined until read after a change). */
@@ -78,5 +80,15 @@ export function aggregate(e: StepEntry): StepAggregate {
     ...(withOrth.length > 0 ? { orthogonality: over((r) => r.orthogonality?.IS, one?.orthogonality?.IS_stderr) } : {}),
     ...(ntkRanks > 0 ? { ntk: Array.from({ length: ntkRanks }, (_, i) => over((r) => r.ntk?.eigenvalues[i])) } : {}),
     ...(limit ? { limit: limit.map((v) => (isFiniteNumber(v) ? v : NaN)) } : {}),
+    ...sharpnessOf(records),
   };
+}
+
+function sharpnessOf(records: readonly MeasurementRecord[]): Pick<StepAggregate, 'sharpness'> {
+  const withIt = records.filter((r) => r.sharpness);
+  if (withIt.length === 0) return {};
+  const over = (pick: (r: MeasurementRecord) => number | null | undefined): MeanStderr => meanStderr(withIt.map(pick).filter(isFiniteNumber));
+  const pre = over((r) => r.sharpness!.preconditioned);
+  const limitI = withIt.map((r) => r.sharpness!.limit_I).find(isFiniteNumber);
+  return { sharpness: { H: over((r) => r.sharpness!.H), ...(pre.n > 0 ? { preconditioned: pre } : {}), ...(limitI !== undefined ? { limitI } : {}) } };
 }

@@ -5,6 +5,7 @@
  * received a record since the last read, and the shaped series are cached until the next ingest.
  * Ingesting the same records in any order, one by one or all at once, gives the same series.
  */
+import { edgeOfStability, type EdgeOfStability } from '../../src/analysis/edgeOfStability';
 import { isFiniteNumber, type TheoryLinesRecord as TheoryLines } from '../../src/contracts/engineMessages';
 import { deviationOf, quantityRule } from '../../src/analysis/deviation';
 import { meanFieldComparison } from '../../src/analysis/meanField';
@@ -58,6 +59,15 @@ function band(m: MeanStderr, x: number): BandPoint {
 function spreadBand(m: MeanStderr, x: number): BandPoint {
   const sd = m.stderr * Math.sqrt(m.n);
   return { x, y: m.mean, lo: m.mean - sd, hi: m.mean + sd, n: m.n };
+}
+
+/** What the sharpness chart draws (RunModel.sharpness). */
+export interface SharpnessSeries {
+  H: BandPoint[];
+  preconditioned: BandPoint[];
+  /** The infinite-width λmax(I) (MSE under gradient descent). */
+  limit: Point[];
+  edge?: EdgeOfStability;
 }
 
 export class RunModel {
@@ -316,6 +326,29 @@ export class RunModel {
         });
       }
       return ranks;
+    });
+  }
+
+  /**
+   * The sharpness through training: λmax(H) (and Adam's preconditioned λmax) mean ± standard error, the
+   * infinite-width λmax(I) where the theory gives it, and the edge of stability of the run's records
+   * (analysis/edgeOfStability.ts: the threshold, which trials reached it, the catapult check).
+   */
+  sharpness(): SharpnessSeries {
+    return this.cached('sharpness', () => {
+      const axis = this.axis();
+      const H: BandPoint[] = [];
+      const preconditioned: BandPoint[] = [];
+      const limit: Point[] = [];
+      for (const a of this.aggregates()) {
+        const x = plotTime(a.t, axis);
+        if (!a.sharpness) continue;
+        if (a.sharpness.H.n > 0) H.push(band(a.sharpness.H, x));
+        if (a.sharpness.preconditioned) preconditioned.push(band(a.sharpness.preconditioned, x));
+        if (a.sharpness.limitI !== undefined) limit.push({ x, y: a.sharpness.limitI });
+      }
+      const records = [...this.entries.values()].flatMap((e) => [...e.byTrial.values()]);
+      return { H, preconditioned, limit, edge: edgeOfStability(records) };
     });
   }
 

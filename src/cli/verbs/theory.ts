@@ -1,4 +1,4 @@
-import { optimizerOf, theoryAbsence } from '../../contracts/theoryScope';
+import { optimizerOf, theoryAbsence } from '../../contracts/optimizers';
 import { type ResolvedExperiment, expandSweeps, hasErrors, resolve } from '../../format/index';
 import { compileExperiment, resolvedActivation } from '../../run/compile';
 import type { Activation } from '../../catalogue/activation';
@@ -100,7 +100,7 @@ export const theoryVerb: Verb = {
     if (args.flags.json === true) io.stdout(`${JSON.stringify(prediction.json)}\n`);
     else io.stdout(prediction.text);
     for (const w of prediction.warnings) io.stderr(`ntkexp theory: warning: ${w}\n`);
-    // The predictions are gradient descent's; a run with another optimizer draws none (contracts/theoryScope.ts).
+    // The predictions are gradient descent's; a run with another optimizer draws none (contracts/optimizers.ts).
     const absent = theoryAbsence(optimizerOf(chosen));
     if (absent) io.stderr(`ntkexp theory: warning: ${chosen.name} trains with optimizer = ${optimizerOf(chosen)}, so its runs show no theory lines: ${absent}; these are the predictions for gradient descent with the same settings\n`);
     return EXIT.ok;

@@ -7,12 +7,13 @@ import { ntkGram } from '../network/ntkGram';
 import type { TfNetwork } from '../network/tfNetwork';
 import type { MeasurementRecord } from '../../contracts/engineMessages';
 import type { Written } from '../../contracts/checks';
-import type { Rng } from '../rng';
 import { denseCurvature, measureExact, useExactPath } from './exact';
 import { measureMatrixFree } from './matrixFree';
 import { requireFinite, requireFiniteNumber } from '../nonFinite';
 import { ntkSpectrum, type NtkSpectrum } from './ntkSpectrum';
 import { Dense64Network } from '../network/dense64';
+import { preconditionedSharpness, preconditionedSharpnessDense } from './sharpness';
+import { Rng } from '../rng';
 
 /** What one measurement yields besides its record: the state the theory and the surface start from. */
 export interface Measurement {
@@ -33,6 +34,8 @@ export interface MeasureArgs {
   readonly step: number;
   readonly t: number;
   readonly rng: Rng;
+  /** Adam's preconditioner √v̂ + ε per parameter: also measure the preconditioned sharpness. */
+  readonly preconditioner?: Float32Array;
 }
 
 /** Measure H = I + S at the network's current parameters (matrix-free, or dense for small P). */
@@ -59,16 +62,31 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
   }
 
   let result;
+  let preconditioned: { value: number; method: string } | undefined;
+  let extraApplications = 0;
   if (exact) {
-    result = measureExact(denseCurvature(net.spec, params, net.inputs, args.loss, args.targets), settings);
+    const dense = denseCurvature(net.spec, params, net.inputs, args.loss, args.targets);
+    result = measureExact(dense, settings);
+    if (args.preconditioner) preconditioned = preconditionedSharpnessDense(dense.H, args.preconditioner);
   } else {
     const curv = new Curvature(net, loss);
     try {
       result = measureMatrixFree(curv, spectrum, { value: traceS, absoluteSize: traceSSize, products: net.layout.depth }, settings, args.rng);
+      if (args.preconditioner) {
+        const p = preconditionedSharpness(curv.operators().H, args.preconditioner, new Rng(args.rng.nextUint32(), 'lanczos-preconditioned'));
+        preconditioned = p;
+        extraApplications = p.applications;
+      }
     } finally {
       curv.dispose();
     }
   }
+  // λmax(H): the top eigenvalue both paths compute anyway (dense, or Lanczos at the measurement's tolerance).
+  const sharpness = {
+    H: result.top.H[0] ?? NaN,
+    method: exact ? 'dense' : 'lanczos',
+    ...(preconditioned ? { preconditioned: preconditioned.value, preconditioned_method: preconditioned.method } : {}),
+  };
   const record: Written<MeasurementRecord> = {
     type: 'measurement',
     trial: args.trial,
@@ -83,8 +101,9 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
     density: result.density,
     orthogonality: result.orthogonality,
     ntk: { eigenvalues: Array.from(spectrum.ntkEigenvalues) },
+    sharpness,
     exact,
-    applications: result.applications,
+    applications: { ...result.applications, H: result.applications.H + extraApplications },
     elapsed_ms: performance.now() - started,
   };
   return { record, outputs, loss, hessianTraces: G, spectrum };

@@ -16,9 +16,9 @@ import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './dive
 import { measurementSteps } from './schedule';
 import { overflowError, type TrialPhase } from './overflow';
 import { NonFiniteError, requireFinite } from '../nonFinite';
-import { finiteLoss } from '../measure/measure';
+import { finiteLoss, type Measurement } from '../measure/measure';
 import { makeOptimizer } from './optimizers';
-import { theoryAbsence } from '../../contracts/theoryScope';
+import { stabilityThreshold, theoryAbsence } from '../../contracts/optimizers';
 
 /**
  * One trial of an experiment: initialize from the trial's seed, train with the experiment's optimizer
@@ -84,7 +84,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   const measureAt = new Set(schedule);
   const net = new TfNetwork(spec, params, data.inputs);
   const optimizer = makeOptimizer(config.train, eta, data.N, new Rng(config.seed, 'batches', trial));
-  // The theory's lines are for gradient descent only (contracts/theoryScope.ts); elsewhere none are made.
+  // The theory's lines are for gradient descent only (contracts/optimizers.ts); elsewhere none are made.
   const theoryApplies = theoryAbsence(config.train.optimizer) === undefined;
   const started = performance.now();
   const interval = options.progressIntervalMs ?? 250;
@@ -135,6 +135,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
             step,
             t: eta * step,
             rng: new Rng(config.seed, 'measure', trial, step),
+            preconditioner: optimizer.preconditioner?.(),
           }),
         );
         if (step === 0 && config.measure.theory && theoryApplies && options.kernels) {
@@ -164,7 +165,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
           ? withMeanField(m.record, step === 0 ? meanFieldAtStart : undefined, limitEigenvalues, options)
           : withTheory(m.record, lines, measured, limitEigenvalues, options);
         measured++;
-        hooks.onMeasurement?.(record);
+        hooks.onMeasurement?.(withStability(record, m, config, eta, step, theoryApplies ? limitEigenvalues : undefined));
       }
       const now = performance.now();
       if (now - lastProgress >= interval || step === config.train.steps) {
@@ -206,6 +207,30 @@ function withTheory(record: Written<MeasurementRecord>, lines: TheoryLines | und
     ...(record.ntk && limit ? { ntk: { ...record.ntk, limit_eigenvalues: limit } } : {}),
     ...(backend ? { backend } : {}),
     ...(path ? { path } : {}),
+  };
+}
+
+/**
+ * The edge of stability beside the sharpness (contracts/optimizers.ts): the optimizer's threshold; for
+ * MSE under gradient descent the infinite-width λmax(I) = c·λmax(Θ) (H_C = c·Id, c = 1/N) and, at step
+ * 0, the linearized dynamics' λmax(I(0)) = c·λmax(Θ̂) against 2/η (the catapult regime above it).
+ */
+function withStability(record: Written<MeasurementRecord>, m: Measurement, config: ExperimentConfig, eta: number, step: number, limit: number[] | undefined): Written<MeasurementRecord> {
+  const { threshold, rule, on } = stabilityThreshold(config.train, eta);
+  const quadratic = config.loss.quadratic === true;
+  const c = m.loss.hessianBlocks[0];
+  const gradientSteps = config.train.optimizer === 'gd' || config.train.optimizer === 'sgd';
+  const linearized = m.spectrum.iEigenvalues[0];
+  return {
+    ...record,
+    ...(record.sharpness ? { sharpness: { ...record.sharpness, ...(quadratic && limit && limit.length > 0 ? { limit_I: c * limit[0] } : {}) } } : {}),
+    stability: {
+      optimizer: config.train.optimizer,
+      threshold,
+      rule,
+      on,
+      ...(step === 0 && quadratic && gradientSteps && linearized !== undefined ? { catapult: { linearized, threshold: 2 / eta, regime: linearized > 2 / eta } } : {}),
+    },
   };
 }
 

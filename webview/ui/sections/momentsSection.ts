@@ -2,7 +2,7 @@
  * Section 1: Tr(H^k), Tr(I^k), Tr(S^k) through training (the paper's Figure 1) as small multiples: a
  * row per k, a column per matrix, each chart on its own scale. The k chooser shows one row or all.
  */
-import { optimizerOf, theoryAbsence } from '../../../src/contracts/theoryScope';
+import { optimizerOf, theoryAbsence } from '../../../src/contracts/optimizers';
 import type { ChartView } from '../../charts/chartView';
 import { MAX_TRIAL_LINES, THEORY_DASH } from '../../charts/datasets';
 import { formatValue } from '../../charts/format';
@@ -132,7 +132,7 @@ function order(id: string): number {
   return Number(k) * 3 + MATRICES.indexOf(A as Matrix);
 }
 
-/** Why a run has no theory line: its optimizer (contracts/theoryScope.ts), or none asked for. */
+/** Why a run has no theory line: its optimizer (contracts/optimizers.ts), or none asked for. */
 function noTheoryText(resolved: unknown): string {
   const why = theoryAbsence(optimizerOf(resolved));
   return why ? `no theory line, since ${why}` : 'no theory in this run';
