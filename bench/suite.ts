@@ -109,7 +109,7 @@ const moments: Benchmark = {
   name: 'moments',
   async run() {
     const f = figure1();
-    const settings: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 30, top: 20, bottom: 0, density: 0, orthogonality: false, theory: false, exact: false };
+    const settings: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 30, top: 20, bottom: 0, density: 0, orthogonality: false, theory: false, layers: false, exact: false };
     const t0 = performance.now();
     const m = takeMeasurement({ net: f.net, targets: f.targets, loss: mse, settings, trial: 0, step: 0, t: 0, rng: new Rng(2) });
     const ms = performance.now() - t0;

@@ -135,5 +135,33 @@ function align(rows: string[][]): string {
 /** The edge-of-stability and catapult notices of a run (analysis/edgeOfStability.ts), after its table. */
 function notices(s: RunSummary): string {
   const lines = stabilityNotices(s.stability);
-  return lines.length > 0 ? `\n${lines.map((l) => `notice: ${l}`).join('\n')}\n` : '';
+  return `${layerTable(s)}${lines.length > 0 ? `\n${lines.map((l) => `notice: ${l}`).join('\n')}\n` : ''}`;
+}
+
+/**
+ * With `measure.layers`: per weight layer at the first and last measurement, Tr(I_ℓℓ) against the layer
+ * kernel's prediction, Tr(S_ℓℓ), Tr(H_ℓℓ²), and the layer's share of Tr(I) and Tr(S) (analysis/layerShares.ts).
+ */
+function layerTable(s: RunSummary): string {
+  const steps = s.steps.filter((st) => st.layers && st.layers.length > 0);
+  if (steps.length === 0) return '';
+  const pm = (m: number | null, e: number | null): string => (m === null ? '—' : e !== null && e > 0 ? `${fmt(m)} ± ${fmt(e, 2)}` : fmt(m));
+  const pct = (x: number | null): string => (x === null || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+  const rows: string[][] = [['step', 'layer', 'parameters', 'Tr(I_ℓℓ)', 'theory', 'share of Tr(I)', 'Tr(S_ℓℓ)', 'share of Tr(S)', 'Tr(H_ℓℓ²)']];
+  for (const st of [...new Set([steps[0], steps[steps.length - 1]])]) {
+    for (const b of st.layers!) {
+      rows.push([
+        String(st.step),
+        String(b.layer + 1),
+        String(b.parameters),
+        pm(b.mean.I[0], b.stderr.I[0]),
+        b.theory ? (b.theory.I[0] === null ? '—' : fmt(b.theory.I[0])) : '—',
+        pct(b.share.I.mean),
+        pm(b.mean.S[0], b.stderr.S[0]),
+        pct(b.share.S.mean),
+        pm(b.mean.H[1] ?? null, b.stderr.H[1] ?? null),
+      ]);
+    }
+  }
+  return `\nper layer (the diagonal blocks of each weight layer's W and b; share of Tr(S) relative to Σ|Tr(S_ℓℓ)|):\n\n${align(rows)}\n`;
 }

@@ -58,6 +58,9 @@ const density = object({
  * width and √(∇CᵀΞ∇C/w), with `expected` then the limits on this record's scale. `orthogonality.IS` is
  * ‖IS‖_F/(‖I‖_F‖S‖_F), `rayleigh` (vᵀIv, vᵀSv) for the top eigenvectors of I and of S (Figure 2).
  * `exact`: computed from dense P×P matrices. `applications`: operator applications spent.
+ * `layers` (with `measure.layers`): per weight layer ℓ, the diagonal blocks H_ℓℓ, I_ℓℓ, S_ℓℓ (moments with
+ * index k − 1 holding Tr(A^k), standard errors, top eigenvalues; engine/measure/layers.ts) and, where
+ * the theory applies, the infinite-width Tr(I_ℓℓ^k) from the layer kernel Θ_ℓ.
  * `sharpness`: λmax(H) (`method`: dense or lanczos), for Adam also λmax(P^{-1/2} H P^{-1/2}) with its
  * preconditioner P = diag(√v̂ + ε) (`preconditioned`), and for MSE under gradient descent the
  * infinite-width λmax(I) = λmax(Θ)/N (`limit_I`). `stability`: the optimizer's threshold on the sharpness
@@ -88,6 +91,18 @@ const measurement = object({
     }),
   ),
   ntk: optional(object({ eigenvalues: numbers, limit_eigenvalues: optional(numbers) })),
+  layers: optional(
+    arrayOf(
+      object({
+        layer: nonNegInt,
+        parameters: nonNegInt,
+        moments: momentsCheck,
+        stderr: momentsCheck,
+        top: object({ H: numbers, I: numbers, S: numbers }),
+        theory: optional(object({ I: arrayOf(numOrNull) })),
+      }),
+    ),
+  ),
   sharpness: optional(
     object({
       H: numOrNull,

@@ -128,6 +128,7 @@ const KEY_TABLE = [
   { block: 'measure', key: 'density', type: int(0), default: 0, doc: 'Bins of the spectral density of H (stochastic Lanczos quadrature); 0 = off.' },
   { block: 'measure', key: 'orthogonality', type: bool, default: true, doc: '‖IS‖_F/(‖I‖_F‖S‖_F) and the Rayleigh quotients of the top eigenvectors of I and S.' },
   { block: 'measure', key: 'theory', type: bool, default: true, doc: 'The infinite-width predictions beside the measurements.' },
+  { block: 'measure', key: 'layers', type: bool, default: false, doc: 'Per weight layer ℓ (its W and b): the diagonal blocks H_ℓℓ, I_ℓℓ, S_ℓℓ, their moments and top eigenvalues, and Tr(I_ℓℓ^k) against the infinite-width layer kernel Θ_ℓ. Costs about one whole measurement per layer.' },
   { block: 'measure', key: 'exact', type: { kind: 'either', options: [oneOf('auto'), bool] }, default: 'auto', doc: '`auto`, `true` or `false`: dense P×P matrices (exact spectra) when P is small.' },
 
   // surface

@@ -89,7 +89,9 @@ export type MeanFieldComparison = Infer<typeof meanFieldComparisonCheck>;
  * the mean of the trials' path-wise predictions; `expected` the prediction in expectation.
  * `deviation` = (mean − expected)/scale, the scale being the largest |expected| over the run's steps
  * (src/analysis/deviation.ts), null where the quantity vanishes in the limit; `deviation_se` the same in
- * standard errors of the mean. `sharpness`: λmax(H) over the trials (and Adam's preconditioned one),
+ * standard errors of the mean. `layers` (with `measure.layers`): per weight layer the blocks' moments
+ * over the trials, the layer kernel's Tr(I_ℓℓ^k), and the layer's share of Tr(I) and Tr(S)
+ * (src/analysis/layerShares.ts). `sharpness`: λmax(H) over the trials (and Adam's preconditioned one),
  * with the infinite-width λmax(I) where the theory gives it.
  */
 export const stepSummaryCheck = object({
@@ -105,6 +107,18 @@ export const stepSummaryCheck = object({
   deviation: optional(perMatrix),
   mean_field: optional(meanFieldComparisonCheck),
   deviation_se: optional(perMatrix),
+  layers: optional(
+    arrayOf(
+      object({
+        layer: nonNegInt,
+        parameters: nonNegInt,
+        mean: momentsCheck,
+        stderr: momentsCheck,
+        theory: optional(object({ I: numbersOrNull })),
+        share: object({ I: object({ mean: numOrNull, stderr: numOrNull }), S: object({ mean: numOrNull, stderr: numOrNull }) }),
+      }),
+    ),
+  ),
   sharpness: optional(
     object({
       mean: numOrNull,

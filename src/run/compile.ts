@@ -180,6 +180,7 @@ function compileMeasure(block: ResolvedBlock): MeasureConfig {
     density: m.int('density'),
     orthogonality: m.bool('orthogonality'),
     theory: m.bool('theory'),
+    layers: m.bool('layers'),
     exact: exact === 'auto' ? 'auto' : exact === true,
   };
   return typeof every === 'number' ? { ...base, every } : base;

@@ -130,7 +130,11 @@ export function estimateRun(size: RunSize, rates: CostRates): RunEstimate {
   const perApplication = 2 * gradient + (basis * P) / vectorRate;
   // Dense path: P R-operator sweeps per matrix in float64 JavaScript, three eigendecompositions, I·S.
   const exactWork = exactPath ? (3 * P * 8 * N * macs) / denseRate + 3 * eig(P) + (size.orthogonality ? (2 * P ** 3) / denseRate : 0) : 0;
-  const perMeasurement = forward + gram + spectrum + traces + applications * perApplication + exactWork;
+  // measure.layers: each weight layer's blocks by the same estimators on the block operators (each
+  // application one of the whole operator), its Gram's spectrum and its G_ℓ (measure/layers.ts):
+  // about one more measurement per layer.
+  const layerWork = size.perLayer ? L * (spectrum + traces + applications * perApplication + exactWork) : 0;
+  const perMeasurement = forward + gram + spectrum + traces + applications * perApplication + exactWork + layerWork;
   const measurements = size.measurements * perMeasurement;
 
   // Loss surface (measure/surface.ts): the directions, then grid² forward passes with a P-sized update each.

@@ -59,5 +59,7 @@ export function kernelsFor(config: ExperimentConfig, data: Dataset): InfiniteWid
     depth: config.network.depth,
     beta: config.network.beta,
     activation: config.network.activation,
+    // The per-layer kernels Θ_ℓ are made from every layer's Σ and Σ̇ (theory/layerKernels.ts).
+    keepLayers: config.measure.layers,
   });
 }

@@ -28,7 +28,8 @@ export interface LayerRun {
 }
 
 /** What a measurement computes, as the engine's measure settings say it. */
-type MeasureSizes = Pick<MeasureConfig, 'moments' | 'probes' | 'top' | 'bottom' | 'density' | 'orthogonality' | 'theory' | 'exact'>;
+/** `perLayer`: measure.layers (the name `layers` is the network's here). */
+type MeasureSizes = Pick<MeasureConfig, 'moments' | 'probes' | 'top' | 'bottom' | 'density' | 'orthogonality' | 'theory' | 'exact'> & { readonly perLayer: boolean };
 
 export interface RunSize extends DataShape, MeasureSizes {
   readonly depth: number;
@@ -101,6 +102,7 @@ export function runSize(exp: ResolvedExperiment, shape: DataShape = dataShape(ex
     bottom: count(m.bottom, 0),
     density: count(m.density, 0),
     orthogonality: m.orthogonality === true,
+    perLayer: m.layers === true,
     // No kernels and no lines where the theory does not apply (contracts/optimizers.ts).
     theory: m.theory === true && theoryAbsence(typeof exp.train.optimizer === 'string' ? exp.train.optimizer : undefined) === undefined,
     exact: m.exact === true || m.exact === false ? m.exact : 'auto',

@@ -1,6 +1,7 @@
 import type { Written } from '../contracts/checks';
 import { isFiniteNumber, momentsOrNaN, orNaN, type EngineMessage, type MeasurementRecord, type Moments } from '../contracts/engineMessages';
 import { edgeOfStability } from '../analysis/edgeOfStability';
+import { layerShares } from '../analysis/layerShares';
 import { deviationOf, quantityRule } from '../analysis/deviation';
 import { meanFieldComparison } from '../analysis/meanField';
 import { meanStderr, type MeanStderr } from '../analysis/overTrials';
@@ -70,6 +71,35 @@ function stepSummary(step: number, list: readonly MeasurementRecord[]): StepSumm
     ...(expected ? { expected } : {}),
     ...meanFieldSummary(list),
     ...sharpnessSummary(list),
+    ...layersSummary(list),
+  };
+}
+
+/** Per weight layer over the trials: the blocks' moments, the layer kernel's prediction, and the layer's share of Tr(I) and Tr(S). */
+function layersSummary(list: readonly MeasurementRecord[]): Pick<StepSummary, 'layers'> {
+  const withLayers = list.filter((r) => r.layers && r.layers.length > 0);
+  if (withLayers.length === 0) return {};
+  const count = Math.min(...withLayers.map((r) => r.layers!.length));
+  const shares = (A: 'I' | 'S') => withLayers.map((r) => layerShares(r.layers!.slice(0, count).map((b) => orNaN(b.moments[A][0]))));
+  const [shareI, shareS] = [shares('I'), shares('S')];
+  const share = (all: number[][], l: number) => {
+    const m = meanStderr(all.map((s) => s[l]).filter(isFiniteNumber));
+    return { mean: m.mean, stderr: m.stderr };
+  };
+  return {
+    layers: Array.from({ length: count }, (_, l) => {
+      const blocks = withLayers.map((r) => momentsOrNaN(r.layers![l].moments));
+      const stats = overTrials(blocks, withLayers.length === 1 ? momentsOrNaN(withLayers[0].layers![l].stderr) : undefined);
+      const theory = withLayers.find((r) => r.layers![l].theory)?.layers![l].theory;
+      return {
+        layer: withLayers[0].layers![l].layer,
+        parameters: withLayers[0].layers![l].parameters,
+        mean: pick(stats, (m) => m.mean),
+        stderr: pick(stats, (m) => m.stderr),
+        ...(theory ? { theory: { I: theory.I.map(orNaN) } } : {}),
+        share: { I: share(shareI, l), S: share(shareS, l) },
+      };
+    }),
   };
 }
 

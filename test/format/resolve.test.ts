@@ -22,7 +22,7 @@ test('a minimal experiment resolves with every default filled', () => {
     data: { source: 'circle', samples: 64, target: 'sin(3 * gamma)', normalize: true, noise: 0 },
     network: { depth: 3, width: 500, activation: 'smooth_relu', beta: 0.1, parametrization: 'ntk' },
     train: { learning_rate: 1.0, steps: 1000, optimizer: 'gd', batch_size: 32, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-    measure: { points: 20, spacing: 'log', every: null, moments: 4, probes: 30, top: 10, bottom: 0, density: 0, orthogonality: true, theory: true, exact: 'auto' },
+    measure: { points: 20, spacing: 'log', every: null, moments: 4, probes: 30, top: 10, bottom: 0, density: 0, orthogonality: true, theory: true, layers: false, exact: 'auto' },
     surface: null,
     sweep: [],
     definitions: [],

@@ -31,6 +31,7 @@ const measureShape: Equal<
     readonly density: number;
     readonly orthogonality: boolean;
     readonly theory: boolean;
+    readonly layers: boolean;
     readonly exact: 'auto' | boolean;
   }
 > = true;

@@ -336,3 +336,56 @@ test('the sharpness chart: λmax(H) with its band, the optimizer\'s threshold an
     await page.close();
   }
 });
+
+test('the per-layer section: each layer\'s block through training with its prediction, and each layer\'s share of Tr(I) and Tr(S)', async () => {
+  // The fixture run with a `layers` field (its computation is tested in test/engine/measure/layers.test.ts):
+  // two layers carrying 30% and 70% of each trace, the first with a prediction.
+  const records = run.records.map((r) =>
+    r.type !== 'measurement'
+      ? r
+      : {
+          ...r,
+          layers: [0.3, 0.7].map((f, l) => ({
+            layer: l,
+            parameters: 10 + l,
+            moments: { H: r.moments.H.map((v) => orNaN(v) * f), I: r.moments.I.map((v) => orNaN(v) * f), S: r.moments.S.map((v) => orNaN(v) * f) },
+            stderr: r.moments_stderr,
+            top: { H: [1], I: [1], S: [0.1] },
+            ...(l === 0 ? { theory: { I: r.moments.I.map((v) => orNaN(v) * 0.29) } } : {}),
+          })),
+        },
+  );
+  const file = outputPath('report-layers.html');
+  fs.writeFileSync(file, buildReportHtml({ ...run, records, assets: { script: await browserBundle('report'), css: stylesheet() } }));
+  const url = pathToFileURL(file).href;
+  const { page, watch, charts } = await open(url);
+  try {
+    const m = charts.get('layer-moments')!;
+    assert.deepEqual(
+      m.datasets.map((d) => d.key),
+      ['layer:0', 'theory:0', 'layer:1'],
+    );
+    assert.ok(m.datasets[0].band && m.datasets[0].points === steps.length);
+    assert.equal(m.datasets[0].label, 'layer 1 (W1, b1: 10 parameters)');
+    for (const A of ['I', 'S'] as const) {
+      const share = charts.get(`layer-share-${A}`)!;
+      assert.deepEqual(
+        share.datasets.map((d) => d.key),
+        ['share:0', 'share:1'],
+      );
+      // Each trial's share is ±30% and ±70% (the sign of its trace: Tr(S) changes sign between trials
+      // late in this run), averaged over the trials.
+      const mean = (step: number, f: number): number => {
+        const at = measurements.filter((r) => r.step === step);
+        return at.reduce((a, r) => a + f * Math.sign(orNaN(r.moments[A][0])), 0) / at.length;
+      };
+      const [first, last] = [steps[0], steps[steps.length - 1]];
+      assert.ok(Math.abs(share.datasets[0].last!.y - mean(last, 0.3)) < 1e-9, `${A}: ${share.datasets[0].last!.y} vs ${mean(last, 0.3)}`);
+      assert.ok(Math.abs(share.datasets[1].first!.y - mean(first, 0.7)) < 1e-9, `${A}: ${share.datasets[1].first!.y}`);
+    }
+    await page.screenshot({ path: outputPath('report-layers.png'), fullPage: true });
+    await assertClean(page, watch, url);
+  } finally {
+    await page.close();
+  }
+});

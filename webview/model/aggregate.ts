@@ -7,6 +7,7 @@
 import { meanStderr, type MeanStderr } from '../../src/analysis/overTrials';
 import { MATRICES, type Matrix, type MeasurementRecord } from './types';
 import { isFiniteNumber } from '../../src/contracts/engineMessages';
+import { layerShares } from '../../src/analysis/layerShares';
 
 /** Mean ± standard error over the trials measured at one step. */
 export interface StepAggregate {
@@ -25,6 +26,16 @@ export interface StepAggregate {
   limit?: number[];
   /** λmax(H) over the trials, Adam's preconditioned λmax, and the limit's λmax(I) (records carrying them). */
   sharpness?: { H: MeanStderr; preconditioned?: MeanStderr; limitI?: number };
+  /** Per weight layer (records with `layers`): its blocks' moments, the theory's Tr(I_ℓℓ^k), and its share of Tr(I) and Tr(S) (analysis/layerShares.ts, per trial then averaged). */
+  layers?: LayerAggregate[];
+}
+
+export interface LayerAggregate {
+  layer: number;
+  parameters: number;
+  moments: Record<Matrix, MeanStderr[]>;
+  theoryI?: number[];
+  share: { I: MeanStderr; S: MeanStderr };
 }
 
 /** The records of one step by trial, and their aggregate (undefined until read after a change). */
@@ -81,6 +92,40 @@ export function aggregate(e: StepEntry): StepAggregate {
     ...(ntkRanks > 0 ? { ntk: Array.from({ length: ntkRanks }, (_, i) => over((r) => r.ntk?.eigenvalues[i])) } : {}),
     ...(limit ? { limit: limit.map((v) => (isFiniteNumber(v) ? v : NaN)) } : {}),
     ...sharpnessOf(records),
+    ...layersOf(records),
+  };
+}
+
+function layersOf(records: readonly MeasurementRecord[]): Pick<StepAggregate, 'layers'> {
+  const withLayers = records.filter((r) => r.layers && r.layers.length > 0);
+  if (withLayers.length === 0) return {};
+  const one = withLayers.length === 1 ? withLayers[0] : undefined;
+  const count = Math.min(...withLayers.map((r) => r.layers!.length));
+  const shares = (A: 'I' | 'S') => withLayers.map((r) => layerShares(r.layers!.slice(0, count).map((b) => (isFiniteNumber(b.moments[A][0]) ? b.moments[A][0] : NaN))));
+  const shareI = shares('I');
+  const shareS = shares('S');
+  return {
+    layers: Array.from({ length: count }, (_, l) => {
+      const first = withLayers[0].layers![l];
+      const moments = {} as Record<Matrix, MeanStderr[]>;
+      for (const A of MATRICES) {
+        const K = first.moments[A].length;
+        moments[A] = Array.from({ length: K }, (_, k) =>
+          meanStderr(
+            withLayers.map((r) => r.layers![l].moments[A][k]).filter(isFiniteNumber),
+            isFiniteNumber(one?.layers![l].stderr[A][k]) ? (one!.layers![l].stderr[A][k] as number) : 0,
+          ),
+        );
+      }
+      const theory = withLayers.find((r) => r.layers![l].theory)?.layers![l].theory?.I;
+      return {
+        layer: first.layer,
+        parameters: first.parameters,
+        moments,
+        ...(theory ? { theoryI: theory.map((v) => (isFiniteNumber(v) ? v : NaN)) } : {}),
+        share: { I: meanStderr(shareI.map((s) => s[l]).filter(isFiniteNumber)), S: meanStderr(shareS.map((s) => s[l]).filter(isFiniteNumber)) },
+      };
+    }),
   };
 }
 

@@ -228,7 +228,7 @@ export class RunModel {
     return [...this.surfacesByTrial.values()].sort((a, b) => a.trial - b.trial);
   }
 
-  has(part: 'density' | 'orthogonality' | 'ntk' | 'top'): boolean {
+  has(part: 'density' | 'orthogonality' | 'ntk' | 'top' | 'layers'): boolean {
     for (const e of this.entries.values()) for (const r of e.byTrial.values()) if (r[part]) return true;
     return false;
   }
@@ -349,6 +349,32 @@ export class RunModel {
       }
       const records = [...this.entries.values()].flatMap((e) => [...e.byTrial.values()]);
       return { H, preconditioned, limit, edge: edgeOfStability(records) };
+    });
+  }
+
+  /**
+   * Per weight layer, Tr(A_ℓℓ^k) through training (mean ± standard error over trials) and, for I, the
+   * infinite-width prediction from Θ_ℓ; `share` instead gives each layer's share of Tr(A), A = I or S.
+   */
+  layerSeries(A: Matrix, k: number): { layer: number; parameters: number; mean: BandPoint[]; theory: Point[]; share: BandPoint[] }[] {
+    return this.cached(`layers:${A}:${k}`, () => {
+      const axis = this.axis();
+      const out: { layer: number; parameters: number; mean: BandPoint[]; theory: Point[]; share: BandPoint[] }[] = [];
+      for (const a of this.aggregates()) {
+        const x = plotTime(a.t, axis);
+        (a.layers ?? []).forEach((b, l) => {
+          const s = (out[l] ??= { layer: b.layer, parameters: b.parameters, mean: [], theory: [], share: [] });
+          const m = b.moments[A][k - 1];
+          if (m && m.n > 0) s.mean.push(band(m, x));
+          const th = A === 'I' ? b.theoryI?.[k - 1] : undefined;
+          if (th !== undefined && Number.isFinite(th)) s.theory.push({ x, y: th });
+          if (A === 'I' || A === 'S') {
+            const sh = b.share[A];
+            if (sh.n > 0) s.share.push(band(sh, x));
+          }
+        });
+      }
+      return out;
     });
   }
 

@@ -8,6 +8,7 @@ import { readTheme, type Theme } from '../charts/theme';
 import type { Workspace } from '../model/workspace';
 import { h } from './dom';
 import { Header } from './header';
+import { LayersSection } from './sections/layersSection';
 import { MomentsSection } from './sections/momentsSection';
 import { NtkLossSection } from './sections/ntkLossSection';
 import { OrthogonalitySection } from './sections/orthogonalitySection';
@@ -39,7 +40,7 @@ export class Dashboard {
     this.state = { ...DEFAULT_STATE, ...options.state };
     this.theme = readTheme();
     // The sweep comes first when there is one: it is what a sweep's page is about.
-    this.sections = [new SweepSection(), new MomentsSection(), new SpectrumSection(), new OrthogonalitySection(), new SurfaceSection(), new NtkLossSection()];
+    this.sections = [new SweepSection(), new MomentsSection(), new LayersSection(), new SpectrumSection(), new OrthogonalitySection(), new SurfaceSection(), new NtkLossSection()];
     const page = h('div', { class: 'ntk-page' }, this.header.el, ...this.sections.map((s) => s.el));
     if (options.footer) page.append(h('footer', { class: 'ntk-footer' }, options.footer));
     root.replaceChildren(page);

@@ -16,9 +16,12 @@ export interface UiState {
   run: string | null;
   sweepMatrix: Matrix;
   sweepK: number;
+  /** The per-layer section's matrix and moment. */
+  layerMatrix: Matrix;
+  layerK: number;
 }
 
-export const DEFAULT_STATE: UiState = { k: 'all', densityIndex: null, rayleighIndex: null, surfaceTrial: null, run: null, sweepMatrix: 'H', sweepK: 1 };
+export const DEFAULT_STATE: UiState = { k: 'all', densityIndex: null, rayleighIndex: null, surfaceTrial: null, run: null, sweepMatrix: 'H', sweepK: 1, layerMatrix: 'I', layerK: 1 };
 
 /** Keep only well-formed fields of a stored state (it comes back from getState, maybe from an older version). */
 export function restoreState(stored: unknown): UiState {
@@ -33,6 +36,8 @@ export function restoreState(stored: unknown): UiState {
   if (typeof o.run === 'string' || o.run === null) s.run = o.run;
   if (o.sweepMatrix === 'H' || o.sweepMatrix === 'I' || o.sweepMatrix === 'S') s.sweepMatrix = o.sweepMatrix;
   if (typeof o.sweepK === 'number' && Number.isInteger(o.sweepK) && o.sweepK >= 1 && o.sweepK <= 64) s.sweepK = o.sweepK;
+  if (o.layerMatrix === 'H' || o.layerMatrix === 'I' || o.layerMatrix === 'S') s.layerMatrix = o.layerMatrix;
+  if (typeof o.layerK === 'number' && Number.isInteger(o.layerK) && o.layerK >= 1 && o.layerK <= 64) s.layerK = o.layerK;
   return s;
 }
 

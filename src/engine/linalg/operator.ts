@@ -137,6 +137,30 @@ export function countingOperator(inner: LinearOperator): CountingOperator {
   };
 }
 
+/**
+ * The diagonal block A[b, b] of a symmetric operator for the index range b = [offset, offset + size)
+ * (curvlinops' SubmatrixLinearOperator): x is embedded with zeros outside b, A applied, and the result
+ * restricted to b. Symmetric again, so every algorithm takes it; each application costs one of A.
+ */
+export function diagonalBlock(op: LinearOperator, offset: number, size: number): LinearOperator {
+  if (!Number.isInteger(offset) || !Number.isInteger(size) || offset < 0 || size < 1 || offset + size > op.size) {
+    throw new RangeError(`diagonalBlock: [${offset}, ${offset + size}) is not a range of an operator of size ${op.size}`);
+  }
+  return {
+    size,
+    precision: op.precision,
+    matmat(X) {
+      const full = X.map((x) => {
+        if (x.length !== size) throw new RangeError(`diagonalBlock: expected vectors of ${size}, got ${x.length}`);
+        const v = allocVector(op);
+        v.set(x, offset);
+        return v;
+      });
+      return op.matmat(full).map((y) => y.slice(offset, offset + size) as Vector);
+    },
+  };
+}
+
 /** α v as a new vector of v's type. */
 export function scaledCopy(v: Vector, alpha: number): Vector {
   const y = v.slice() as Vector;

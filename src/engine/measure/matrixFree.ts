@@ -56,8 +56,15 @@ export interface TraceOfS {
   readonly products: number;
 }
 
+/**
+ * What a measurement needs of the curvature: its operators, and for Figure 2's Rayleigh quotients
+ * (`orthogonality`) the Jacobian products and the loss. A diagonal block of the network's curvature
+ * (measure/layers.ts) has the operators only.
+ */
+export type MeasuredCurvature = Pick<Curvature, 'P' | 'operators'> & Partial<Pick<Curvature, 'vjp' | 'jvp' | 'loss'>>;
+
 export function measureMatrixFree(
-  curv: Curvature,
+  curv: MeasuredCurvature,
   spectrum: NtkSpectrum,
   traceS: TraceOfS,
   settings: MeasureConfig,
@@ -189,16 +196,18 @@ function sumPowers(values: ArrayLike<number>, k: number): number {
  * vᵀIv = (Jv)ᵀ H_C (Jv).
  */
 function rayleighQuotients(
-  curv: Curvature,
+  curv: MeasuredCurvature,
   spectrum: NtkSpectrum,
   sEig: LanczosResult,
   top: number,
   S: LinearOperator,
 ): { I: [number, number][]; S: [number, number][] } {
+  const { vjp, jvp, loss } = curv;
+  if (!vjp || !jvp || !loss) throw new Error('rayleighQuotients: the orthogonality measurement needs the network\'s Jacobian products');
   const fromI: [number, number][] = [];
   const count = Math.min(top, spectrum.iEigenvectorSeeds.length);
   for (let j = 0; j < count; j++) {
-    const v = curv.vjp(spectrum.iEigenvectorSeeds[j]);
+    const v = vjp.call(curv, spectrum.iEigenvectorSeeds[j]);
     const vn = norm(v);
     const sv = matvec(S, v);
     fromI.push([spectrum.iEigenvalues[j], dot(v, sv) / (vn * vn)]);
@@ -206,8 +215,8 @@ function rayleighQuotients(
   const fromS: [number, number][] = [];
   const vectors = sEig.eigenvectors ?? [];
   for (let j = 0; j < Math.min(top, vectors.length); j++) {
-    const jv = curv.jvp(vectors[j]);
-    const hjv = applyLossHessian(curv.loss, jv);
+    const jv = jvp.call(curv, vectors[j]);
+    const hjv = applyLossHessian(loss, jv);
     let vIv = 0;
     for (let a = 0; a < jv.length; a++) vIv += jv[a] * hjv[a];
     fromS.push([vIv, sEig.eigenvalues[j]]);

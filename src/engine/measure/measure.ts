@@ -3,11 +3,12 @@ import { evaluateLoss, type LossEvaluation } from '../loss/loss';
 import type { SampleLoss } from '../../catalogue/losses';
 import { Curvature } from '../network/curvature';
 import { hessianTracesWithSize } from '../network/hessianTrace';
-import { ntkGram } from '../network/ntkGram';
+import { ntkGram, ntkGramLayers } from '../network/ntkGram';
 import type { TfNetwork } from '../network/tfNetwork';
 import type { MeasurementRecord } from '../../contracts/engineMessages';
 import type { Written } from '../../contracts/checks';
 import { denseCurvature, measureExact, useExactPath } from './exact';
+import { measureLayersExact, measureLayersMatrixFree, type LayerBlocks } from './layers';
 import { measureMatrixFree } from './matrixFree';
 import { requireFinite, requireFiniteNumber } from '../nonFinite';
 import { ntkSpectrum, type NtkSpectrum } from './ntkSpectrum';
@@ -50,7 +51,9 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
   const params = Float64Array.from(net.parameterVector());
   const outputs = requireFinite(new Dense64Network(net.spec, params, net.inputs).outputs(), "the network's outputs");
   const loss = finiteLoss(evaluateLoss(args.loss, outputs, args.targets, N, nL));
-  const spectrum = ntkSpectrum(requireFinite(ntkGram(net), 'the NTK Gram Θ̂'), loss, settings.moments, settings.top);
+  // Per layer, the Gram's terms Θ̂_ℓ are kept (and summed for the whole Θ̂: the same products).
+  const grams = settings.layers ? ntkGramLayers(net).map((g, l) => requireFinite(g, `the NTK Gram Θ̂ of layer ${l}`)) : undefined;
+  const spectrum = ntkSpectrum(requireFinite(grams ? sumOf(grams) : ntkGram(net), 'the NTK Gram Θ̂'), loss, settings.moments, settings.top);
   const exact = useExactPath(net.P, settings.exact);
   const traces = hessianTracesWithSize(net, !exact);
   const G = requireFinite(traces.G, 'the Hessian traces G = Tr Hess f');
@@ -64,14 +67,22 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
   let result;
   let preconditioned: { value: number; method: string } | undefined;
   let extraApplications = 0;
+  let layers: LayerBlocks[] | undefined;
+  const layerApplications = { H: 0, I: 0, S: 0 };
   if (exact) {
     const dense = denseCurvature(net.spec, params, net.inputs, args.loss, args.targets);
     result = measureExact(dense, settings);
     if (args.preconditioner) preconditioned = preconditionedSharpnessDense(dense.H, args.preconditioner);
+    if (settings.layers) layers = measureLayersExact(dense, net.layout, settings);
   } else {
     const curv = new Curvature(net, loss);
     try {
       result = measureMatrixFree(curv, spectrum, { value: traceS, absoluteSize: traceSSize, products: net.layout.depth }, settings, args.rng);
+      if (grams) {
+        const perLayer = measureLayersMatrixFree({ curv, layout: net.layout, loss, grams, traceS: layerTracesOfS(net, loss), settings, rng: new Rng(args.rng.nextUint32(), 'layers') });
+        layers = perLayer.layers;
+        Object.assign(layerApplications, perLayer.applications);
+      }
       if (args.preconditioner) {
         const p = preconditionedSharpness(curv.operators().H, args.preconditioner, new Rng(args.rng.nextUint32(), 'lanczos-preconditioned'));
         preconditioned = p;
@@ -103,7 +114,8 @@ export function takeMeasurement(args: MeasureArgs): Measurement {
     ntk: { eigenvalues: Array.from(spectrum.ntkEigenvalues) },
     sharpness,
     exact,
-    applications: { ...result.applications, H: result.applications.H + extraApplications },
+    ...(layers ? { layers: layers.map((b) => ({ layer: b.layer, parameters: b.parameters, moments: b.moments, stderr: b.stderr, top: b.top })) } : {}),
+    applications: { H: result.applications.H + extraApplications + layerApplications.H, I: result.applications.I + layerApplications.I, S: result.applications.S + layerApplications.S },
     elapsed_ms: performance.now() - started,
   };
   return { record, outputs, loss, hessianTraces: G, spectrum };
@@ -115,4 +127,25 @@ export function finiteLoss(loss: LossEvaluation): LossEvaluation {
   requireFinite(loss.gradient, 'the loss gradient ∇C');
   requireFinite(loss.hessianBlocks, 'the loss Hessian H_C');
   return loss;
+}
+
+function sumOf(grams: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(grams[0].length);
+  for (const g of grams) for (let i = 0; i < g.length; i++) out[i] += g[i];
+  return out;
+}
+
+/** Tr(S_ℓℓ) = G_ℓᵀ∇C for each weight layer, with |G_ℓ|'s size for its rounding (the whole's rule, measureMatrixFree). */
+function layerTracesOfS(net: TfNetwork, loss: LossEvaluation): { value: number; absoluteSize: number; products: number }[] {
+  return net.layout.layers.map((_, r) => {
+    const t = hessianTracesWithSize(net, true, r);
+    const G = requireFinite(t.G, `the Hessian traces of layer ${r}`);
+    let value = 0;
+    let absoluteSize = 0;
+    for (let i = 0; i < G.length; i++) {
+      value += G[i] * loss.gradient[i];
+      absoluteSize += (t.size?.[i] ?? 0) * Math.abs(loss.gradient[i]);
+    }
+    return { value, absoluteSize, products: net.layout.depth };
+  });
 }

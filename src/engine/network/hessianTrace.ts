@@ -22,13 +22,13 @@ export function hessianTraces(net: TfNetwork): Float64Array {
 }
 
 /**
- * G and, for its rounding, |G|'s a-priori size: the same recursion on absolute values,
+ * G (or, with `onlyLayer` r, G_r: the trace over the parameters of weight layer r only, Σ_r G_r = G) and, for its rounding, |G|'s a-priori size: the same recursion on absolute values,
  *     |T|(ℓ+1) = c_ℓ (|σ'| ⊙ |T|(ℓ) + |σ''| ⊙ Q(ℓ)) |W(ℓ)|ᵀ
  * (Q is a sum of squares already). G_ik is a signed sum with much cancellation (relative errors of
  * 1e-5 in float32 where the terms are 1e-7 accurate); its error is bounded by ε times this size, not by
  * ε|G_ik| (Higham, Accuracy and Stability of Numerical Algorithms, §3.5: |fl(AB) − AB| ≤ γ_n|A||B|).
  */
-export function hessianTracesWithSize(net: TfNetwork, withSize = true): { G: Float64Array; size?: Float64Array } {
+export function hessianTracesWithSize(net: TfNetwork, withSize = true, onlyLayer?: number): { G: Float64Array; size?: Float64Array } {
   const L = net.layout.depth;
   const N = net.N;
   const pass = net.forward();
@@ -40,20 +40,25 @@ export function hessianTracesWithSize(net: TfNetwork, withSize = true): { G: Flo
   for (let r = 0; r < L - 1; r++) {
     beta.push(tf.tidy(() => tf.add(tf.mul(tf.sum(tf.square(pass.a[r]), 1, true), lay[r].c ** 2), lay[r].d ** 2)) as tf.Tensor2D);
   }
-  const deep = deepJacobianTerms(net, beta);
+  const deep = deepJacobianTerms(net, beta, onlyLayer);
+  // With `onlyLayer` r: only the parameters of weight layer r, so Q keeps only its term β_r·‖row‖².
+  const counts = (r: number): boolean => onlyLayer === undefined || onlyLayer === r;
   const size = withSize ? new Float64Array(N * net.layout.outputDim) : undefined;
   const G = scoped(() => {
     let T: tf.Tensor2D | undefined; // T(1) = 0
     let Tabs: tf.Tensor2D | undefined;
     for (let l = 1; l < L; l++) {
       // Q(l) for the pre-activations of layer l.
-      let Q: tf.Tensor = beta[l - 1];
-      if (l >= 2) {
+      let Q: tf.Tensor | undefined = counts(l - 1) ? beta[l - 1] : undefined;
+      if (l >= 2 && counts(l - 2)) {
         const rows = tf.mul(tf.matMul(tf.square(pass.s1[l - 1]), tf.square(layers[l - 1].Wt)), lay[l - 1].c ** 2);
-        Q = tf.add(Q, tf.mul(beta[l - 2], rows));
+        const term = tf.mul(beta[l - 2], rows);
+        Q = Q ? tf.add(Q, term) : term;
       }
       const extra = deep[l];
-      if (extra) Q = tf.add(Q, tf.tensor2d(extra, [N, lay[l].nIn]));
+      if (extra) Q = Q ? tf.add(Q, tf.tensor2d(extra, [N, lay[l].nIn])) : tf.tensor2d(extra, [N, lay[l].nIn]);
+      if (!Q && !T) continue; // nothing of these parameters has reached this layer yet
+      Q ??= tf.zeros([N, lay[l].nIn]);
       let inner = tf.mul(pass.s2[l], Q);
       if (T) inner = tf.add(inner, tf.mul(pass.s1[l], T));
       T = gemm({ a: inner as tf.Tensor2D, b: layers[l].Wt, alpha: lay[l].c });
@@ -74,7 +79,7 @@ export function hessianTracesWithSize(net: TfNetwork, withSize = true): { G: Flo
  * Σ_{r ≤ ℓ−3} β_r(x) ‖row_m ∂α̃(ℓ)/∂α̃(r+1)(x)‖² for every hidden layer ℓ, as N × n_ℓ float32 arrays
  * (undefined where there is no such r, i.e. for depth ≤ 3).
  */
-function deepJacobianTerms(net: TfNetwork, beta: tf.Tensor2D[]): (Float32Array | undefined)[] {
+function deepJacobianTerms(net: TfNetwork, beta: tf.Tensor2D[], onlyLayer?: number): (Float32Array | undefined)[] {
   const L = net.layout.depth;
   const N = net.N;
   const out: (Float32Array | undefined)[] = new Array(L).fill(undefined);
@@ -89,6 +94,7 @@ function deepJacobianTerms(net: TfNetwork, beta: tf.Tensor2D[]): (Float32Array |
       const s1: tf.Tensor2D[] = [];
       for (let l = 1; l < L; l++) s1[l] = tf.slice(pass.s1[l], [i, 0], [1, -1]);
       for (let r = 0; r + 3 < L; r++) {
+        if (onlyLayer !== undefined && r !== onlyLayer) continue;
         // B = ∂α̃(r+2)/∂α̃(r+1) = c W(r+1) diag σ'(α̃(r+1))
         let B = tf.mul(tf.mul(net.weight(r + 1), s1[r + 1]), lay[r + 1].c);
         for (let l = r + 2; l + 1 < L; l++) {

@@ -12,6 +12,19 @@ import type { TfNetwork } from './tfNetwork';
  * costs two small Gram products. The float32 products are downloaded and combined in float64.
  */
 export function ntkGram(net: TfNetwork): Float64Array {
+  return gram(net, false)[0];
+}
+
+/**
+ * Θ̂_ℓ = J_ℓ J_ℓᵀ for each weight layer ℓ (its W and b): the terms of the sum above, in the same
+ * products (Σ_ℓ Θ̂_ℓ = Θ̂ up to the order of float64 additions). The nonzero spectrum of
+ * H_C^{1/2} Θ̂_ℓ H_C^{1/2} is that of the diagonal block I_ℓℓ = J_ℓᵀ H_C J_ℓ.
+ */
+export function ntkGramLayers(net: TfNetwork): Float64Array[] {
+  return gram(net, true);
+}
+
+function gram(net: TfNetwork, perLayer: boolean): Float64Array[] {
   const N = net.N;
   const nL = net.layout.outputDim;
   const L = net.layout.depth;
@@ -27,9 +40,10 @@ export function ntkGram(net: TfNetwork): Float64Array {
     perOutput.push(deltas);
   }
   const M = N * nL;
-  const theta = new Float64Array(M * M);
+  const out: Float64Array[] = perLayer ? Array.from({ length: L }, () => new Float64Array(M * M)) : [new Float64Array(M * M)];
   try {
     for (let l = 0; l < L; l++) {
+      const theta = out[perLayer ? l : 0];
       const { c, d } = net.layout.layers[l];
       const aT = net.activationT(l);
       const activations = tf.tidy(() => gemm({ a: pass.a[l], b: aT.tensor, transposeB: aT.transposed }));
@@ -59,12 +73,14 @@ export function ntkGram(net: TfNetwork): Float64Array {
     for (const deltas of perOutput) tf.dispose(deltas.filter(Boolean));
   }
   // Symmetrize away float32 asymmetry of the two Gram products.
-  for (let p = 0; p < M; p++) {
-    for (let q = p + 1; q < M; q++) {
-      const s = 0.5 * (theta[p * M + q] + theta[q * M + p]);
-      theta[p * M + q] = s;
-      theta[q * M + p] = s;
+  for (const theta of out) {
+    for (let p = 0; p < M; p++) {
+      for (let q = p + 1; q < M; q++) {
+        const s = 0.5 * (theta[p * M + q] + theta[q * M + p]);
+        theta[p * M + q] = s;
+        theta[q * M + p] = s;
+      }
     }
   }
-  return theta;
+  return out;
 }

@@ -4,6 +4,7 @@
  * plain objects out; no TensorFlow.js, no I/O.
  */
 export { infiniteWidthKernels, type InfiniteWidthKernels, type KernelOptions } from './kernels';
+export { layerKernels, layerTraces } from './layerKernels';
 export { firstLayer, nextLayer, sigmaStep, thetaStep, upsilonStep, phiStep, xiStep, lambdaStep, type LayerKernels } from './kernelSteps';
 export { momentMatrices, type MomentMatrices } from './momentMatrices';
 export { gaussianPairMoments, gaussianDiagonalMoments, pairExpectation, convergedDegree, momentIndex, type PairMoments } from './gaussianPair';

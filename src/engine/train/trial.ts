@@ -11,7 +11,7 @@ import type { MeasurementRecord, Moments, SurfaceRecord } from '../../contracts/
 import type { Written } from '../../contracts/checks';
 import type { PathName } from '../backend';
 import { Rng } from '../rng';
-import { experimentTheoryRequest, meanFieldLimits, theoryLines, type InfiniteWidthKernels, type MeanFieldLimits, type TheoryLines } from '../theory';
+import { experimentTheoryRequest, layerTraces, meanFieldLimits, theoryLines, type InfiniteWidthKernels, type MeanFieldLimits, type TheoryLines } from '../theory';
 import { DivergenceError, divergenceReason, mseLearningRateAdvice } from './divergence';
 import { measurementSteps } from './schedule';
 import { overflowError, type TrialPhase } from './overflow';
@@ -94,6 +94,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   const meanField = config.network.parametrization === 'mean_field';
   let meanFieldAtStart: MeanFieldLimits | undefined;
   let limitEigenvalues: number[] | undefined;
+  let layerTheory: number[][] | undefined;
   const startParameters = options.keepParameters ? net.parameterVector() : undefined;
   const N = data.N;
   const nL = data.outputDim;
@@ -157,6 +158,11 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
           // The mean-field network's NTK is Θ/w.
           const gramScale = meanField ? 1 / meanFieldWidth(spec) : 1;
           limitEigenvalues = guarded('theory', 0, () => limitSpectrum(kernels, nL).map((v) => v * gramScale));
+          // Per layer: Tr(I_ℓℓ^k) from Θ_ℓ, for a loss with H_C = c·Id (MSE), constant in time.
+          if (config.measure.layers && config.loss.quadratic && kernels.layers) {
+            const c = m.loss.hessianBlocks[0];
+            layerTheory = guarded('theory', 0, () => layerTraces(kernels, c, nL, config.measure.moments, gramScale));
+          }
           hooks.onTheory?.(lines);
           for (const w of lines.warnings) hooks.onLog?.(`theory: ${w}`);
         }
@@ -165,7 +171,8 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
           ? withMeanField(m.record, step === 0 ? meanFieldAtStart : undefined, limitEigenvalues, options)
           : withTheory(m.record, lines, measured, limitEigenvalues, options);
         measured++;
-        hooks.onMeasurement?.(withStability(record, m, config, eta, step, theoryApplies ? limitEigenvalues : undefined));
+        const withLayers = layerTheory && record.layers ? { ...record, layers: record.layers.map((b, l) => ({ ...b, theory: { I: layerTheory![l] } })) } : record;
+        hooks.onMeasurement?.(withStability(withLayers, m, config, eta, step, theoryApplies ? limitEigenvalues : undefined));
       }
       const now = performance.now();
       if (now - lastProgress >= interval || step === config.train.steps) {

@@ -20,7 +20,7 @@ before(async () => {
   await setupBackend();
 });
 
-const settings: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 8, top: 3, bottom: 0, density: 0, orthogonality: false, theory: false, exact: true };
+const settings: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 8, top: 3, bottom: 0, density: 0, orthogonality: false, theory: false, layers: false, exact: true };
 
 /** Tr(A^k), k = 1 … kmax, by dense products in float64. */
 function tracePowers(A: Float64Array, P: number, kmax: number): number[] {

@@ -28,6 +28,7 @@ const settings = (exact: boolean): MeasureConfig => ({
   density: 0,
   orthogonality: true,
   theory: false,
+  layers: false,
   exact,
 });
 

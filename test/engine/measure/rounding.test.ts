@@ -25,7 +25,7 @@ before(async () => {
   await setupBackend();
 });
 
-const base: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 30, top: 10, bottom: 0, density: 0, orthogonality: false, theory: false, exact: false };
+const base: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 30, top: 10, bottom: 0, density: 0, orthogonality: false, theory: false, layers: false, exact: false };
 
 const regimes = {
   // 30 Ritz vectors at each end of S and 30 of H, of P = 85: nearly everything is deflated and what the

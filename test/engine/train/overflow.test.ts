@@ -60,7 +60,7 @@ function config(activation: Activation, over: { depth?: number; beta?: number; e
     network: { depth, widths: new Array(depth - 1).fill(8), activation, beta: over.beta ?? 0.1, parametrization: 'ntk' },
     loss: builtinLoss('mse'),
     train: trainConfig({ learningRate: over.lr ?? 0.5, steps: over.steps ?? 3 }),
-    measure: { points: 2, spacing: 'log', ...(over.every ? { every: over.every } : {}), moments: 2, probes: 2, top: 1, bottom: 0, density: 0, orthogonality: false, theory: false, exact: over.exact ?? false },
+    measure: { points: 2, spacing: 'log', ...(over.every ? { every: over.every } : {}), moments: 2, probes: 2, top: 1, bottom: 0, density: 0, orthogonality: false, theory: false, layers: false, exact: over.exact ?? false },
   };
 }
 

@@ -38,7 +38,7 @@ function quadratic(train: TrainConfig): ExperimentConfig {
     network: { depth: 1, widths: [], activation: builtinActivation('linear'), beta: 0.5, parametrization: 'ntk' },
     loss: builtinLoss('mse'),
     train,
-    measure: { points: 3, spacing: 'linear', moments: 2, probes: 4, top: 1, bottom: 0, density: 0, orthogonality: false, theory: false, exact: true },
+    measure: { points: 3, spacing: 'linear', moments: 2, probes: 4, top: 1, bottom: 0, density: 0, orthogonality: false, theory: false, layers: false, exact: true },
   };
 }
 

@@ -30,7 +30,7 @@ function config(over: Partial<ExperimentConfig> = {}): ExperimentConfig {
     network: { depth: 3, widths: [32, 32], activation: builtinActivation('smooth_relu'), beta: 0.1, parametrization: 'ntk' },
     loss: builtinLoss('mse'),
     train: trainConfig({ learningRate: 1, steps: 20 }),
-    measure: { points: 4, spacing: 'log', moments: 4, probes: 10, top: 5, bottom: 2, density: 16, orthogonality: true, theory: true, exact: false },
+    measure: { points: 4, spacing: 'log', moments: 4, probes: 10, top: 5, bottom: 2, density: 16, orthogonality: true, theory: true, layers: false, exact: false },
     surface: { directions: [{ kind: 'I', index: 1 }, { kind: 'I', index: 2 }], radius: 0.5, grid: 5 },
     ...over,
   };
