@@ -68,6 +68,9 @@ const density = object({
  * gd or sgd, `catapult`: λmax of the linearized dynamics λmax(Θ̂)/N against 2/η (above it: the
  * catapult regime, Lewkowycz et al. 2020).
  */
+/** An optimizer's stability threshold on the sharpness (src/contracts/optimizers.ts), as a record and summary.json carry it. */
+export const stabilityThresholdFields = { optimizer: str, threshold: num, rule: str, on: str };
+
 const measurement = object({
   type: literal('measurement'),
   ...origin,
@@ -114,10 +117,7 @@ const measurement = object({
   ),
   stability: optional(
     object({
-      optimizer: str,
-      threshold: num,
-      rule: str,
-      on: str,
+      ...stabilityThresholdFields,
       catapult: optional(object({ linearized: numOrNull, threshold: num, regime: bool })),
     }),
   ),

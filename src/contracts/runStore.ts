@@ -5,7 +5,7 @@
  * extension's runs view and panels, the webview) checks them with these before using a field. Ids are
  * plain names: a sweep's run ids become its sub-folders' names.
  */
-import { computeCheck, momentsCheck, type EngineMessage } from './engineMessages';
+import { computeCheck, momentsCheck, stabilityThresholdFields, type EngineMessage } from './engineMessages';
 import { anything, arrayOf, bool, describe, literal, nonNegInt, num, numOrNull, object, optional, plainName, record, str, type Check, type Infer } from './checks';
 import { REPORT_FORMAT } from './report';
 
@@ -146,10 +146,7 @@ export const runSummaryCheck = object({
   maxDeviation: optional(perMatrix),
   stability: optional(
     object({
-      optimizer: str,
-      threshold: num,
-      rule: str,
-      on: str,
+      ...stabilityThresholdFields,
       crossed: arrayOf(object({ trial: nonNegInt, step: nonNegInt, t: num, sharpness: num })),
       trials: nonNegInt,
       catapult: optional(object({ linearized: num, threshold: num, regime: bool, trials: nonNegInt, in_regime: nonNegInt })),

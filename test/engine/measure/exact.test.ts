@@ -9,6 +9,7 @@ import type { MeasureConfig } from '../../../src/engine/config';
 import { Rng } from '../../../src/engine/rng';
 import { setupBackend } from '../../helpers/backend';
 import { smallProblem } from '../../helpers/nets';
+import { tracePowers } from '../../helpers/dense';
 
 // The exact path is float64 end to end: with the network's own (float32-held) parameters, the recorded
 // loss and Tr(A^k) of A = H, I, S equal those of a float64 reference built here from the float64
@@ -22,25 +23,6 @@ before(async () => {
 
 const settings: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 8, top: 3, bottom: 0, density: 0, orthogonality: false, theory: false, layers: false, exact: true };
 
-/** Tr(A^k), k = 1 … kmax, by dense products in float64. */
-function tracePowers(A: Float64Array, P: number, kmax: number): number[] {
-  const out: number[] = [];
-  let M = Float64Array.from(A);
-  for (let k = 1; k <= kmax; k++) {
-    let tr = 0;
-    for (let i = 0; i < P; i++) tr += M[i * P + i];
-    out.push(tr);
-    const next = new Float64Array(P * P);
-    for (let i = 0; i < P; i++)
-      for (let l = 0; l < P; l++) {
-        const m = M[i * P + l];
-        if (m === 0) continue;
-        for (let j = 0; j < P; j++) next[i * P + j] += m * A[l * P + j];
-      }
-    M = next;
-  }
-  return out;
-}
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 

@@ -10,6 +10,7 @@ import type { MeasureConfig } from '../../../src/engine/config';
 import { Rng } from '../../../src/engine/rng';
 import { setupBackend } from '../../helpers/backend';
 import { smallProblem } from '../../helpers/nets';
+import { tracePowers } from '../../helpers/dense';
 
 // Per-layer curvature (measure/layers.ts) against the dense sub-blocks of the exact float64 H, I, S:
 // for each weight layer ℓ (its W and b), Tr(A_ℓℓ^k) of the sub-block by dense products. The exact path
@@ -22,23 +23,6 @@ before(async () => {
 
 const base: MeasureConfig = { points: 2, spacing: 'log', moments: 4, probes: 30, top: 3, bottom: 0, density: 0, orthogonality: false, theory: false, layers: true, exact: true };
 
-function tracePowers(A: Float64Array, P: number, kmax: number): number[] {
-  const out: number[] = [];
-  let M = Float64Array.from(A);
-  for (let k = 1; k <= kmax; k++) {
-    let tr = 0;
-    for (let i = 0; i < P; i++) tr += M[i * P + i];
-    out.push(tr);
-    const next = new Float64Array(P * P);
-    for (let i = 0; i < P; i++)
-      for (let l = 0; l < P; l++) {
-        const m = M[i * P + l];
-        if (m !== 0) for (let j = 0; j < P; j++) next[i * P + j] += m * A[l * P + j];
-      }
-    M = next;
-  }
-  return out;
-}
 
 function subBlock(A: Float64Array, P: number, offset: number, size: number): Float64Array {
   const out = new Float64Array(size * size);
