@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { figure1, figure2, figure3, ntkDrift, widthSweep } from './checks';
+import { edgeOfStability, perLayer } from './beyond';
 import type { FigureOptions, FigureResult, Mode } from './figures';
 
 export const FIGURES: Record<string, (o: FigureOptions) => Promise<FigureResult>> = {
@@ -18,6 +19,8 @@ export const FIGURES: Record<string, (o: FigureOptions) => Promise<FigureResult>
   'width-sweep': widthSweep,
   fig2: figure2,
   fig3: figure3,
+  'per-layer': perLayer,
+  'edge-of-stability': edgeOfStability,
 };
 
 export async function validate(

@@ -19,6 +19,8 @@ test('quick validation: every figure meets its stated quick-mode targets', { tim
   assert.ok(fig2, 'fig2 ran');
   assert.match(fig2.body, /log-log slopes over these widths: ‖IS‖_F\/\(‖I‖_F‖S‖_F\) -?\d/);
   assert.match(fig2.body, /\n\| 100 \| \d[^\n]*\n\| 250 \| \d/);
+  // Beyond the paper (issue 18): the per-layer Figure 1 and the catapult ran with their targets.
+  for (const id of ['per-layer', 'edge-of-stability']) assert.ok((results.find((r) => r.id === id)?.checks.length ?? 0) >= 3, `${id} ran`);
   for (const r of results) {
     for (const c of r.checks) {
       t.diagnostic(`${r.id}: ${c.name}: ${c.passed ? 'met' : 'MISSED'} — ${c.detail}`);
