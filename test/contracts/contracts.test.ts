@@ -140,6 +140,30 @@ test('measurement records: a malformed moments_rounding or mean_field is refused
   }
 });
 
+test('measurement records: malformed layers, sharpness and stability (issue 18) are refused with the field; well-formed ones pass', () => {
+  const measurement = run.records.find((r) => r.type === 'measurement')!;
+  const m = measurement.moments;
+  const layer = { layer: 0, parameters: 10, moments: m, stderr: m, top: { H: [1], I: [1], S: [0.1] }, theory: { I: [1, null] } };
+  const sharpness = { H: 1.2, method: 'lanczos', preconditioned: 3, preconditioned_method: 'lanczos', limit_I: 1 };
+  const stability = { optimizer: 'gd', threshold: 2, rule: '2/η', on: 'H', catapult: { linearized: 3, threshold: 2, regime: true } };
+  assert.equal(engineMessageCheck({ ...measurement, layers: [layer], sharpness, stability }, ''), undefined);
+  const cases: [unknown, RegExp][] = [
+    [{ ...measurement, layers: layer }, /layers/],
+    [{ ...measurement, layers: [{ ...layer, layer: -1 }] }, /layers\[0\]\.layer/],
+    [{ ...measurement, layers: [{ ...layer, moments: { H: ['1'], I: [], S: [] } }] }, /layers\[0\]\.moments\.H/],
+    [{ ...measurement, layers: [{ ...layer, top: { H: [1], I: [1] } }] }, /layers\[0\]\.top\.S/],
+    [{ ...measurement, sharpness: { ...sharpness, H: '1.2' } }, /sharpness\.H/],
+    [{ ...measurement, sharpness: { H: 1 } }, /sharpness\.method/],
+    [{ ...measurement, stability: { ...stability, threshold: null } }, /stability\.threshold/],
+    [{ ...measurement, stability: { ...stability, catapult: { linearized: 3, threshold: 2, regime: 'yes' } } }, /stability\.catapult\.regime/],
+  ];
+  for (const [value, reason] of cases) {
+    const error = engineMessageCheck(value, '');
+    assert.ok(error, `accepted ${JSON.stringify(value).slice(0, 80)}`);
+    assert.match(error, reason);
+  }
+});
+
 // ——— one declaration: the types come from the checks ———
 
 test('typed checks: validate hands on the check\'s own type, and object() makes optional() fields optional', () => {
