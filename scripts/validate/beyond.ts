@@ -4,17 +4,7 @@
  * example (its overrides printed), full mode runs it as written.
  */
 import { orNaN } from '../../src/contracts/engineMessages';
-import { loadExample, runExample, backendLabel, fmt, type Check, type FigureOptions, type FigureResult } from './figures';
-
-function settingsFor(options: FigureOptions, quick: Record<string, unknown>): Record<string, unknown> {
-  return { ...(options.mode === 'quick' ? quick : {}), ...(options.overrides ?? {}) };
-}
-
-function describe(options: FigureOptions, experiment: string, overrides: Record<string, unknown>): { command: string; settings: string } {
-  const flags = [...(options.mode === 'quick' ? ['--quick'] : []), ...Object.entries(options.overrides ?? {}).map(([k, v]) => `--set ${k}=${JSON.stringify(v)}`)];
-  const o = Object.entries(overrides).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-  return { command: `npm run validate${flags.length ? ` -- ${flags.join(' ')}` : ''}`, settings: `examples' \`${experiment}\`${o.length ? `, with ${o.join(', ')}` : ' as written'}` };
-}
+import { backendLabel, commandLine, fmt, loadExample, runExample, settingsFor, settingsLine, type Check, type FigureOptions, type FigureResult } from './figures';
 
 const QUICK_LAYERS = { 'network.width': 250, 'data.samples': 32, 'settings.trials': 4, 'train.steps': 50, 'measure.points': 2, 'measure.probes': 10, 'measure.top': 3 };
 
@@ -67,12 +57,11 @@ export async function perLayer(options: FigureOptions): Promise<FigureResult> {
     },
     { name: "the blocks' traces add up to the whole Tr(H), Tr(I), Tr(S) (relative to Tr(I), < 1e-4)", passed: worstSum < 1e-4, detail: `largest difference ${worstSum.toExponential(2)} of Tr(I)` },
   ];
-  const d = describe(options, experiments[0].experiment, overrides);
   return {
     id: 'per-layer',
     title: 'Per layer: where the curvature lives (Figure 1 network)',
-    command: d.command,
-    settings: d.settings,
+    command: commandLine(options),
+    settings: settingsLine([experiments[0].experiment], overrides),
     seconds: (Date.now() - t0) / 1000,
     backend: backendLabel(run.info),
     body: `For each weight layer ℓ (its W and b) the diagonal blocks of I and S, mean ± standard error over ${run.summary.trials.finished} trials: Tr(I_ℓℓ^k) exactly from the layer's own NTK Gram Θ̂_ℓ against the infinite-width Tr((Θ_ℓ/N)^k) of the layer kernel Θ_ℓ = Σ(ℓ+1) ⊙ Σ̇(ℓ+2) ⊙ … ⊙ Σ̇(L) (THEORY.md §5), and each layer's share of Tr(I) and of Tr(S) (of Σ|Tr(S_ℓℓ)|; the output layer's S block is 0), at the first and last measurement.\n\n${rows.join('\n')}`,
@@ -107,12 +96,11 @@ export async function edgeOfStability(options: FigureOptions): Promise<FigureRes
     { name: 'the loss first grows (a catapult), then ends below its start', passed: peak > orNaN(first.loss.mean) && orNaN(last.loss.mean) < orNaN(first.loss.mean), detail: `loss ${fmt(first.loss.mean)} → peak ${fmt(peak)} → ${fmt(last.loss.mean)}` },
     { name: 'the sharpness ends below 2/η', passed: orNaN(last.sharpness?.mean ?? null) < threshold, detail: `λmax(H) ${fmt(first.sharpness?.mean)} at t = 0, ${fmt(last.sharpness?.mean)} at the end; 2/η = ${fmt(threshold)}` },
   ];
-  const d = describe(options, experiments[0].experiment, overrides);
   return {
     id: 'edge-of-stability',
     title: 'The edge of stability: the catapult at η = 6',
-    command: d.command,
-    settings: d.settings,
+    command: commandLine(options),
+    settings: settingsLine([experiments[0].experiment], overrides),
     seconds: (Date.now() - t0) / 1000,
     backend: backendLabel(run.info),
     body: `Gradient descent on a quadratic of curvature λ is stable only while λ < 2/η. Here the linearized dynamics start with λmax(Θ̂)/N above 2/η: the catapult regime, where the loss first grows and the curvature falls until it is below 2/η (Lewkowycz et al. 2020) — outside what the linearized theory describes. Mean ± standard error over ${s.trials.finished} trials of the loss and the sharpness λmax(H), against 2/η and the infinite-width λmax(I) = λmax(Θ)/N.\n\n${rows.join('\n')}`,

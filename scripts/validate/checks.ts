@@ -2,7 +2,7 @@ import { orNaN, type MeasurementRecord } from '../../src/contracts/engineMessage
 import type { SweepSummary } from '../../src/contracts/runStore';
 import { hiddenWidth } from '../../src/analysis/deviation';
 import { linearFit } from '../../src/analysis/fit';
-import { backendLabel, fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
+import { backendLabel, commandLine, fmt, iDrift, loadExample, measurements, median, momentsTable, percent, runExample, settingsFor, settingsLine, surfaces, type Check, type FigureOptions, type FigureResult } from './figures';
 
 /**
  * One function per figure of the paper. Quick mode shrinks the data, width, trials and steps (the
@@ -325,18 +325,3 @@ export async function figure3(options: FigureOptions): Promise<FigureResult> {
   };
 }
 
-/** The command that reproduces a figure, with its `--set` overrides. */
-function commandLine(options: FigureOptions): string {
-  const flags = [...(options.mode === 'quick' ? ['--quick'] : []), ...Object.entries(options.overrides ?? {}).map(([k, v]) => `--set ${k}=${JSON.stringify(v)}`)];
-  return `npm run validate${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
-}
-
-/** Quick mode's overrides, then the command line's `--set` ones (which win). */
-function settingsFor(options: FigureOptions, quickOverrides: Record<string, unknown>): Record<string, unknown> {
-  return { ...(options.mode === 'quick' ? quickOverrides : {}), ...(options.overrides ?? {}) };
-}
-
-function settingsLine(experiments: readonly string[], overrides: Record<string, unknown>): string {
-  const o = Object.entries(overrides).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-  return `examples' ${experiments.map((e) => `\`${e}\``).join(' and ')}${o.length ? `, with ${o.join(', ')}` : ' as written'}`;
-}

@@ -277,3 +277,19 @@ export function median(values: readonly number[]): number {
   const n = s.length;
   return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
+
+/** The command that reproduces a figure, with its `--set` overrides. */
+export function commandLine(options: FigureOptions): string {
+  const flags = [...(options.mode === 'quick' ? ['--quick'] : []), ...Object.entries(options.overrides ?? {}).map(([k, v]) => `--set ${k}=${JSON.stringify(v)}`)];
+  return `npm run validate${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+}
+
+/** Quick mode's overrides, then the command line's `--set` ones (which win). */
+export function settingsFor(options: FigureOptions, quickOverrides: Record<string, unknown>): Record<string, unknown> {
+  return { ...(options.mode === 'quick' ? quickOverrides : {}), ...(options.overrides ?? {}) };
+}
+
+export function settingsLine(experiments: readonly string[], overrides: Record<string, unknown>): string {
+  const o = Object.entries(overrides).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+  return `examples' ${experiments.map((e) => `\`${e}\``).join(' and ')}${o.length ? `, with ${o.join(', ')}` : ' as written'}`;
+}
