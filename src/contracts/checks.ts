@@ -64,6 +64,7 @@ const fail = (path: string, expected: string, value: unknown): string => `${path
 export const num: Check<number> = (v, p) => (typeof v === 'number' && Number.isFinite(v) ? undefined : fail(p, 'a finite number', v));
 /** JSON writes NaN (an undefined prediction, e.g. the S-part under ReLU) as null. */
 export const numOrNull: Check<number | null> = (v, p) => (v === null || (typeof v === 'number' && Number.isFinite(v)) ? undefined : fail(p, 'a number or null', v));
+export const nonNegNum: Check<number> = (v, p) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : fail(p, 'a finite number ≥ 0', v));
 export const nonNegInt: Check<number> = (v, p) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? undefined : fail(p, 'a non-negative integer', v));
 export const str: Check<string> = (v, p) => (typeof v === 'string' ? undefined : fail(p, 'a string', v));
 export const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? undefined : fail(p, 'true or false', v));

@@ -13,7 +13,7 @@
  *
  * Engine → parent: `EngineMessage`. Parent → engine: `EngineCommand`.
  */
-import { all, anything, both, arrayOf, bool, fits, literal, nonNegInt, num, numOrNull, object, optional, str, tuple, type Check, type Infer, type Written } from './checks';
+import { all, anything, both, arrayOf, bool, fits, literal, nonNegInt, nonNegNum, num, numOrNull, object, optional, str, tuple, type Check, type Infer, type Written } from './checks';
 
 /** Highest moment k of Tr(A^k) a record holds (higher powers overflow double precision anyway). */
 export const MAX_MOMENTS = 64;
@@ -182,10 +182,24 @@ const ENGINE = {
   started: object({ type: literal('started'), ...origin, backend: str, compute: optional(computeCheck), pid: num, parameters: nonNegInt, samples: nonNegInt, outputs: nonNegInt }),
   progress: object({ type: literal('progress'), ...origin, step: nonNegInt, steps: nonNegInt, loss: numOrNull, measurements: nonNegInt, measurements_total: nonNegInt, elapsed_ms: num }),
   log: object({ type: literal('log'), ...origin, level: literal('info', 'warning', 'error'), message: str }),
-  finished: object({ type: literal('finished'), ...origin, steps: nonNegInt, loss: numOrNull, elapsed_ms: num }),
+  /**
+   * A trial that ended. `timings`: where its time went, ms (`prepare_ms` what this task paid for its
+   * experiment before the trial: the data and the theory's kernels, about 0 once the engine had them); `max_rss_mb`
+   * the engine's peak resident memory so far. The cost model is calibrated against both (run/calibrate.ts).
+   */
+  finished: object({
+    type: literal('finished'),
+    ...origin,
+    steps: nonNegInt,
+    loss: numOrNull,
+    elapsed_ms: num,
+    timings: optional(object({ prepare_ms: nonNegNum, training_ms: nonNegNum, measurements_ms: nonNegNum, theory_ms: nonNegNum, surface_ms: nonNegNum })),
+    max_rss_mb: optional(nonNegNum),
+  }),
   /** A trial that failed: `message` says what happened, where and what to do; `step` when known (divergence), `stderr` the engine's last lines for a crash. */
   failed: object({ type: literal('failed'), ...origin, message: str, step: optional(nonNegInt), stderr: optional(str) }),
-  cancelled: object({ type: literal('cancelled'), ...origin, step: nonNegInt }),
+  /** A trial that stopped on a cancel: `step` the last one it took, absent when the engine was stopped from outside before it could say. */
+  cancelled: object({ type: literal('cancelled'), ...origin, step: optional(nonNegInt) }),
   /** A trial's parameters at the start or end (--save-params): the file's content (src/run/params.ts), which no reader draws, so only the envelope is checked. */
   params: object({ type: literal('params'), ...origin, which: literal('initial', 'final'), content: anything }),
 } as const;

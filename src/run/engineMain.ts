@@ -57,6 +57,13 @@ process.on('message', (message: unknown) => {
 });
 // The parent went away (the editor closed, a kill): nothing to report to, stop.
 process.on('disconnect', () => process.exit(0));
+// Stopping is the parent's to decide. A terminal's Ctrl-C reaches the whole process group, and a
+// scheduler's cancel (Slurm's scancel, a pod's termination) every process of the job: an engine that
+// died of it would race the parent's own handler, and its trial would read "crashed" instead of
+// "cancelled". The parent hears the same signal and sends {type: 'cancel'}, then kills after a grace
+// period; if the parent itself is gone, the disconnect above and the watchdog end the engine.
+process.on('SIGTERM', () => undefined);
+process.on('SIGINT', () => undefined);
 
 /** How often the watchdog looks for the parent. */
 const WATCH_INTERVAL_MS = 500;
@@ -121,7 +128,9 @@ async function runTask(task: TrialTask): Promise<void> {
   try {
     const backend = await initBackend();
     const compute = computePath(backend);
+    const preparing = performance.now();
     const { config, data, kernels } = prepare(task.experiment as ResolvedExperiment);
+    const prepareMs = performance.now() - preparing;
     const spec = networkSpec(config.network, data.inputDim, data.outputDim);
     const P = spec.widths.slice(0, -1).reduce((s, n, l) => s + n * spec.widths[l + 1] + spec.widths[l + 1], 0);
     send({ ...origin, type: 'started', backend: backend.name, compute, pid: process.pid, parameters: P, samples: data.N, outputs: data.outputDim });
@@ -148,7 +157,19 @@ async function runTask(task: TrialTask): Promise<void> {
       if (values) send({ ...origin, type: 'params', which, content: paramsFile(spec, config.loss.name, config.loss.formula, values, data) });
     }
     if (result.status === 'cancelled') send({ ...origin, type: 'cancelled', step: result.stepsDone });
-    else send({ ...origin, type: 'finished', steps: result.stepsDone, loss: result.finalLoss, elapsed_ms: performance.now() - started });
+    else {
+      const t = result.timings;
+      send({
+        ...origin,
+        type: 'finished',
+        steps: result.stepsDone,
+        loss: result.finalLoss,
+        elapsed_ms: performance.now() - started,
+        timings: { prepare_ms: prepareMs, training_ms: t.trainingMs, measurements_ms: t.measurementsMs, theory_ms: t.theoryMs, surface_ms: t.surfaceMs },
+        // ru_maxrss is in kB on Linux and macOS.
+        max_rss_mb: process.resourceUsage().maxRSS / 1024,
+      });
+    }
   } catch (error) {
     if (error instanceof TrialError) {
       // Divergence, overflow: a reason in the user's terms, no stack.

@@ -178,7 +178,8 @@ export class EnginePool {
       const stderr = worker.stderrTail.join('\n');
       if (this.cancelling) {
         this.settle({ task, status: 'cancelled', message: 'stopped by cancel', stderr });
-        this.deliver({ type: 'cancelled', run: task.run, trial: task.trial, step: -1 });
+        // Killed after the grace period, deep in a computation: the step it reached is not known.
+        this.deliver({ type: 'cancelled', run: task.run, trial: task.trial });
       } else {
         this.crashed = true;
         const message = crashMessage(code, signal);

@@ -242,3 +242,23 @@ test('one rule for what a run stores, and for the commands and replies across pr
   assert.deepEqual(validateReply({ type: 'ready', x: 1 }), { type: 'ready' });
   assert.equal(validateReply({ type: 'constructor' }), undefined);
 });
+
+test("a trial's end record: its timings and peak memory are non-negative numbers, a cancel's step may be unknown", () => {
+  const finished = { type: 'finished', run: 'r', trial: 0, steps: 3, loss: 0.5, elapsed_ms: 10 };
+  const timings = { prepare_ms: 1, training_ms: 2, measurements_ms: 3, theory_ms: 0, surface_ms: 0 };
+  assert.equal(engineMessageCheck(finished, 'r'), undefined, 'both are optional (runs written before them)');
+  assert.equal(engineMessageCheck({ ...finished, timings, max_rss_mb: 300 }, 'r'), undefined);
+  for (const [bad, expected] of [
+    [{ ...finished, timings: { ...timings, training_ms: -1 } }, /timings\.training_ms: expected a finite number ≥ 0, got -1/],
+    [{ ...finished, timings: { ...timings, measurements_ms: '3' } }, /timings\.measurements_ms: expected a finite number ≥ 0/],
+    [{ ...finished, timings: { ...timings, prepare_ms: undefined } }, /timings\.prepare_ms/],
+    [{ ...finished, max_rss_mb: -5 }, /max_rss_mb: expected a finite number ≥ 0/],
+    [{ ...finished, max_rss_mb: null }, /max_rss_mb/],
+  ] as const) {
+    assert.match(engineMessageCheck(bad, 'r') ?? 'accepted', expected, JSON.stringify(bad));
+  }
+  const cancelled = { type: 'cancelled', run: 'r', trial: 3 };
+  assert.equal(engineMessageCheck(cancelled, 'r'), undefined, 'an engine stopped from outside: the step is not known');
+  assert.equal(engineMessageCheck({ ...cancelled, step: 12 }, 'r'), undefined);
+  assert.match(engineMessageCheck({ ...cancelled, step: -1 }, 'r') ?? 'accepted', /step: expected a non-negative integer, got -1/);
+});

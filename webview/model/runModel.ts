@@ -129,7 +129,8 @@ export class RunModel {
         this.setState(m.trial, { status: 'failed', step: m.step ?? this.states.get(m.trial)?.step ?? 0, message: m.message });
         break;
       case 'cancelled':
-        this.setState(m.trial, { status: 'cancelled', step: m.step, message: 'cancelled' });
+        // No step: the engine was stopped from outside; the last step its progress showed stands.
+        this.setState(m.trial, { status: 'cancelled', step: m.step ?? this.states.get(m.trial)?.step ?? 0, message: 'cancelled' });
         break;
       case 'log':
         if (this.logList.length >= MAX_LOGS) return false;

@@ -67,6 +67,17 @@ export interface TrialResult {
   readonly initialParameters?: Float32Array;
   readonly finalParameters?: Float32Array;
   readonly theory?: TheoryLines;
+  /** Where the trial's time went, ms: what the cost model is calibrated against (run/calibrate.ts). */
+  readonly timings: TrialTimings;
+}
+
+export interface TrialTimings {
+  /** Everything between the measurements: the forward passes, the losses, the optimizer's steps. */
+  readonly trainingMs: number;
+  readonly measurementsMs: number;
+  /** The theory's lines and limits at step 0 (the kernels are the engine's, computed before the trial). */
+  readonly theoryMs: number;
+  readonly surfaceMs: number;
 }
 
 
@@ -101,13 +112,22 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   let initialLoss = NaN;
   let loss = NaN;
   // A value that overflows is named with this trial's step and phase (train/overflow.ts).
+  const spent = { measurement: 0, theory: 0, surface: 0 };
   const guarded = <T>(phase: TrialPhase, step: number, work: () => T): T => {
+    const t0 = performance.now();
     try {
       return work();
     } catch (error) {
       if (error instanceof NonFiniteError) throw overflowError(error, { config, data, phase, step });
       throw error;
+    } finally {
+      if (phase === 'measurement' || phase === 'theory') spent[phase] += performance.now() - t0;
+      else if (phase === 'loss surface') spent.surface += performance.now() - t0;
     }
+  };
+  const timings = (): TrialTimings => {
+    const total = performance.now() - started;
+    return { trainingMs: Math.max(0, total - spent.measurement - spent.theory - spent.surface), measurementsMs: spent.measurement, theoryMs: spent.theory, surfaceMs: spent.surface };
   };
   try {
     for (let step = 0; ; step++) {
@@ -181,7 +201,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
       }
       if (step === config.train.steps) break;
       if (hooks.checkpoint && (await hooks.checkpoint())) {
-        return { trial, status: 'cancelled', stepsDone: step, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
+        return { trial, status: 'cancelled', stepsDone: step, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines, timings: timings() };
       }
       optimizer.step(net, evaluation.gradient);
     }
@@ -193,7 +213,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
         ),
       );
     }
-    return { trial, status: 'finished', stepsDone: config.train.steps, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines };
+    return { trial, status: 'finished', stepsDone: config.train.steps, finalLoss: loss, initialParameters: startParameters, finalParameters: options.keepParameters ? net.parameterVector() : undefined, theory: lines, timings: timings() };
   } finally {
     optimizer.dispose();
     net.dispose();
