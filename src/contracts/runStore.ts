@@ -37,8 +37,8 @@ const perMatrix = object({ H: numbersOrNull, I: numbersOrNull, S: numbersOrNull 
  * filled, formulas as text: enough to run it again), `varied` the settings a sweep varied. `compute` the
  * product the engines ran (from their started messages; several joined with '+' when they differed).
  * `trials` the indices this folder holds (all, or a shard's). `steps` the measurement steps, `kmax` the
- * highest moment. `estimate` the plan (src/run/estimate.ts: an engine's memory, a trial's seconds, each
- * phase's seconds and bytes), kept so a measured run can be compared with it. `error` says why it failed
+ * highest moment. `estimate` the plan (src/run/estimate.ts: an engine's memory, a trial's seconds, the
+ * whole run's wall seconds over its engines (`run_seconds`, src/run/wallTime.ts), each phase's seconds and bytes), kept so a measured run can be compared with it. `error` says why it failed
  * or was cancelled, in words a person can act on; `stderr` a crash's tail of the engine's stderr.
  */
 export const runInfoCheck = object({
@@ -64,7 +64,7 @@ export const runInfoCheck = object({
   parameters: nonNegInt,
   samples: nonNegInt,
   // Optional for the reader only: every run writes one.
-  estimate: optional(object({ memory_mb: num, seconds: num, phases: optional(record(object({ seconds: num, once_seconds: optional(num), bytes: optional(num) }))) })),
+  estimate: optional(object({ memory_mb: num, seconds: num, run_seconds: optional(num), phases: optional(record(object({ seconds: num, once_seconds: optional(num), bytes: optional(num) }))) })),
   error: optional(str),
   stderr: optional(str),
 });

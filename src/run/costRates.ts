@@ -21,6 +21,8 @@ export interface CostRates {
   readonly tabulatedPairSeconds: number;
   /** What a training step costs besides its passes (loss, progress, a turn of the event loop), seconds. */
   readonly stepSeconds: number;
+  /** Forking an engine and starting its backend (Node, TensorFlow.js, the wasm module and its threads), seconds. */
+  readonly engineStartSeconds: number;
 }
 
 /** Shared by every backend: the JavaScript side does not depend on TensorFlow.js's backend. */
@@ -34,6 +36,9 @@ const JAVASCRIPT = {
   quadratureNodesPerSecond: 2e7,
   // ρ-tables: 3–5 µs per pair and layer (N = 128, depth 4 and 12).
   tabulatedPairSeconds: 5e-6,
+  // An engine's fork to its backend being ready (wasm, the native product): 0.2–0.3 s here from the
+  // bundle, 0.75 s from source through tsx (`ntkexp run --plan` measures it).
+  engineStartSeconds: 0.3,
 };
 
 /**

@@ -97,7 +97,7 @@ function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLa
       kmax: config.measure.moments,
       parameters: estimate.parameters,
       samples: data.N,
-      estimate: estimateRecord(estimate),
+      estimate: estimateRecord(estimate, plan.seconds),
     };
     writers.set(id, RunWriter.create(dir, info));
     for (const trial of planned.trials) tasks.push({ type: 'trial', run: id, experiment: planned.task, trial, saveParams: req.saveParams ?? false });
@@ -119,12 +119,12 @@ function layoutFolders(plan: RunPlan, req: LayoutRequest, made: string[]): RunLa
 }
 
 /** The estimate as run.json keeps it: three significant digits, every phase. */
-function estimateRecord(estimate: RunEstimate): RunInfo['estimate'] {
+function estimateRecord(estimate: RunEstimate, runSeconds: number): RunInfo['estimate'] {
   const round = (x: number): number => Number(x.toPrecision(3));
   const phases = Object.fromEntries(
     estimate.phases.map((p) => [p.phase, { seconds: round(p.seconds), ...(p.onceSeconds !== undefined ? { once_seconds: round(p.onceSeconds) } : {}), ...(p.bytes !== undefined ? { bytes: Math.round(p.bytes) } : {}) }]),
   );
-  return { memory_mb: Math.round(estimate.memoryMb), seconds: round(estimate.trialSeconds), phases };
+  return { memory_mb: Math.round(estimate.memoryMb), seconds: round(estimate.trialSeconds), run_seconds: round(runSeconds), phases };
 }
 
 /** Where run folders go without --out: ntkexp-runs/ beside the .ntkexp file. */

@@ -9,6 +9,7 @@ import { MAX_RECORD_BYTES } from '../contracts/runStore';
 import { bytesText } from './units';
 import { duration, settingNames, settingRef, type Phase, type RunEstimate, type SettingRef } from './estimate';
 import type { RunSize } from './runSize';
+import { runSeconds } from './wallTime';
 
 /**
  * What a run may not exceed, and the problems a run has against those limits: sizes the process cannot
@@ -214,12 +215,6 @@ export function threadsPerEngine(requested: number | undefined, workers: number,
     settings: [],
     message: `threads: ${workers} engine${workers === 1 ? '' : 's'} × ${requested} threads would need ${requested * workers} cores, but this machine has ${cores}: lower --threads (at most ${Math.max(1, Math.floor(cores / workers))} with ${workers} engine${workers === 1 ? '' : 's'}) or --workers`,
   };
-}
-
-/** Wall time of the whole run: every trial's phases, plus the kernels once per engine and experiment. */
-export function runSeconds(points: readonly PlannedCost[], workers: number): number {
-  const work = points.reduce((s, p) => s + p.trialsRun * p.estimate.trialSeconds + Math.min(workers, p.trialsRun) * p.estimate.onceSeconds, 0);
-  return work / Math.max(1, workers);
 }
 
 /**

@@ -7,8 +7,9 @@ import { environmentThreads } from '../engine/backend/threadCount';
 import { dataOverflow } from '../engine/train/overflow';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, estimateRun, type RunEstimate } from './estimate';
-import { DEFAULT_MAX_HOURS, engineCount, freeDiskBytes, machineProblems, runSeconds, sizeProblems, threadsPerEngine, type LimitProblem } from './limits';
+import { DEFAULT_MAX_HOURS, engineCount, freeDiskBytes, machineProblems, sizeProblems, threadsPerEngine, type LimitProblem } from './limits';
 import { dataLoader, datasetFor } from './prepare';
+import { runSeconds } from './wallTime';
 import { dataShape, runSize, type RunSize } from './runSize';
 
 /**
@@ -109,7 +110,7 @@ export function planRun(req: PlanRequest): RunPlan {
     return { ...c, config, trials: trialIndices(config.trials, req.shard), data: refusing(() => checkedData(config)) };
   });
   const estimate = experiments.map((e) => e.estimate).reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
-  return { experiments, workers, threads: threads as number, estimate, seconds: runSeconds(costed, workers) };
+  return { experiments, workers, threads: threads as number, estimate, seconds: runSeconds(costed, workers, rates.engineStartSeconds) };
 }
 
 /** The data set, refused when its values would overflow the arithmetic (noise = 1e308, a target of 1e200). */
