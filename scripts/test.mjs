@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the unit tests: every test/**/*.test.ts under node:test, TypeScript through tsx. Each file runs
 // in its own process (node:test's default), which TensorFlow.js needs: it cannot share a process
-// between worker threads. Arguments filter the files by substring: `npm run test:unit -- engine/rng`.
+// between worker threads; two files at a time, then the *.alone.test.ts files one by one. Arguments filter the files by substring: `npm run test:unit -- engine/rng`.
 // What the browser and end-to-end suites need from the system is checked first (prerequisites.mjs).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -32,6 +32,15 @@ if (files.length === 0) {
 }
 // The browser and end-to-end suites need a Chromium and unzip: found (or installed) before anything runs.
 const env = files.some((f) => f.includes('.browser.test.') || f.includes('.e2e.test.')) ? ensurePrerequisites() : process.env;
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files];
-const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
-process.exit(result.status ?? 1);
+// Files named *.alone.test.ts time things or take the whole machine (the cost plan against a measured
+// run, a Slurm cluster of every core): they run after the others, one at a time, with nothing beside them.
+const alone = files.filter((f) => f.endsWith('.alone.test.ts'));
+const together = files.filter((f) => !alone.includes(f));
+let status = 0;
+for (const [batch, concurrency] of [[together, 2], [alone, 1]]) {
+  if (batch.length === 0) continue;
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...passthrough, ...batch];
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+  status ||= result.status ?? 1;
+}
+process.exit(status);

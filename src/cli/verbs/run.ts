@@ -15,6 +15,12 @@ import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
 import { ProgressLine } from '../progress';
 import { runTables } from '../runTables';
+import { planJson, planText } from '../planReport';
+import { costPlan, type CostPlan } from '../../run/costPlan';
+import { CALIBRATION_STEPS, CalibrationFailed } from '../../run/calibrate';
+
+/** A partition's usual time limit: the longest a planned task may run unless --max-task-hours says otherwise. */
+const DEFAULT_MAX_TASK_HOURS = 24;
 
 /** Exit code of a cancelled run (128 + SIGINT), as shells report a Ctrl-C. */
 export const EXIT_CANCELLED = 130;
@@ -22,7 +28,9 @@ export const EXIT_CANCELLED = 130;
 export const runVerb: Verb = {
   name: 'run',
   summary: 'Train and measure an experiment; results go to a run folder',
-  usage: 'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--threads T] [--shard I/N] [--max-hours H] [--save-params] [--json] [--quiet]',
+  usage:
+    'ntkexp run FILE [--experiment NAME] [--out DIR [--overwrite]] [--trials N] [--seed S] [--backend B] [--workers N] [--threads T] [--shard I/N] [--max-hours H] [--save-params] [--json] [--quiet]\n' +
+    '       ntkexp run FILE --plan [--nodes N --cores-per-node C [--memory-per-node GB] [--max-task-hours H]] [--experiment NAME] [--trials N] [--workers N] [--threads T] [--json]',
   description: [
     'Runs the experiment of FILE (every point of its sweep, if it has one) in background engine processes,',
     'trials spread over --workers processes (default: one per core). Results are written as they are made',
@@ -53,6 +61,15 @@ export const runVerb: Verb = {
     'that cannot fit or finish, an --out folder that is not empty, unwritable or too long a path), 130',
     'cancelled, 3 a bug in ntkexp (please report it).',
     '',
+    '--plan runs nothing to a folder: it plans the run as above, times a short run of it on this machine',
+    `(each engine one trial of ${CALIBRATION_STEPS} steps with a measurement at each end, the same network, data,`,
+    'measurement and theory), and prints the time of a trial and of the whole run here, scaled from the',
+    'cost model by what was measured. With --nodes and --cores-per-node it plans a cluster run of one',
+    'shard per task (docs/CLUSTER.md): the shards, engines per task, the wall time, the core-hours, the',
+    "memory per engine and per task, and Slurm's --array, --cpus-per-task, --mem and --time, assuming a",
+    "node's core as fast as this machine's. --json prints one JSON object (wall_seconds, core_hours,",
+    'memory_mb, shards, and the calibration).',
+    '',
     dataFilesDoc,
   ].join('\n'),
   flags: [
@@ -67,6 +84,11 @@ export const runVerb: Verb = {
     { name: 'shard', value: 'I/N', doc: 'Run only the trials whose index ≡ I (mod N), 0 ≤ I < N, into their own folder (see `ntkexp merge`).' },
     { name: 'max-hours', value: 'H', doc: `Refuse a run estimated to take longer than H hours (default ${DEFAULT_MAX_HOURS}: a week); raise it for long runs.` },
     { name: 'save-params', doc: 'Write params-initial.json and params-final.json (per trial) with the network and data.' },
+    { name: 'plan', doc: 'Time a short run of FILE here and print what the whole run costs, here or on a cluster (--nodes, --cores-per-node); runs nothing else.' },
+    { name: 'nodes', value: 'N', doc: 'With --plan: the nodes the run may use at once.' },
+    { name: 'cores-per-node', value: 'C', doc: 'With --plan: the cores of each node a task may use.' },
+    { name: 'memory-per-node', value: 'GB', doc: 'With --plan: the memory of each node a task may use, GB (default: not limited; the plan says what to ask for).' },
+    { name: 'max-task-hours', value: 'H', doc: `With --plan: the longest a task may run (a partition's time limit; default ${DEFAULT_MAX_TASK_HOURS}).` },
     { name: 'json', doc: 'Stream every record (measurements, theory, surfaces, trial ends) as NDJSON on stdout instead of the table.' },
     { name: 'quiet', short: 'q', doc: 'No progress line and no table: only the folder and errors.' },
   ],
@@ -110,6 +132,8 @@ export const runVerb: Verb = {
     }
     const { experiments, sweep } = chosen;
     const json = args.flags.json === true;
+    if (args.flags.plan === true) return planVerb({ file, experiments, trials, seed, backend, workers, threads, shard, json, flags: args.flags }, io);
+    for (const f of PLAN_ONLY) if (args.flags[f] !== undefined) throw new UsageError(`--${f} applies to --plan`);
     const quiet = args.flags.quiet === true;
     const progress = !json && !quiet && io.isTTY ? new ProgressLine(io) : undefined;
     const computeShown = new Set<string>();
@@ -132,7 +156,7 @@ export const runVerb: Verb = {
       },
       {
         onRunStarted: (info, dir) => {
-          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}${info.estimate ? `, about ${info.estimate.memory_mb} MB per engine and ${duration(info.estimate.seconds)} per trial` : ''}; writing ${dir}\n`);
+          if (!json && !sweep) io.stderr(`ntkexp run: ${info.experiment}: ${info.trials.length} trial(s), P = ${info.parameters}${info.estimate ? `, about ${info.estimate.memory_mb} MB per engine and ${duration(info.estimate.seconds)} per trial${info.estimate.run_seconds !== undefined ? ` (${duration(info.estimate.run_seconds)} in all; \`--plan\` measures it)` : ''}` : ''}; writing ${dir}\n`);
         },
         onMessage: (m: EngineMessage) => {
           if (json && m.type !== 'progress') io.stdout(`${JSON.stringify(m)}\n`);
@@ -191,6 +215,61 @@ export const runVerb: Verb = {
     return outcome.status === 'finished' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT.failure;
   },
 };
+
+/** Flags that only mean something with --plan. */
+const PLAN_ONLY = ['nodes', 'cores-per-node', 'memory-per-node', 'max-task-hours'] as const;
+
+interface PlanArgs {
+  readonly file: string;
+  readonly experiments: ReturnType<typeof chooseRun>['experiments'];
+  readonly trials?: number;
+  readonly seed?: number;
+  readonly backend?: BackendName;
+  readonly workers?: number;
+  readonly threads?: number;
+  readonly shard?: { index: number; count: number };
+  readonly json: boolean;
+  readonly flags: Record<string, string | true | undefined>;
+}
+
+async function planVerb(a: PlanArgs, io: CliIO): Promise<number> {
+  const nodes = optionalInt(a.flags.nodes, '--nodes', 1);
+  const cores = optionalInt(a.flags['cores-per-node'], '--cores-per-node', 1);
+  if ((nodes === undefined) !== (cores === undefined)) throw new UsageError('--nodes and --cores-per-node go together: the cluster is N nodes of C cores');
+  const memoryGb = typeof a.flags['memory-per-node'] === 'string' ? parsePositive(a.flags['memory-per-node'], '--memory-per-node', 'GB (e.g. 64)') : undefined;
+  const maxTaskHours = typeof a.flags['max-task-hours'] === 'string' ? parsePositive(a.flags['max-task-hours'], '--max-task-hours', 'hours (e.g. 48)') : DEFAULT_MAX_TASK_HOURS;
+  if (nodes === undefined && (memoryGb !== undefined || a.flags['max-task-hours'] !== undefined)) throw new UsageError('--memory-per-node and --max-task-hours describe a cluster: give --nodes and --cores-per-node too');
+  if (a.shard) throw new UsageError('--plan plans the whole run (and its shards): leave out --shard');
+  const startupSeconds = process.uptime();
+  if (!a.json) io.stderr(`ntkexp run --plan: timing a short run of ${a.file} on this machine…\n`);
+  let plan: CostPlan;
+  try {
+    plan = await costPlan({
+      experiments: a.experiments,
+      trials: a.trials,
+      seed: a.seed,
+      backend: a.backend,
+      workers: a.workers,
+      threads: a.threads,
+      startupSeconds,
+      ...(nodes !== undefined && cores !== undefined ? { cluster: { nodes, coresPerNode: cores, maxTaskHours, ...(memoryGb !== undefined ? { memoryPerNodeMb: memoryGb * 1024 } : {}) } } : {}),
+    });
+  } catch (e) {
+    if (e instanceof RunRefused || e instanceof CalibrationFailed) {
+      io.stderr(`ntkexp run --plan: ${e.message}\n`);
+      return e instanceof RunRefused ? EXIT.usage : EXIT.failure;
+    }
+    throw e;
+  }
+  io.stdout(a.json ? `${JSON.stringify(planJson(plan))}\n` : planText(plan));
+  return EXIT.ok;
+}
+
+function parsePositive(value: string, flag: string, unit: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} must be a number of ${unit} > 0, got ${value}`);
+  return x;
+}
 
 function parseBackendFlag(value: string): BackendName {
   try {
