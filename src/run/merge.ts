@@ -42,7 +42,15 @@ function readShard(dir: string): StoredRun {
   }
 }
 
-export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo; summary: RunSummary; warnings: string[] } {
+export interface MergeResult {
+  readonly info: RunInfo;
+  readonly summary: RunSummary;
+  readonly warnings: string[];
+  /** What keeps the merged run from being the whole experiment: shards that did not finish, shards and trials not given. */
+  readonly incomplete: string[];
+}
+
+export function mergeRuns(dirs: readonly string[], out: string): MergeResult {
   if (dirs.length === 0) throw new MergeError('nothing to merge: give the shard folders');
   const shards = dirs.map(readShard);
   const first = shards[0];
@@ -70,6 +78,7 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
   checkOut(out);
 
   const trials = [...seen.keys()].sort((a, b) => a - b);
+  const incomplete = incompleteShards(shards, seen);
   const { shard: _shard, ...base } = first.info;
   const compute = combineCompute(shards.map((s) => s.info.compute));
   const info: RunInfo = {
@@ -79,10 +88,13 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
     trials,
     started: shards.map((s) => s.info.started).sort()[0],
     ended: shards.map((s) => s.info.ended ?? '').sort().reverse()[0] || undefined,
-    status: worst(shards.map((s) => s.info.status)),
+    // Trials no shard holds make the run incomplete: failed, with the reason in `error`.
+    status: worst([...shards.map((s) => s.info.status), ...(incomplete.missing.length > 0 ? (['failed'] as const) : [])]),
     workers: shards.reduce((n, s) => n + s.info.workers, 0),
     backend: [...new Set(shards.map((s) => s.info.backend))].join('+'),
-    ...(shards.some((s) => s.info.error) ? { error: shards.map((s) => s.info.error).filter(Boolean).join('; ') } : {}),
+    ...(shards.some((s) => s.info.error) || incomplete.missing.length > 0
+      ? { error: [...shards.map((s) => s.info.error), incomplete.missing.length > 0 ? incomplete.missingText : undefined].filter(Boolean).join('; ') }
+      : {}),
   };
   const records: EngineMessage[] = [];
   for (const t of trials) {
@@ -102,7 +114,7 @@ export function mergeRuns(dirs: readonly string[], out: string): { info: RunInfo
     // An empty --out folder is replaced (rename onto a folder is not portable); a non-empty one was refused.
     if (fs.existsSync(out)) fs.rmdirSync(out);
     fs.renameSync(tmp, out);
-    return { info: writer.current, summary, warnings };
+    return { info: writer.current, summary, warnings, incomplete: incomplete.lines };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
@@ -134,6 +146,36 @@ function copyParams(shardDir: string, target: string): string[] {
     }
   }
   return warnings;
+}
+
+/**
+ * Shards that did not finish (failed, cancelled, or still "running": killed before they could say),
+ * each with its reason, and the trials of the experiment that no shard given holds, by the shard that
+ * should have held them (a task that never ran leaves no folder, so only the count N of the others
+ * can name it).
+ */
+function incompleteShards(shards: readonly StoredRun[], seen: ReadonlyMap<number, string>): { lines: string[]; missing: number[]; missingText: string } {
+  const lines: string[] = [];
+  const name = (s: StoredRun): string => (s.info.shard ? `shard ${s.info.shard.index}/${s.info.shard.count}` : 'run');
+  for (const s of shards) {
+    if (s.info.status === 'finished') continue;
+    const why = s.info.status === 'running' ? 'still marked running: its process was killed before it could record the end (a time limit, a node lost)' : s.info.status;
+    const error = s.info.error && s.info.error !== s.info.status ? `: ${s.info.error}` : '';
+    lines.push(`${name(s)} (${s.dir}) ${why}${error}`);
+  }
+  const total = shards[0].info.trialsTotal;
+  const missing: number[] = [];
+  for (let t = 0; t < total; t++) if (!seen.has(t)) missing.push(t);
+  const count = shards[0].info.shard?.count;
+  const given = new Set(shards.map((s) => s.info.shard?.index));
+  const absent = count === undefined ? [] : Array.from({ length: count }, (_, i) => i).filter((i) => !given.has(i));
+  const list = (xs: readonly (number | string)[]): string => (xs.length > 12 ? `${xs.slice(0, 12).join(', ')} … (${xs.length} in all)` : xs.join(', '));
+  const missingText =
+    missing.length === 0
+      ? ''
+      : `trials ${list(missing)} of ${total} are in no shard given${absent.length > 0 ? ` (shard${absent.length === 1 ? '' : 's'} ${list(absent.map((i) => `${i}/${count}`))}: ${absent.length === 1 ? 'its task' : 'their tasks'} wrote no folder, or it was not given)` : ''}`;
+  if (missingText) lines.push(missingText);
+  return { lines, missing, missingText };
 }
 
 function worst(statuses: readonly RunStatus[]): RunStatus {

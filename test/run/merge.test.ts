@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MergeError, mergeRuns } from '../../src/run/merge';
 import { readRun } from '../../src/run/readStore';
+import { BIN, CLI_ENV } from '../helpers/cli';
 import { fixtureShards, mkfifo, readJson, scratchWorkspace, wrongRunJsons } from '../fixtures/planted';
 
 /** Nothing of a merge into `out` is left in its parent folder (neither `out` nor a temporary folder). */
@@ -105,4 +106,46 @@ test('a full disk while writing the merged run: the temporary folder is removed,
     execFileSync('umount', [disk]);
   }
   assert.deepEqual(mergeRuns([s0, s1], path.join(runs, 'merged')).info.trials, [0, 1]);
+});
+
+test('an incomplete set of shards still merges, and says what is missing or did not finish, with the reasons', () => {
+  const { runs } = scratchWorkspace();
+  const [s0, s1] = fixtureShards(runs);
+  // A shard whose task never ran leaves no folder: only the other shards' count can name it.
+  const alone = mergeRuns([s0], path.join(runs, 'alone'));
+  assert.deepEqual(alone.info.trials, [0]);
+  assert.equal(alone.info.status, 'failed');
+  assert.deepEqual(alone.incomplete, ['trials 1 of 2 are in no shard given (shard 1/2: its task wrote no folder, or it was not given)']);
+  assert.match(alone.info.error ?? '', /trials 1 of 2 are in no shard given/);
+  assert.equal(readRun(path.join(runs, 'alone')).info.status, 'failed', 'written as such');
+  // Shards that failed, were cancelled, or were killed before they could say (still "running").
+  const cases: [string, Record<string, unknown>, RegExp, string][] = [
+    ['failed', { status: 'failed', error: 'trial 1 failed: the engine process was killed (SIGKILL)' }, /^shard 1\/2 \(.*s1\) failed: trial 1 failed: the engine process was killed \(SIGKILL\)$/, 'failed'],
+    ['cancelled', { status: 'cancelled', error: 'cancelled' }, /^shard 1\/2 \(.*s1\) cancelled$/, 'cancelled'],
+    ['running', { status: 'running' }, /^shard 1\/2 \(.*s1\) still marked running: its process was killed before it could record the end/, 'running'],
+  ];
+  const good = readJson(path.join(s1, 'run.json'));
+  for (const [name, change, line, status] of cases) {
+    const { error: _error, ...rest } = good as Record<string, unknown>;
+    fs.writeFileSync(path.join(s1, 'run.json'), JSON.stringify({ ...rest, ...change }));
+    const merged = mergeRuns([s0, s1], path.join(runs, `merged-${name}`));
+    assert.equal(merged.incomplete.length, 1, name);
+    assert.match(merged.incomplete[0], line);
+    assert.equal(merged.info.status, status);
+    assert.deepEqual(merged.info.trials, [0, 1]);
+  }
+  // The whole experiment: nothing incomplete.
+  fs.writeFileSync(path.join(s1, 'run.json'), JSON.stringify(good));
+  assert.deepEqual(mergeRuns([s0, s1], path.join(runs, 'whole')).incomplete, []);
+});
+
+test('ntkexp merge exits 1 on an incomplete merge, with a line for each gap, and writes the folder', () => {
+  const { runs } = scratchWorkspace();
+  const [s0] = fixtureShards(runs);
+  const out = path.join(runs, 'partial');
+  const r = spawnSync(process.execPath, [BIN, 'merge', s0, '--out', out], { encoding: 'utf8', env: CLI_ENV });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /ntkexp merge: incomplete: trials 1 of 2 are in no shard given \(shard 1\/2/);
+  assert.match(r.stderr, /trials 0 of 2 .*failed; written to/);
+  assert.equal(readRun(out).info.status, 'failed');
 });
