@@ -72,15 +72,20 @@ export function planCluster(points: readonly PlannedPoint[], shape: ClusterShape
     const e = Math.min(engines, trials);
     return { seconds: runSeconds(shard, e, engineStartSeconds), engines: e, trials };
   };
-  // One shard per node, then a wave more at a time while a task would outlast the time limit.
+  // One shard per node, then a wave more at a time while a task's time limit, margin included, would
+  // exceed what a task may run.
+  const limit = (seconds: number): number => seconds * TIME_MARGIN + TIME_SLACK_SECONDS;
+  const tooLong = (seconds: number): boolean => limit(seconds) > shape.maxTaskHours * 3600;
   let shards = Math.min(shape.nodes, maxTrials);
   let shard = timeOf(shards);
-  while (shard.seconds > shape.maxTaskHours * 3600 && shards < maxTrials) {
+  while (tooLong(shard.seconds) && shards < maxTrials) {
     shards = Math.min(maxTrials, shards + shape.nodes);
     shard = timeOf(shards);
   }
-  if (shard.seconds > shape.maxTaskHours * 3600) {
-    problems.push(`a shard of one trial per engine takes about ${Math.round(shard.seconds / 3600)} h, more than the ${shape.maxTaskHours} h a task may run: raise --max-task-hours, or lower steps, points or width`);
+  if (tooLong(shard.seconds)) {
+    problems.push(
+      `a shard of one trial per engine takes about ${Math.round(shard.seconds / 3600)} h (${Math.round(limit(shard.seconds) / 3600)} h with the margin), more than the ${shape.maxTaskHours} h a task may run: raise --max-task-hours, or lower steps, points or width`,
+    );
   }
   const waves = Math.ceil(shards / shape.nodes);
   const cpusPerTask = shard.engines * threads;
@@ -97,7 +102,7 @@ export function planCluster(points: readonly PlannedPoint[], shape: ClusterShape
     coreHours: (shards * shard.seconds * cpusPerTask) / 3600,
     memoryMb,
     memoryPerTaskMb,
-    slurmTime: slurmDuration(shard.seconds * TIME_MARGIN + TIME_SLACK_SECONDS),
+    slurmTime: slurmDuration(limit(shard.seconds)),
     slurmMem: `${Math.ceil((memoryPerTaskMb * 1.1) / 1024)}G`,
     problems,
   };

@@ -137,9 +137,11 @@ test('a cluster plan: one shard per node, more while a task would outlast its li
   assert.equal(p.slurmTime, slurmDuration(p.shardSeconds * TIME_MARGIN + 300));
   assert.equal(p.memoryPerTaskMb, 4 * 1000 + 400);
   assert.deepEqual(p.problems, []);
-  // A 2-hour limit: 25 shards of 10 trials (3 h) and 50 of 5 (2 h and a second) are too long; 75 of at
-  // most 4 trials take one trial time on 4 engines, in 3 waves per node.
+  // A 2-hour limit, against the shard's time with its margin (× 1.25 + 5 min): 25 shards of 10 trials
+  // (3 h) and 50 of 5 (2 h) are too long; 75 of at most 4 trials take one trial time on 4 engines
+  // (1 h, 1.33 h with the margin), in 3 waves per node.
   const q = planCluster(points, { nodes: 25, coresPerNode: 4, maxTaskHours: 2 }, 1, 1);
+  assert.ok(q.shardSeconds * TIME_MARGIN + 300 <= 2 * 3600);
   assert.equal(q.shards, 75);
   assert.equal(q.shardSeconds, 1 + 3600);
   assert.equal(q.waves, 3);
@@ -153,6 +155,8 @@ test('a cluster plan: one shard per node, more while a task would outlast its li
   assert.equal(planCluster([point(3, 10)], { nodes: 10, coresPerNode: 2, maxTaskHours: 24 }, 1, 0).shards, 3);
   // A trial longer than the limit is said, with what to do.
   assert.match(planCluster([point(2, 30 * 3600)], { nodes: 2, coresPerNode: 1, maxTaskHours: 24 }, 1, 0).problems.join(), /more than the 24 h a task may run/);
+  // A trial of 20 h fits 24 h, but not with the margin (25.1 h): said, so the --time asked is never above the limit.
+  assert.match(planCluster([point(2, 20 * 3600)], { nodes: 2, coresPerNode: 1, maxTaskHours: 24 }, 1, 0).problems.join(), /\(25 h with the margin\), more than the 24 h/);
 });
 
 test("Slurm's time format, rounded up to the minute", () => {
