@@ -20,7 +20,7 @@ export function planText(plan: CostPlan): string {
       (c.steps > 0 ? `, a training step ${duration(c.stepSeconds)} (over ${c.steps})` : '') +
       `, a measurement ${duration(c.measurementSeconds)}${c.applications !== undefined ? ` (${c.applications} operator applications)` : ''}` +
       `, peak memory ${Math.round(c.maxRssMb)} MB per engine`,
-    `  the nominal model said ${duration(plan.nominal.trialSeconds)} per trial; measured: ${duration(plan.experiments.reduce((s, e) => Math.max(s, e.estimate.trialSeconds), 0))}`,
+    `  the nominal model said ${duration(plan.nominal.trialSeconds)} per trial; measured: ${duration(plan.calibratedTrialSeconds)}`,
     '',
     `this machine: ${plan.local.engines} engine${plan.local.engines === 1 ? '' : 's'} × ${plan.local.threads} thread${plan.local.threads === 1 ? '' : 's'}, about ${duration(plan.local.wallSeconds)} in all`,
   );
@@ -50,7 +50,7 @@ export function planJson(plan: CostPlan): unknown {
     core_hours: main ? main.coreHours : (plan.local.wallSeconds * plan.local.engines * plan.local.threads) / 3600,
     memory_mb: Math.round(plan.experiments.reduce((m, e) => Math.max(m, e.estimate.memoryMb), 0)),
     shards: main ? main.shards : 1,
-    trial_seconds: plan.experiments.reduce((m, e) => Math.max(m, e.estimate.trialSeconds), 0),
+    trial_seconds: plan.calibratedTrialSeconds,
     nominal_trial_seconds: plan.nominal.trialSeconds,
     local: { engines: plan.local.engines, threads: plan.local.threads, wall_seconds: plan.local.wallSeconds },
     experiments: plan.experiments.map((e) => ({

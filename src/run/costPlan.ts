@@ -26,8 +26,9 @@ export interface CostPlan {
   /** The nominal model's figures, for comparison. */
   readonly nominal: { readonly trialSeconds: number; readonly wallSeconds: number };
   readonly calibration: Calibration;
-  /** Which experiment was calibrated (the costliest). */
+  /** Which experiment was calibrated (the costliest), and its trial at the measured speed. */
   readonly calibrated: string;
+  readonly calibratedTrialSeconds: number;
   /** This machine: engines, threads, and the planned wall time of the whole run, seconds. */
   readonly local: { readonly engines: number; readonly threads: number; readonly wallSeconds: number };
   readonly cluster?: ClusterPlan & { readonly shape: ClusterShape };
@@ -57,6 +58,7 @@ export async function costPlan(req: CostPlanRequest): Promise<CostPlan> {
   const factors = calibrationFactors(shortRunSize(short, costliest.size), rates, calibration);
   const scaled = (e: PlannedExperiment): RunEstimate => calibratedEstimate(e.estimate, e.size, factors, calibration, e === costliest);
   const experiments = plan.experiments.map((e) => ({ name: e.resolved.name, parameters: e.estimate.parameters, trials: e.trials.length, estimate: scaled(e) }));
+  const calibratedTrialSeconds = experiments[plan.experiments.indexOf(costliest)].estimate.trialSeconds;
   const points = experiments.map((e) => ({ trialsRun: e.trials, estimate: e.estimate, memoryMb: e.estimate.memoryMb }));
   const overhead = (req.startupSeconds ?? 0) + planSeconds;
   const local = { engines: plan.workers, threads: plan.threads, wallSeconds: overhead + runSeconds(points, plan.workers, calibration.engineStartSeconds) };
@@ -66,6 +68,7 @@ export async function costPlan(req: CostPlanRequest): Promise<CostPlan> {
     nominal: { trialSeconds: costliest.estimate.trialSeconds, wallSeconds: overhead + runSeconds(nominalPoints, plan.workers, rates.engineStartSeconds) },
     calibration,
     calibrated: costliest.resolved.name,
+    calibratedTrialSeconds,
     local,
     ...(req.cluster ? { cluster: { ...planCluster(points, req.cluster, plan.threads, calibration.engineStartSeconds), shape: req.cluster } } : {}),
   };
