@@ -87,10 +87,18 @@ export function makeFolder(dir: string): string | undefined {
   const missing: string[] = [];
   for (let d = path.resolve(dir); !fs.existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
   let first: string | undefined;
+  const target = path.resolve(dir);
   try {
     for (const d of missing) {
-      fs.mkdirSync(d);
-      first ??= d;
+      try {
+        fs.mkdirSync(d);
+        first ??= d;
+      } catch (error) {
+        // Another process made this parent in between (the tasks of a job array writing their shard
+        // folders side by side): a folder is all that was needed, and it is not this run's to remove.
+        if (d !== target && (error as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(d).isDirectory()) continue;
+        throw error;
+      }
     }
   } catch (error) {
     if (first) removeQuietly(first);

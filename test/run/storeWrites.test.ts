@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitName } from '../../src/run/layout';
@@ -46,6 +47,32 @@ test('makeFolder removes what it created when a deeper level fails', () => {
   assert.throws(() => makeFolder(join(dir, 'new', 'n'.repeat(300), 'x')), (e: unknown) => e instanceof WriteFailed && e.code === 'ENAMETOOLONG' && /too long for the file system/.test(e.message));
   assert.throws(() => makeFolder(join(dir, 'blocker', 'x')), (e: unknown) => e instanceof WriteFailed && e.code === 'ENOTDIR');
   assert.deepEqual(readdirSync(dir).sort(), ['a', 'blocker']);
+});
+
+test('makeFolder: a parent another process makes in between is used, not an error and not removed; the folder itself in the way is an error', () => {
+  // The race of a job array: every task makes runs/fig1/ and its own shard folder below it at once.
+  const nodeFs = createRequire(__filename)('node:fs') as typeof import('node:fs');
+  const original = nodeFs.mkdirSync;
+  const racing = (made: string) => ((p: string, ...rest: unknown[]) => {
+    if (p === made && !existsSync(made)) original(made); // the other task, just before this one
+    return (original as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof original;
+  const dir = temp();
+  const parent = join(dir, 'runs', 'fig1');
+  nodeFs.mkdirSync = racing(parent);
+  try {
+    assert.equal(makeFolder(join(parent, 'shard-1')), join(dir, 'runs'), 'what this call made first: runs/, not fig1/');
+  } finally {
+    nodeFs.mkdirSync = original;
+  }
+  assert.ok(existsSync(join(parent, 'shard-1')));
+  const target = join(parent, 'shard-2');
+  nodeFs.mkdirSync = racing(target);
+  try {
+    assert.throws(() => makeFolder(target), (e: unknown) => e instanceof WriteFailed && e.code === 'EEXIST');
+  } finally {
+    nodeFs.mkdirSync = original;
+  }
 });
 
 test('names made from the file are cut below the file-system limit, kept apart by a hash, never mid-character', () => {
