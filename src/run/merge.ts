@@ -10,6 +10,7 @@ import type { RunInfo, RunStatus, RunSummary } from '../contracts/runStore';
 import { RunWriter } from './store';
 import { writeNewFile } from './storeWrites';
 import { summarizeRun } from './summary';
+import { LIMITS } from './limits';
 
 /**
  * `ntkexp merge`: shards of one experiment (`ntkexp run --shard I/N`, e.g. on a cluster) become one run.
@@ -62,6 +63,15 @@ export function mergeRuns(dirs: readonly string[], out: string): MergeResult {
     }
     if (s.info.experiment !== first.info.experiment || JSON.stringify(s.info.resolved) !== JSON.stringify(first.info.resolved)) {
       throw new MergeError(`${s.dir} ran experiment ${s.info.experiment} with other settings than ${first.dir} (${first.info.experiment}): shards must run the same experiment`);
+    }
+  }
+  // run.json is read from a folder anyone may have written: the counts the gaps are listed from must be
+  // ones a run can have, or a forged 10^12 would be a loop of 10^12.
+  for (const s of shards) {
+    const total = s.info.trialsTotal;
+    const count = s.info.shard?.count ?? 1;
+    if (total > LIMITS.trials || count > LIMITS.trials || s.info.trials.some((t) => t >= total)) {
+      throw new MergeError(`${s.dir}: its run.json says ${total} trials in ${count} shard(s), holding trials up to ${s.info.trials.reduce((m, t) => Math.max(m, t), -1)}: not what a run writes (at most ${LIMITS.trials} trials, each below the total); run that shard again`);
     }
   }
   const seen = new Map<number, string>();

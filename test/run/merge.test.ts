@@ -149,3 +149,18 @@ test('ntkexp merge exits 1 on an incomplete merge, with a line for each gap, and
   assert.match(r.stderr, /trials 0 of 2 .*failed; written to/);
   assert.equal(readRun(out).info.status, 'failed');
 });
+
+test('a forged run.json cannot make the merge list 10^12 missing trials: counts a run cannot have are refused, naming the shard', { timeout: 30_000 }, () => {
+  const { runs } = scratchWorkspace();
+  const [s0, s1] = fixtureShards(runs);
+  const good = readJson(path.join(s1, 'run.json')) as Record<string, unknown>;
+  for (const [name, change] of [
+    ['total', { trialsTotal: 1e12 }],
+    ['shards', { shard: { index: 1, count: 1e12 } }],
+    ['beyond', { trials: [5] }],
+  ] as const) {
+    fs.writeFileSync(path.join(s1, 'run.json'), JSON.stringify({ ...good, ...change }));
+    assert.throws(() => mergeRuns([s0, s1], path.join(runs, `m-${name}`)), (e: unknown) => e instanceof MergeError && /s1: its run\.json says .* not what a run writes/.test(e.message), name);
+    assertNothingLeft(path.join(runs, `m-${name}`));
+  }
+});
