@@ -270,7 +270,9 @@ export function isEngineEnvelope(value: unknown): value is EngineMessage {
  * cancel, or to exit.
  */
 const COMMANDS = {
-  trial: object({ type: literal('trial'), run: str, experiment: anything, trial: nonNegInt, saveParams: bool }),
+  // measureOnce: measure at step 0 only, whatever the schedule says: the plan's calibration times a
+  // long measurement once and the steps apart from it (run/calibrate.ts).
+  trial: object({ type: literal('trial'), run: str, experiment: anything, trial: nonNegInt, saveParams: bool, measureOnce: optional(bool) }),
   cancel: object({ type: literal('cancel') }),
   exit: object({ type: literal('exit') }),
 } as const;

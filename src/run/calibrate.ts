@@ -12,8 +12,10 @@ import { runSize, type RunSize } from './runSize';
  * cut short: the same network, data, measurement settings and theory, CALIBRATION_STEPS training steps,
  * a measurement at the start and one at the end (the second is the one timed: the first also pays for
  * compiling the kernels and growing the heaps), and the loss surface (on a coarser grid when it is
- * long: its fixed part, the directions, is then scaled with its points). The engines run side
- * by side, as the run's would, so their contention for memory bandwidth is in the figures.
+ * long: its fixed part, the directions, is then scaled with its points). A long measurement (a wide
+ * network's: 87 minutes at width 5000) is taken once, at the start, and the steps after it are timed
+ * without one at the end. The engines run side by side, as the run's would, so their contention for
+ * memory bandwidth is in the figures.
  *
  * What it gives is the same model (estimate.ts) with each phase scaled by measured ÷ modelled on the
  * short run: the model still says how a phase grows with steps, measurements and grid; the calibration
@@ -58,21 +60,28 @@ export class CalibrationFailed extends Error {
   }
 }
 
-/** The experiment cut short as described above; everything else as the run would have it. */
-export function calibrationExperiment(task: ResolvedExperiment, trials: number, modelled: { readonly measurement: number; readonly surface: number }): ResolvedExperiment {
+/** The experiment cut short as described above, and whether its engines measure at the start only. */
+export interface ShortRun {
+  readonly experiment: ResolvedExperiment;
+  /** The trial task's `measureOnce`: one measurement, at step 0, the steps after it timed alone. */
+  readonly measureOnce: boolean;
+}
+
+export function calibrationRun(task: ResolvedExperiment, trials: number, modelled: { readonly measurement: number; readonly surface: number }): ShortRun {
   const steps = typeof task.train.steps === 'number' ? Math.min(task.train.steps, CALIBRATION_STEPS) : 0;
-  // One measurement only when it is long (steps = 0 schedules the measurement at step 0 alone).
-  const once = modelled.measurement > ONE_MEASUREMENT_SECONDS;
   const measure = { ...task.measure, points: 2, spacing: 'linear', every: null };
   const grid = Number(task.surface?.grid ?? 0);
   const coarser = modelled.surface > LONG_SURFACE_SECONDS ? Math.max(5, Math.floor(grid * Math.sqrt(LONG_SURFACE_SECONDS / modelled.surface))) : grid;
   const surface = task.surface ? { ...task.surface, grid: Math.min(grid, coarser) } : undefined;
   return {
-    ...task,
-    settings: { ...task.settings, trials },
-    train: { ...task.train, steps: once ? 0 : steps },
-    measure,
-    ...(surface ? { surface: surface as ResolvedExperiment['surface'] } : {}),
+    experiment: {
+      ...task,
+      settings: { ...task.settings, trials },
+      train: { ...task.train, steps },
+      measure,
+      ...(surface ? { surface: surface as ResolvedExperiment['surface'] } : {}),
+    },
+    measureOnce: modelled.measurement > ONE_MEASUREMENT_SECONDS,
   };
 }
 
@@ -88,8 +97,8 @@ export interface CalibrationRequest {
 /** Run the short experiment and time it. */
 export async function calibrate(req: CalibrationRequest): Promise<{ calibration: Calibration; short: ResolvedExperiment }> {
   const measurement = phaseOf(req.estimate, 'measurements').seconds / Math.max(1, req.estimate.measurements);
-  const short = calibrationExperiment(req.task, req.engines, { measurement, surface: phaseOf(req.estimate, 'surface').seconds });
-  const tasks: TrialTask[] = Array.from({ length: req.engines }, (_, trial) => ({ type: 'trial', run: 'calibration', experiment: short, trial, saveParams: false }));
+  const { experiment: short, measureOnce } = calibrationRun(req.task, req.engines, { measurement, surface: phaseOf(req.estimate, 'surface').seconds });
+  const tasks: TrialTask[] = Array.from({ length: req.engines }, (_, trial) => ({ type: 'trial', run: 'calibration', experiment: short, trial, saveParams: false, measureOnce }));
   const startedAt = new Map<number, number>();
   const firstMeasurement = new Map<number, number>();
   const lastMeasurement = new Map<number, { ms: number; applications?: number }>();
@@ -121,7 +130,7 @@ export async function calibrate(req: CalibrationRequest): Promise<{ calibration:
   const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   const ms = (pick: (t: NonNullable<(typeof timed)[number]['timings']>) => number): number => mean(timed.map((f) => pick(f.timings!))) / 1000;
   const steps = Number(short.train.steps);
-  const measurements = steps === 0 ? 1 : 2;
+  const measurements = steps === 0 || measureOnce ? 1 : 2;
   const prepareSeconds = ms((t) => t.prepare_ms);
   // An engine's start: the fork to its backend being ready, and what its first measurement cost more
   // than the last (compiling kernels, growing heaps), which a run's engines pay once each too.
@@ -129,8 +138,9 @@ export async function calibrate(req: CalibrationRequest): Promise<{ calibration:
   const starts = timed.map((f) => (startedAt.get(f.trial) ?? 0) / 1000 - f.timings!.prepare_ms / 1000 + warmup(f.trial));
   const last = timed.map((f) => lastMeasurement.get(f.trial)).filter((m) => m !== undefined);
   const measurementSeconds = mean(last.map((m) => m.ms)) / 1000;
-  // The training phase holds the short run's steps; with two measurements it also holds the time
-  // between them that no phase claims (the loss of each step, the event loop's turns).
+  // The training phase holds the short run's steps and the time between the measurements that no
+  // phase claims (the loss of each step, the event loop's turns); with one measurement, at the start,
+  // it is the steps after it.
   const trainingSeconds = ms((t) => t.training_ms);
   const applications = last[0]?.applications;
   return {
@@ -208,7 +218,7 @@ export function calibratedEstimate(full: RunEstimate, size: RunSize, factors: Ph
   };
 }
 
-/** The sizes of the short run, for the model's figures of it. */
-export function shortRunSize(short: ResolvedExperiment, size: RunSize): RunSize {
-  return { ...runSize(short), N: size.N, inputDim: size.inputDim, outputDim: size.outputDim, known: size.known, layers: size.layers, quadratureDegree: size.quadratureDegree };
+/** The sizes of the short run, for the model's figures of it (its measurements as it took them). */
+export function shortRunSize(short: ResolvedExperiment, size: RunSize, c: Pick<Calibration, 'measurements'>): RunSize {
+  return { ...runSize(short), measurements: c.measurements, N: size.N, inputDim: size.inputDim, outputDim: size.outputDim, known: size.known, layers: size.layers, quadratureDegree: size.quadratureDegree };
 }

@@ -55,7 +55,7 @@ export async function costPlan(req: CostPlanRequest): Promise<CostPlan> {
     backend: req.backend,
     entry: req.entry,
   });
-  const factors = calibrationFactors(shortRunSize(short, costliest.size), rates, calibration);
+  const factors = calibrationFactors(shortRunSize(short, costliest.size, calibration), rates, calibration);
   const scaled = (e: PlannedExperiment): RunEstimate => calibratedEstimate(e.estimate, e.size, factors, calibration, e === costliest);
   const experiments = plan.experiments.map((e) => ({ name: e.resolved.name, parameters: e.estimate.parameters, trials: e.trials.length, estimate: scaled(e) }));
   const calibratedTrialSeconds = experiments[plan.experiments.indexOf(costliest)].estimate.trialSeconds;

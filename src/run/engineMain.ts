@@ -151,7 +151,7 @@ async function runTask(task: TrialTask): Promise<void> {
           return cancelled;
         },
       },
-      { kernels, backend: backend.name, path: compute.path, keepParameters: task.saveParams },
+      { kernels, backend: backend.name, path: compute.path, keepParameters: task.saveParams, measureOnce: task.measureOnce === true },
     );
     for (const [which, values] of [['initial', result.initialParameters], ['final', result.finalParameters]] as const) {
       if (values) send({ ...origin, type: 'params', which, content: paramsFile(spec, config.loss.name, config.loss.formula, values, data) });

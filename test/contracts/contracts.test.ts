@@ -229,6 +229,8 @@ test('one rule for what a run stores, and for the commands and replies across pr
   // Commands to the engine: checked in full.
   assert.ok(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 2, saveParams: false }));
   assert.equal(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 2 }), false, 'saveParams missing');
+  assert.ok(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 2, saveParams: false, measureOnce: true }));
+  for (const bad of ['yes', 1, null]) assert.equal(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 2, saveParams: false, measureOnce: bad }), false, `measureOnce ${bad}`);
   assert.equal(isEngineCommand({ type: 'trial', run: 'r', experiment: {}, trial: 1.5, saveParams: true }), false);
   assert.ok(isEngineCommand({ type: 'cancel' }));
   assert.equal(isEngineCommand({ type: 'toString' }), false, 'not a prototype key');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expandSweeps, resolve, type ResolvedExperiment } from '../../src/format/index';
-import { CALIBRATION_STEPS, calibratedEstimate, calibrationExperiment, calibrationFactors, shortRunSize, type Calibration } from '../../src/run/calibrate';
+import { CALIBRATION_STEPS, calibratedEstimate, calibrationFactors, calibrationRun, shortRunSize, type Calibration } from '../../src/run/calibrate';
 import { TIME_MARGIN, planCluster, slurmDuration } from '../../src/run/clusterPlan';
 import { NOMINAL_RATES } from '../../src/run/costRates';
 import { estimateRun, type Phase, type RunEstimate } from '../../src/run/estimate';
@@ -54,7 +54,8 @@ const base = (extra = '', measure = 'points = 12; spacing = log; probes = 8; top
 
 test('the short run: the same experiment with fewer steps, a measurement at each end, one trial per engine', () => {
   const exp = resolved(base('surface { grid = 21 }', 'every = 100; probes = 8; top = 4; theory = true'));
-  const short = calibrationExperiment(exp, 2, { measurement: 1, surface: 10 });
+  const { experiment: short, measureOnce } = calibrationRun(exp, 2, { measurement: 1, surface: 10 });
+  assert.equal(measureOnce, false, 'a short measurement is taken at both ends');
   const config = compileExperiment(short);
   assert.equal(config.trials, 2);
   assert.equal(config.train.steps, CALIBRATION_STEPS);
@@ -64,12 +65,15 @@ test('the short run: the same experiment with fewer steps, a measurement at each
   assert.deepEqual({ ...short.network }, { ...exp.network });
   assert.deepEqual({ ...short.data }, { ...exp.data });
   for (const key of ['probes', 'top', 'moments', 'theory', 'exact', 'orthogonality', 'density', 'layers'] as const) assert.deepEqual(short.measure[key], exp.measure[key], key);
-  // A long measurement is timed once (no steps), a long surface on a coarser grid.
-  const long = compileExperiment(calibrationExperiment(exp, 1, { measurement: 600, surface: 1200 }));
-  assert.deepEqual(measurementSteps(long.train.steps, long.measure), [0]);
+  // A long measurement is taken once, at the start, and the same steps follow it unmeasured (the
+  // engine's measureOnce, test/engine/trialTimings.test.ts); a long surface is timed on a coarser grid.
+  const longRun = calibrationRun(exp, 1, { measurement: 600, surface: 1200 });
+  assert.equal(longRun.measureOnce, true);
+  const long = compileExperiment(longRun.experiment);
+  assert.equal(long.train.steps, CALIBRATION_STEPS, 'the steps are timed too');
   assert.ok(long.surface!.grid < 21 && long.surface!.grid >= 5, `grid ${long.surface!.grid}`);
   // A run shorter than the calibration keeps its steps.
-  const few = compileExperiment(calibrationExperiment(resolved(base().replace('steps = 1000', 'steps = 7')), 1, { measurement: 1, surface: 0 }));
+  const few = compileExperiment(calibrationRun(resolved(base().replace('steps = 1000', 'steps = 7')), 1, { measurement: 1, surface: 0 }).experiment);
   assert.equal(few.train.steps, 7);
 });
 
@@ -97,10 +101,10 @@ test('the calibrated estimate is the model with each phase scaled by measured ÷
   const exp = resolved(base());
   const size = runSize(exp);
   const full = estimateRun(size, wasm);
-  const short = calibrationExperiment(exp, 2, { measurement: 1, surface: 0 });
-  const shortSize = shortRunSize(short, size);
-  const shortModel = estimateRun(shortSize, wasm);
+  const { experiment: short } = calibrationRun(exp, 2, { measurement: 1, surface: 0 });
   const c = calibration();
+  const shortSize = shortRunSize(short, size, c);
+  const shortModel = estimateRun(shortSize, wasm);
   const f = calibrationFactors(shortSize, wasm, c);
   // Measured ÷ modelled, phase by phase, on the short run.
   assert.ok(Math.abs(f.training! - (c.stepSeconds * c.steps) / phase(shortModel, 'training').seconds) < 1e-12);
@@ -118,9 +122,20 @@ test('the calibrated estimate is the model with each phase scaled by measured ÷
   // Another sweep point scaled by the same factors keeps its own memory estimate.
   const other = calibratedEstimate(full, size, f, c, false);
   assert.equal(other.memoryMb, full.memoryMb);
-  // One long measurement and no steps: training takes the measurement's factor.
-  const once = calibrationFactors({ ...shortSize, steps: 0, measurements: 1 }, wasm, calibration({ steps: 0, measurements: 1, stepSeconds: 0 }));
-  assert.equal(once.training, once.measurements);
+  // One long measurement at the start, then the steps: the short run's model has one measurement, the
+  // steps keep their own factor, and the measurement's is per measurement still.
+  const onceCal = calibration({ measurements: 1, measurementSeconds: 600 });
+  const onceSize = shortRunSize(short, size, onceCal);
+  assert.equal(onceSize.measurements, 1);
+  assert.equal(onceSize.steps, CALIBRATION_STEPS);
+  const onceModel = estimateRun(onceSize, wasm);
+  const once = calibrationFactors(onceSize, wasm, onceCal);
+  assert.ok(Math.abs(once.training! - (onceCal.stepSeconds * onceCal.steps) / phase(onceModel, 'training').seconds) < 1e-12);
+  assert.ok(Math.abs(once.measurements! - 600 / (phase(onceModel, 'measurements').seconds / 1)) < 1e-12);
+  assert.match(phase(calibratedEstimate(full, size, once, onceCal, true), 'training').figure, /measured over 30/);
+  // A short run without steps (an experiment of none): training takes the measurement's factor.
+  const none = calibrationFactors({ ...shortSize, steps: 0, measurements: 1 }, wasm, calibration({ steps: 0, measurements: 1, stepSeconds: 0 }));
+  assert.equal(none.training, none.measurements);
 });
 
 test('a cluster plan: one shard per node, more while a task would outlast its limit; core-hours, memory, Slurm sizes', () => {

@@ -57,6 +57,8 @@ export interface TrialOptions {
   readonly path?: PathName;
   /** Keep the initial and final parameters in the result (`--save-params`). */
   readonly keepParameters?: boolean;
+  /** Measure at step 0 only, whatever the schedule says (the plan's calibration: steps timed apart from a long measurement). */
+  readonly measureOnce?: boolean;
 }
 
 export interface TrialResult {
@@ -91,7 +93,7 @@ export async function runTrial(config: ExperimentConfig, data: Dataset, trial: n
   const spec = networkSpec(config.network, data.inputDim, data.outputDim);
   const params = initialParameters(spec, new Rng(config.seed, 'init', trial));
   const eta = effectiveLearningRate(config, data.inputDim, data.outputDim);
-  const schedule = measurementSteps(config.train.steps, config.measure);
+  const schedule = options.measureOnce ? [0] : measurementSteps(config.train.steps, config.measure);
   const measureAt = new Set(schedule);
   const net = new TfNetwork(spec, params, data.inputs);
   const optimizer = makeOptimizer(config.train, eta, data.N, new Rng(config.seed, 'batches', trial));

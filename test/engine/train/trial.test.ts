@@ -63,6 +63,25 @@ test('a trial measures at the scheduled steps with theory lines, scans the surfa
   assert.ok(ratio > 0.5 && ratio < 2, `Tr(I) measured/theory = ${ratio}`);
 });
 
+test('measureOnce (the plan\'s calibration): one measurement at step 0, then the same training unmeasured, each phase timed', async () => {
+  const c = config({ surface: undefined });
+  const data = buildDataset(c.data, c.seed);
+  const kernels = infiniteWidthKernels(data.inputs, data.inputDim, { depth: 3, beta: 0.1, activation: c.network.activation });
+  const full = await runTrial(c, data, 0, {}, { kernels });
+  const records: MeasurementRecord[] = [];
+  const totals = new Set<number>();
+  const once = await runTrial(c, data, 0, { onMeasurement: (r) => records.push(r), onProgress: (p) => totals.add(p.measurementsTotal) }, { kernels, measureOnce: true });
+  assert.deepEqual(records.map((r) => r.step), [0]);
+  assert.ok(records[0].theory, 'the theory of step 0 is made as in a run');
+  assert.deepEqual([...totals], [1]);
+  assert.equal(once.stepsDone, c.train.steps);
+  // Measuring does not touch the parameters: the steps are the run's own, to the bit.
+  assert.equal(once.finalLoss, full.finalLoss);
+  const t = once.timings;
+  assert.ok(t.trainingMs > 0 && t.measurementsMs > 0 && t.theoryMs > 0, JSON.stringify(t));
+  assert.equal(t.surfaceMs, 0);
+});
+
 test('a checkpoint that says stop cancels the trial after the measurements it made', async () => {
   const c = config({ surface: undefined });
   const data = buildDataset(c.data, c.seed);
