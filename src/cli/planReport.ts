@@ -1,3 +1,5 @@
+import type { PlanCalibration } from '../contracts/plan';
+import type { Calibration } from '../run/calibrate';
 import type { CostPlan } from '../run/costPlan';
 import { TIME_MARGIN } from '../run/clusterPlan';
 import { duration } from '../run/estimate';
@@ -15,7 +17,7 @@ export function planText(plan: CostPlan): string {
   }
   lines.push(
     '',
-    `calibration (${plan.calibrated}, measured on this machine in ${duration(c.wallSeconds)}): ${c.engines} engine${c.engines === 1 ? '' : 's'} × ${c.threads} thread${c.threads === 1 ? '' : 's'}${c.compute ? ` on ${c.compute}` : ''}`,
+    `calibration (${plan.calibrated}, ${plan.reused ? 'read from --calibration: measured earlier' : 'measured on this machine'} in ${duration(c.wallSeconds)}): ${c.engines} engine${c.engines === 1 ? '' : 's'} × ${c.threads} thread${c.threads === 1 ? '' : 's'}${c.compute ? ` on ${c.compute}` : ''}`,
     `  engine start ${duration(c.engineStartSeconds)}, data and kernels ${duration(c.prepareSeconds)} once per engine` +
       (c.steps > 0 ? `, a training step ${duration(c.stepSeconds)} (over ${c.steps})` : '') +
       `, a measurement ${duration(c.measurementSeconds)}${c.applications !== undefined ? ` (${c.applications} operator applications)` : ''}` +
@@ -62,23 +64,7 @@ export function planJson(plan: CostPlan): unknown {
       memory_mb: Math.round(e.estimate.memoryMb),
       phases: Object.fromEntries(e.estimate.phases.filter((p) => p.phase !== 'records').map((p) => [p.phase, p.seconds])),
     })),
-    calibration: {
-      experiment: plan.calibrated,
-      engines: c.engines,
-      threads: c.threads,
-      compute: c.compute ?? null,
-      steps: c.steps,
-      measurements: c.measurements,
-      engine_start_seconds: c.engineStartSeconds,
-      prepare_seconds: c.prepareSeconds,
-      step_seconds: c.stepSeconds,
-      measurement_seconds: c.measurementSeconds,
-      theory_seconds: c.theorySeconds,
-      surface_seconds: c.surfaceSeconds,
-      applications: c.applications ?? null,
-      max_rss_mb: c.maxRssMb,
-      wall_seconds: c.wallSeconds,
-    },
+    calibration: calibrationJson(plan.calibrated, c),
     ...(k
       ? {
           cluster: {
@@ -97,5 +83,47 @@ export function planJson(plan: CostPlan): unknown {
           },
         }
       : {}),
+  };
+}
+
+/** The calibration as `--plan --json` writes it, and as `--calibration FILE` reads it back (contracts/plan.ts). */
+function calibrationJson(experiment: string, c: Calibration): PlanCalibration {
+  return {
+    experiment,
+    short_run: c.shortRun,
+    engines: c.engines,
+    threads: c.threads,
+    compute: c.compute ?? null,
+    steps: c.steps,
+    measurements: c.measurements,
+    engine_start_seconds: c.engineStartSeconds,
+    prepare_seconds: c.prepareSeconds,
+    step_seconds: c.stepSeconds,
+    measurement_seconds: c.measurementSeconds,
+    theory_seconds: c.theorySeconds,
+    surface_seconds: c.surfaceSeconds,
+    applications: c.applications ?? null,
+    max_rss_mb: c.maxRssMb,
+    wall_seconds: c.wallSeconds,
+  };
+}
+
+export function calibrationFromJson(j: PlanCalibration): Calibration {
+  return {
+    engines: j.engines,
+    threads: j.threads,
+    ...(j.compute !== null ? { compute: j.compute } : {}),
+    steps: j.steps,
+    measurements: j.measurements,
+    engineStartSeconds: j.engine_start_seconds,
+    prepareSeconds: j.prepare_seconds,
+    stepSeconds: j.step_seconds,
+    measurementSeconds: j.measurement_seconds,
+    theorySeconds: j.theory_seconds,
+    surfaceSeconds: j.surface_seconds,
+    ...(j.applications !== null ? { applications: j.applications } : {}),
+    maxRssMb: j.max_rss_mb,
+    wallSeconds: j.wall_seconds,
+    shortRun: j.short_run,
   };
 }

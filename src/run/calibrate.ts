@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BackendName } from '../engine/backend';
 import type { EngineMessage, TrialTask } from '../contracts/engineMessages';
 import type { ResolvedExperiment } from '../format/index';
@@ -51,6 +52,8 @@ export interface Calibration {
   readonly maxRssMb: number;
   /** The whole short run, fork to last trial, seconds. */
   readonly wallSeconds: number;
+  /** shortRunFor's fingerprint of the short run timed. */
+  readonly shortRun: string;
 }
 
 export class CalibrationFailed extends Error {
@@ -94,10 +97,21 @@ export interface CalibrationRequest {
   readonly entry?: EngineEntry;
 }
 
+/** The short run a request makes, and its fingerprint: what a saved calibration must match to be reused. */
+export function shortRunFor(req: Omit<CalibrationRequest, 'entry'>): ShortRun & { readonly fingerprint: string } {
+  const measurement = phaseOf(req.estimate, 'measurements').seconds / Math.max(1, req.estimate.measurements);
+  const run = calibrationRun(req.task, req.engines, { measurement, surface: phaseOf(req.estimate, 'surface').seconds });
+  // The settings that set the short run's cost: the experiment as resolved (not the file's text, so a
+  // comment or a trial count changes nothing), how it measures, and the engines' shape.
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ experiment: run.experiment, measureOnce: run.measureOnce, engines: req.engines, threads: req.threads, backend: req.backend ?? null }))
+    .digest('hex');
+  return { ...run, fingerprint };
+}
+
 /** Run the short experiment and time it. */
 export async function calibrate(req: CalibrationRequest): Promise<{ calibration: Calibration; short: ResolvedExperiment }> {
-  const measurement = phaseOf(req.estimate, 'measurements').seconds / Math.max(1, req.estimate.measurements);
-  const { experiment: short, measureOnce } = calibrationRun(req.task, req.engines, { measurement, surface: phaseOf(req.estimate, 'surface').seconds });
+  const { experiment: short, measureOnce, fingerprint } = shortRunFor(req);
   const tasks: TrialTask[] = Array.from({ length: req.engines }, (_, trial) => ({ type: 'trial', run: 'calibration', experiment: short, trial, saveParams: false, measureOnce }));
   const startedAt = new Map<number, number>();
   const firstMeasurement = new Map<number, number>();
@@ -160,6 +174,7 @@ export async function calibrate(req: CalibrationRequest): Promise<{ calibration:
       ...(applications !== undefined ? { applications } : {}),
       maxRssMb: Math.max(...timed.map((f) => f.max_rss_mb ?? 0)),
       wallSeconds,
+      shortRun: fingerprint,
     },
   };
 }

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { calibrate, calibratedEstimate, calibrationFactors, shortRunSize, type Calibration } from './calibrate';
+import { calibrate, calibratedEstimate, calibrationFactors, shortRunFor, shortRunSize, type Calibration } from './calibrate';
 import { planCluster, type ClusterPlan, type ClusterShape } from './clusterPlan';
 import { ratesFor } from './costRates';
 import { availableMemoryMb, type RunEstimate } from './estimate';
@@ -19,6 +19,16 @@ export interface CostPlanRequest extends PlanRequest {
   /** Seconds this process spent before the plan (Node and the CLI starting): a run pays them too. */
   readonly startupSeconds?: number;
   readonly entry?: EngineEntry;
+  /** A calibration made before (`--calibration FILE`): used instead of timing again, if it is of the same short run. */
+  readonly reuse?: Calibration;
+}
+
+/** A saved calibration that is not of the short run this plan would time. */
+export class CalibrationMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CalibrationMismatch';
+  }
 }
 
 export interface CostPlan {
@@ -26,6 +36,8 @@ export interface CostPlan {
   /** The nominal model's figures, for comparison. */
   readonly nominal: { readonly trialSeconds: number; readonly wallSeconds: number };
   readonly calibration: Calibration;
+  /** The calibration was read (`reuse`), not timed by this plan. */
+  readonly reused: boolean;
   /** Which experiment was calibrated (the costliest), and its trial at the measured speed. */
   readonly calibrated: string;
   readonly calibratedTrialSeconds: number;
@@ -46,15 +58,9 @@ export async function costPlan(req: CostPlanRequest): Promise<CostPlan> {
   const planSeconds = (performance.now() - planning) / 1000;
   const rates = ratesFor(req.backend);
   const costliest = plan.experiments.reduce((a, b) => (b.estimate.trialSeconds > a.estimate.trialSeconds ? b : a));
-  const { calibration, short } = await calibrate({
-    task: costliest.task,
-    estimate: costliest.estimate,
-    // As many side by side as the run will have, all on the costliest experiment.
-    engines: plan.workers,
-    threads: plan.threads,
-    backend: req.backend,
-    entry: req.entry,
-  });
+  // As many side by side as the run will have, all on the costliest experiment.
+  const request = { task: costliest.task, estimate: costliest.estimate, engines: plan.workers, threads: plan.threads, backend: req.backend, entry: req.entry };
+  const { calibration, short } = req.reuse ? reused(req.reuse, request) : await calibrate(request);
   const factors = calibrationFactors(shortRunSize(short, costliest.size, calibration), rates, calibration);
   const scaled = (e: PlannedExperiment): RunEstimate => calibratedEstimate(e.estimate, e.size, factors, calibration, e === costliest);
   const experiments = plan.experiments.map((e) => ({ name: e.resolved.name, parameters: e.estimate.parameters, trials: e.trials.length, estimate: scaled(e) }));
@@ -67,9 +73,20 @@ export async function costPlan(req: CostPlanRequest): Promise<CostPlan> {
     experiments,
     nominal: { trialSeconds: costliest.estimate.trialSeconds, wallSeconds: overhead + runSeconds(nominalPoints, plan.workers, rates.engineStartSeconds) },
     calibration,
+    reused: req.reuse !== undefined,
     calibrated: costliest.resolved.name,
     calibratedTrialSeconds,
     local,
     ...(req.cluster ? { cluster: { ...planCluster(points, req.cluster, plan.threads, calibration.engineStartSeconds), shape: req.cluster } } : {}),
   };
+}
+
+/** A saved calibration, if it timed the very short run this plan would (shortRunFor's fingerprint). */
+function reused(c: Calibration, request: Parameters<typeof shortRunFor>[0]): { calibration: Calibration; short: ReturnType<typeof shortRunFor>['experiment'] } {
+  const run = shortRunFor(request);
+  if (c.shortRun !== run.fingerprint) {
+    const shape = c.engines !== request.engines || c.threads !== request.threads ? ` (it ran ${c.engines} engine(s) × ${c.threads} thread(s), this plan ${request.engines} × ${request.threads}: give the same --workers and --threads)` : '';
+    throw new CalibrationMismatch(`the calibration is of another short run than this plan's: another experiment, other settings or another engine shape${shape}; plan without --calibration to time this one`);
+  }
+  return { calibration: c, short: run.experiment };
 }

@@ -93,6 +93,7 @@ function calibration(over: Partial<Calibration> = {}): Calibration {
     surfaceSeconds: 0,
     maxRssMb: 321,
     wallSeconds: 5,
+    shortRun: '0'.repeat(64),
     ...over,
   };
 }

@@ -15,9 +15,11 @@ import { EXIT, UsageError, type Verb } from '../verb';
 import { optionalInt } from '../args';
 import { ProgressLine } from '../progress';
 import { runTables } from '../runTables';
-import { planJson, planText } from '../planReport';
-import { costPlan, type CostPlan } from '../../run/costPlan';
-import { CALIBRATION_STEPS, CalibrationFailed } from '../../run/calibrate';
+import { calibrationFromJson, planJson, planText } from '../planReport';
+import { CalibrationMismatch, costPlan, type CostPlan } from '../../run/costPlan';
+import { CALIBRATION_STEPS, CalibrationFailed, type Calibration } from '../../run/calibrate';
+import { PLAN_OUTPUT } from '../../contracts/plan';
+import { validate } from '../../contracts/checks';
 
 /** A partition's usual time limit: the longest a planned task may run unless --max-task-hours says otherwise. */
 const DEFAULT_MAX_TASK_HOURS = 24;
@@ -68,7 +70,8 @@ export const runVerb: Verb = {
     'shard per task (docs/CLUSTER.md): the shards, engines per task, the wall time, the core-hours, the',
     "memory per engine and per task, and Slurm's --array, --cpus-per-task, --mem and --time, assuming a",
     "node's core as fast as this machine's. --json prints one JSON object (wall_seconds, core_hours,",
-    'memory_mb, shards, and the calibration).',
+    'memory_mb, shards, and the calibration). --calibration FILE plans from such a JSON output instead of',
+    'timing again (other cluster shapes from one long calibration), if FILE timed the same short run.',
     '',
     dataFilesDoc,
   ].join('\n'),
@@ -89,6 +92,7 @@ export const runVerb: Verb = {
     { name: 'cores-per-node', value: 'C', doc: 'With --plan: the cores of each node a task may use.' },
     { name: 'memory-per-node', value: 'GB', doc: 'With --plan: the memory of each node a task may use, GB (default: not limited; the plan says what to ask for).' },
     { name: 'max-task-hours', value: 'H', doc: `With --plan: the longest a task may run (a partition's time limit; default ${DEFAULT_MAX_TASK_HOURS}).` },
+    { name: 'calibration', value: 'FILE', doc: 'With --plan: reuse the calibration of an earlier `--plan --json` output instead of timing again (same experiment, --workers and --threads).' },
     { name: 'json', doc: 'Stream every record (measurements, theory, surfaces, trial ends) as NDJSON on stdout instead of the table.' },
     { name: 'quiet', short: 'q', doc: 'No progress line and no table: only the folder and errors.' },
   ],
@@ -217,7 +221,7 @@ export const runVerb: Verb = {
 };
 
 /** Flags that only mean something with --plan. */
-const PLAN_ONLY = ['nodes', 'cores-per-node', 'memory-per-node', 'max-task-hours'] as const;
+const PLAN_ONLY = ['nodes', 'cores-per-node', 'memory-per-node', 'max-task-hours', 'calibration'] as const;
 
 interface PlanArgs {
   readonly file: string;
@@ -240,8 +244,17 @@ async function planVerb(a: PlanArgs, io: CliIO): Promise<number> {
   const maxTaskHours = typeof a.flags['max-task-hours'] === 'string' ? parsePositive(a.flags['max-task-hours'], '--max-task-hours', 'hours (e.g. 48)') : DEFAULT_MAX_TASK_HOURS;
   if (nodes === undefined && (memoryGb !== undefined || a.flags['max-task-hours'] !== undefined)) throw new UsageError('--memory-per-node and --max-task-hours describe a cluster: give --nodes and --cores-per-node too');
   if (a.shard) throw new UsageError('--plan plans the whole run (and its shards): leave out --shard');
+  let reuse: Calibration | undefined;
+  if (typeof a.flags.calibration === 'string') {
+    const read = readCalibration(a.flags.calibration, io);
+    if (typeof read === 'string') {
+      io.stderr(`ntkexp run --plan: ${read}\n`);
+      return EXIT.usage;
+    }
+    reuse = read;
+  }
   const startupSeconds = process.uptime();
-  if (!a.json) io.stderr(`ntkexp run --plan: timing a short run of ${a.file} on this machine…\n`);
+  if (!a.json && !reuse) io.stderr(`ntkexp run --plan: timing a short run of ${a.file} on this machine…\n`);
   let plan: CostPlan;
   try {
     plan = await costPlan({
@@ -252,17 +265,37 @@ async function planVerb(a: PlanArgs, io: CliIO): Promise<number> {
       workers: a.workers,
       threads: a.threads,
       startupSeconds,
+      ...(reuse ? { reuse } : {}),
       ...(nodes !== undefined && cores !== undefined ? { cluster: { nodes, coresPerNode: cores, maxTaskHours, ...(memoryGb !== undefined ? { memoryPerNodeMb: memoryGb * 1024 } : {}) } } : {}),
     });
   } catch (e) {
-    if (e instanceof RunRefused || e instanceof CalibrationFailed) {
-      io.stderr(`ntkexp run --plan: ${e.message}\n`);
-      return e instanceof RunRefused ? EXIT.usage : EXIT.failure;
+    if (e instanceof RunRefused || e instanceof CalibrationFailed || e instanceof CalibrationMismatch) {
+      io.stderr(`ntkexp run --plan: ${e instanceof CalibrationMismatch ? `${a.flags.calibration as string}: ` : ''}${e.message}\n`);
+      return e instanceof CalibrationFailed ? EXIT.failure : EXIT.usage;
     }
     throw e;
   }
   io.stdout(a.json ? `${JSON.stringify(planJson(plan))}\n` : planText(plan));
   return EXIT.ok;
+}
+
+/** An earlier plan's calibration (`--plan --json` output), checked field by field; a string says what is wrong with it. */
+function readCalibration(file: string, io: CliIO): Calibration | string {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (e) {
+    return `cannot read the calibration ${file}: ${describeIOError(e)}`;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `${file} is not the JSON of \`ntkexp run --plan --json\` (${(e as Error).message}); save that command's output and name it`;
+  }
+  const checked = validate(value, PLAN_OUTPUT, 'plan');
+  if (!checked.ok) return `${file} is not a calibration \`ntkexp run --plan --json\` wrote: ${checked.error}`;
+  return calibrationFromJson(checked.value.calibration);
 }
 
 function parsePositive(value: string, flag: string, unit: string): number {
