@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { compareRuns, deleteRun, exportCharts, openResults, revealRun, folderOf } from './commands/resultsCommands';
-import { runExperiment, showTheory, stopRuns } from './commands/runCommands';
+import { planRun, runExperiment, showTheory, stopRuns } from './commands/runCommands';
 import { newExperiment, selectBackend } from './commands/setupCommands';
 import { registerLanguageFeatures } from './language';
 import { disposeLog, log, showError } from './log';
@@ -52,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('ntkexp.run', (uri, experiment) => runExperiment(runs, uri as vscode.Uri | undefined, experiment as string | undefined));
   command('ntkexp.stop', (dir) => stopRuns(runs, typeof dir === 'string' ? dir : undefined));
   command('ntkexp.showTheory', (uri, experiment) => showTheory(uri as vscode.Uri | undefined, experiment as string | undefined));
+  command('ntkexp.planRun', (uri, experiment) => planRun(uri as vscode.Uri | undefined, experiment as string | undefined));
   command('ntkexp.openResults', (arg) => openResults(host, arg));
   command('ntkexp.compareRuns', (arg) => compareRuns(host, arg));
   command('ntkexp.newExperiment', () => newExperiment(context.extensionUri.fsPath));

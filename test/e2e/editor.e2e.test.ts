@@ -345,11 +345,11 @@ describe('editor end to end: code-server with the VSIX', { skip: SKIP, timeout: 
   step('04 run from the command palette: panel, Runs view, finished', async () => {
     const p = page();
     await openFile(p, 'small.ntkexp');
-    // The CodeLens "Run | Theory" above `experiment small` (step 05 clicks it). Wait for it before the
+    // The CodeLens "Run | Plan | Theory" above `experiment small` (steps 05 and 05b click it). Wait for it before the
     // palette takes the focus: VS Code drops a pending CodeLens request when the editor loses focus and
     // asks again only when it regains it.
     await codeLens(p).waitFor({ state: 'visible', timeout: 30_000 });
-    assert.deepEqual(await codeLensTitles(p), ['Run', 'Theory']);
+    assert.deepEqual(await codeLensTitles(p), ['Run', 'Plan', 'Theory']);
     const before = runFolders(s.workspace);
     await runCommand(p, 'NTK: Run Experiment');
     const dir = await newRunFolder(before, 'small');
@@ -388,6 +388,32 @@ describe('editor end to end: code-server with the VSIX', { skip: SKIP, timeout: 
     await until('a second "NTK: small" panel', async () => (await tabTitles(p)).filter((t) => t === 'NTK: small').length === panelsBefore + 1, 15_000);
     await until('two "small" runs in the Runs view', async () => (await treeRows(p, 'Runs')).filter((r) => r.label === 'small' && r.description.startsWith('finished')).length === 2, 30_000);
     await shot('05-run-from-codelens');
+  });
+
+  step('05b plan the run from the CodeLens: a cluster shape typed, the plan shown beside', async () => {
+    const p = page();
+    const before = runFolders(s.workspace);
+    await runCommand(p, 'View: Focus First Editor Group');
+    assert.equal(await activeTabTitle(p), 'small.ntkexp');
+    const lens = codeLens(p, 'Plan');
+    await lens.waitFor({ state: 'visible', timeout: 20_000 });
+    await lens.click();
+    // The input box for the cluster shape, then the short run's notification, then the plan.
+    const input = p.locator('.quick-input-widget .quick-input-box input').first();
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill('4x8x16');
+    await p.keyboard.press('Enter');
+    const text = await until('the plan beside the file', async () => {
+      const t = await editorText(p).catch(() => '');
+      return t.includes('cluster: 4 nodes') ? t : undefined;
+    }, 90_000);
+    assert.match(text, /ntkexp run small\.ntkexp --plan --experiment small --nodes 4 --cores-per-node 8 --memory-per-node 16/);
+    assert.match(text, /calibration \(small, measured on this machine/);
+    assert.match(text, /this machine: \d+ engines? × \d+ threads?, about/);
+    assert.match(text, /Slurm: --array=0-\d+ --cpus-per-task=\d+ --mem=\d+G --time=/);
+    assert.deepEqual(runFolders(s.workspace), before, 'planning writes no run folder');
+    await shot('05b-plan');
+    await runCommand(p, 'View: Revert and Close Editor');
   });
 
   step('06 a long run fills its panel live and is cancelled', async () => {
@@ -523,6 +549,11 @@ describe('editor end to end: code-server with the VSIX', { skip: SKIP, timeout: 
       await runCommand(p, 'Notifications: Clear All Notifications');
       await lens.click();
       await warning.waitFor({ state: 'visible', timeout: 30_000 });
+      // Planning runs the experiment too (a short run in engines): refused the same way.
+      await runCommand(p, 'Notifications: Clear All Notifications');
+      await codeLens(p, 'Plan').click();
+      await warning.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await p.locator('.quick-input-widget .quick-input-box input').first().isVisible(), false, 'no cluster shape is asked for');
       await p.waitForTimeout(2_000);
       assert.deepEqual(runFolders(s.workspace), before, 'no run folder was made');
       assert.ok(!(await tabTitles(p)).some((t) => t.startsWith('NTK: small')), 'no run panel opened');

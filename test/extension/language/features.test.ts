@@ -155,7 +155,7 @@ test('no quick fix for a stale diagnostic, one from another source, or when only
   assert.equal((await vscodeMock.codeActions(doc, diagnostic.range, { only: vscode.CodeActionKind.QuickFix })).length, 1);
 });
 
-test('CodeLens "Run | Theory" above each experiment, with the document and the experiment’s name', async () => {
+test('CodeLens "Run | Plan | Theory" above each experiment, with the document and the experiment’s name', async () => {
   setup();
   const doc = open(FIXTURE);
   const lenses = await vscodeMock.codeLenses(doc);
@@ -163,8 +163,10 @@ test('CodeLens "Run | Theory" above each experiment, with the document and the e
     lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments?.[1]]),
     [
       [4, 'Run', 'ntkexp.run', 'first'],
+      [4, 'Plan', 'ntkexp.planRun', 'first'],
       [4, 'Theory', 'ntkexp.showTheory', 'first'],
       [20, 'Run', 'ntkexp.run', 'second'],
+      [20, 'Plan', 'ntkexp.planRun', 'second'],
       [20, 'Theory', 'ntkexp.showTheory', 'second'],
     ],
   );
@@ -176,7 +178,7 @@ test('CodeLens "Run | Theory" above each experiment, with the document and the e
   // The commands receive exactly those arguments.
   const received: unknown[][] = [];
   vscode.commands.registerCommand('ntkexp.run', (...args: unknown[]) => received.push(args));
-  await vscode.commands.executeCommand(lenses[2].command?.command as string, ...(lenses[2].command?.arguments ?? []));
+  await vscode.commands.executeCommand(lenses[3].command?.command as string, ...(lenses[3].command?.arguments ?? []));
   assert.deepEqual(received, [[doc.uri, 'second']]);
 });
 
