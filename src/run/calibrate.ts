@@ -115,6 +115,7 @@ export async function calibrate(req: CalibrationRequest): Promise<{ calibration:
   const tasks: TrialTask[] = Array.from({ length: req.engines }, (_, trial) => ({ type: 'trial', run: 'calibration', experiment: short, trial, saveParams: false, measureOnce }));
   const startedAt = new Map<number, number>();
   const firstMeasurement = new Map<number, number>();
+  const taken = new Map<number, number>();
   const lastMeasurement = new Map<number, { ms: number; applications?: number }>();
   const finished: Extract<EngineMessage, { type: 'finished' }>[] = [];
   let compute: string | undefined;
@@ -131,6 +132,7 @@ export async function calibrate(req: CalibrationRequest): Promise<{ calibration:
       } else if (m.type === 'measurement') {
         const a = m.applications;
         if (!firstMeasurement.has(m.trial)) firstMeasurement.set(m.trial, m.elapsed_ms);
+        taken.set(m.trial, (taken.get(m.trial) ?? 0) + 1);
         lastMeasurement.set(m.trial, { ms: m.elapsed_ms, applications: a ? a.H + a.I + a.S : undefined });
       } else if (m.type === 'finished') finished.push(m);
     },
@@ -145,6 +147,10 @@ export async function calibrate(req: CalibrationRequest): Promise<{ calibration:
   const ms = (pick: (t: NonNullable<(typeof timed)[number]['timings']>) => number): number => mean(timed.map((f) => pick(f.timings!))) / 1000;
   const steps = Number(short.train.steps);
   const measurements = steps === 0 || measureOnce ? 1 : 2;
+  // The figures below divide by these counts: the engines must have taken exactly them.
+  for (const f of timed) {
+    if ((taken.get(f.trial) ?? 0) !== measurements) throw new CalibrationFailed(`the short run's trial ${f.trial} took ${taken.get(f.trial) ?? 0} measurement(s) where ${measurements} were asked for; this is a bug, please report it`);
+  }
   const prepareSeconds = ms((t) => t.prepare_ms);
   // An engine's start: the fork to its backend being ready, and what its first measurement cost more
   // than the last (compiling kernels, growing heaps), which a run's engines pay once each too.
