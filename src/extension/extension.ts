@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { compareRuns, deleteRun, exportCharts, openResults, revealRun, folderOf } from './commands/resultsCommands';
-import { planRun, runExperiment, showTheory, stopRuns } from './commands/runCommands';
+import { planRun } from './commands/planCommand';
+import { runExperiment, showTheory, stopRuns } from './commands/runCommands';
 import { newExperiment, selectBackend } from './commands/setupCommands';
 import { registerLanguageFeatures } from './language';
 import { disposeLog, log, showError } from './log';

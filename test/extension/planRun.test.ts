@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { vscodeMock } from './mock/control';
 import { activate } from '../../src/extension/extension';
-import { parseClusterShape } from '../../src/extension/commands/runCommands';
+import { parseClusterShape } from '../../src/extension/commands/planCommand';
 import { RESTRICTED_MESSAGE } from '../../src/extension/trust';
 import { tempDir, tinyExperiment } from '../run/helpers';
 

@@ -189,10 +189,11 @@ test('no lens for an experiment without a name; lenses follow edits', async () =
   vscodeMock.setText(doc, '\n\nexperiment late {\n  data circle { samples = 4 }\n}\n');
   const lenses = await vscodeMock.codeLenses(doc);
   assert.deepEqual(
-    lenses.map((l) => [l.range.start.line, l.command?.arguments?.[1]]),
+    lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1]]),
     [
-      [2, 'late'],
-      [2, 'late'],
+      [2, 'Run', 'late'],
+      [2, 'Plan', 'late'],
+      [2, 'Theory', 'late'],
     ],
   );
 });
