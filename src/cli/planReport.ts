@@ -38,6 +38,8 @@ export function planText(plan: CostPlan): string {
       ...k.problems.map((p) => `  problem: ${p}`),
     );
   }
+  // A long calibration is worth keeping: the hint says how (docs/CLUSTER.md).
+  if (!plan.reused && c.wallSeconds >= 60) lines.push('', 'to plan other cluster shapes without timing again: save this plan with --json and give it back with --calibration FILE');
   return lines.join('\n') + '\n';
 }
 

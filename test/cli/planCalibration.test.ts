@@ -8,7 +8,7 @@ import { ntkexp } from '../helpers/cli';
 import { tinyExperiment } from '../run/helpers';
 import { validate } from '../../src/contracts/checks';
 import { PLAN_OUTPUT } from '../../src/contracts/plan';
-import { calibrationFromJson, planJson } from '../../src/cli/planReport';
+import { calibrationFromJson, planJson, planText } from '../../src/cli/planReport';
 
 // `ntkexp run --plan --calibration FILE`: an earlier plan's calibration (its `--json` output) reused to
 // plan again (another cluster shape) without timing again, only if it timed this plan's very short
@@ -114,6 +114,15 @@ test('a calibration file that is not one is refused with the file and what is wr
   const r = ntkexp(['run', file, '--calibration', saved]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--calibration applies to --plan/);
+});
+
+test('a long calibration\'s plan says how to keep it; a short or a reused one does not', () => {
+  const timed = JSON.parse(readFileSync(saved, 'utf8'));
+  const calibration = (wallSeconds: number) => ({ ...calibrationFromJson(timed.calibration), wallSeconds });
+  const hint = /save this plan with --json and give it back with --calibration FILE/;
+  assert.match(planText({ ...fakePlan(), reused: false, calibration: calibration(5208) }), hint);
+  assert.doesNotMatch(planText({ ...fakePlan(), reused: true, calibration: calibration(5208) }), hint);
+  assert.doesNotMatch(planText({ ...fakePlan(), reused: false, calibration: calibration(3) }), hint);
 });
 
 /** The rest of a CostPlan, for planJson's round trip of the calibration alone. */
