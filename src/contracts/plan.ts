@@ -5,7 +5,7 @@ import { literal, nonNegInt, nonNegNum, object, plainName, str, type Check, type
  * and as read back by `--plan --calibration FILE`: a calibration of a wide network is a long
  * measurement (87 minutes at width 5000), so planning other cluster shapes reuses it. The file is
  * the user's, any workspace may hold one: every field is checked before use, and `short_run` ties it
- * to the short run it timed (run/calibrate.ts `shortRunFingerprint`).
+ * to the short run it timed (run/calibrate.ts `shortRunFor`).
  */
 const seconds = nonNegNum;
 const nullable =
